@@ -1,0 +1,58 @@
+# Chợ Đêm Trên Mây — the README's two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run test install chromium migrate seed serve lint format messages bench-live check-deploy
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install migrate seed serve
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: install
+	$(PY) manage.py seed_demo
+
+serve: install
+	@echo "Chợ Đêm Trên Mây: http://127.0.0.1:$(PORT)/"
+	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
+
+# Debian's Chromium for the browser tests; Playwright's own download cannot work here.
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+test: install chromium
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest --create-db -q $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Regenerate the translation catalogs (source strings are Vietnamese; site/locale/en is the English).
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=node_modules
+	$(PY) manage.py makemessages -d djangojs -l en --ignore=.venv --ignore=var --ignore=node_modules --ignore=site/static/vendor
+	$(PY) manage.py compilemessages --ignore=.venv
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 32) \
+	  DJANGO_ALLOWED_HOSTS=chodem.example.vn $(PY) manage.py check --deploy --fail-level WARNING
+
+bench-live: install
+	$(PY) bench/live_bench.py

@@ -1,0 +1,38 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.phones import VietnamesePhoneField
+from accounts.roles import SIGNUP_ROLES, Role
+from accounts.services import user_set_roles
+
+
+class SignupExtraForm(forms.Form):
+    """Extra sign-up fields allauth adds to its own form: full name and role."""
+
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"})
+    )
+    role = forms.ChoiceField(
+        label=_("Bạn là"), choices=[(r.value, r.label) for r in SIGNUP_ROLES], initial=Role.CONSUMER.value
+    )
+
+    def signup(self, request, user):
+        user.set_full_name(self.cleaned_data["full_name"])
+        user.save(update_fields=["first_name", "last_name"])
+        user_set_roles(user=user, roles=[self.cleaned_data["role"]])
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    phone = VietnamesePhoneField(required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if phone and User.objects.exclude(pk=self.user.pk).filter(phone=phone).exists():
+            raise forms.ValidationError(_("Số điện thoại này đã được dùng cho tài khoản khác."))
+        return phone

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from cms import views as cms_views
+
+api_v1 = [
+    path("", include("accounts.api_urls")),
+    path("", include("courses.api_urls")),
+    path("", include("learning.api_urls")),
+    path("", include("vendors.api_urls")),
+    path("", include("live.api_urls")),
+]
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("tai-khoan/", include("allauth.urls")),
+    path("tai-khoan/", include("accounts.urls")),
+    path("hoc-tap/", include("learning.urls")),
+    path("chu-the/", include("vendors.urls")),
+    path("phong-live/", include("live.urls")),
+    path("tim-kiem/", cms_views.search, name="search"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page tree last: it answers every path nobody else claimed.
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler403 = "cms.views.permission_denied"
+handler404 = "cms.views.page_not_found"
+handler500 = "cms.views.server_error"

@@ -1,0 +1,42 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+
+from accounts.roles import Role
+from accounts.services import user_create
+
+PASSWORD = "Mat-khau-an-toan-2026"
+
+
+@pytest.fixture
+def make_user(db):
+    """Build a user with roles: ``make_user("an@x.vn", roles=[Role.VENDOR])``."""
+    counter = iter(range(1, 10_000))
+
+    def _make(email=None, *, roles=(), full_name="Nguyễn Văn An", phone=None, password=PASSWORD, **extra):
+        n = next(counter)
+        return user_create(
+            email=email or f"user{n}@example.vn", password=password, full_name=full_name, phone=phone, roles=roles, **extra
+        )
+
+    return _make
+
+
+@pytest.fixture
+def vendor_user(make_user):
+    return make_user("chuthe@example.vn", roles=[Role.VENDOR], full_name="Lê Thị Hồng Nhung", phone="+84912345678")
+
+
+@pytest.fixture
+def instructor_user(make_user):
+    return make_user("giangvien@example.vn", roles=[Role.INSTRUCTOR], full_name="Nguyễn Văn Minh", is_staff=True)
+
+
+@pytest.fixture
+def organizer_user(make_user):
+    return make_user("bantochuc@example.vn", roles=[Role.ORGANIZER], full_name="Trần Thị Thu Hà", is_staff=True)
+
+
+@pytest.fixture
+def buyer_user(make_user):
+    return make_user("nguoimua@example.vn", roles=[Role.CONSUMER], full_name="Phạm Quốc Bảo")
