@@ -8,6 +8,7 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, env
 
 DEBUG = False
+(BASE_DIR / "var").mkdir(exist_ok=True)
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
