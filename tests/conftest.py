@@ -8,6 +8,16 @@ from accounts.services import user_create
 PASSWORD = "Mat-khau-an-toan-2026"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and throttles live in the cache: every test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db):
     """Build a user with roles: ``make_user("an@x.vn", roles=[Role.VENDOR])``."""
