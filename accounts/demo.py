@@ -4,7 +4,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create, user_set_roles
 
-DEMO_PASSWORD = "ChoDem@2026"
+DEMO_PASSWORD = "ChoDem@2026"  # noqa: S105 - demo accounts only, published in the README
 
 DEMO_USERS = [
     # email, full name, phone, roles, staff

@@ -42,7 +42,7 @@ def _permissions(dotted_names):
 @transaction.atomic
 def roles_ensure() -> dict[str, Group]:
     """Create the role groups and give them their permissions. Idempotent (runs after migrate)."""
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+    from wagtail.models import Collection, GroupCollectionPermission, Page
 
     groups = {role.value: Group.objects.get_or_create(name=role.value)[0] for role in Role}
 
