@@ -29,11 +29,7 @@ def seed(log):
     email, full_name, phone = DEMO_ADMIN
     if not User.objects.filter(email=email).exists():
         user_create(
-            email=email,
-            password=DEMO_PASSWORD,
-            full_name=full_name,
-            phone="+84" + phone[1:],
-            is_staff=True,
-            is_superuser=True,
+            email=email, password=DEMO_PASSWORD, full_name=full_name, phone="+84" + phone[1:],
+            is_staff=True, is_superuser=True,
         )
     log(f"accounts: {len(DEMO_USERS) + 1} demo accounts (password {DEMO_PASSWORD})")

@@ -11,9 +11,7 @@ class SignupExtraForm(forms.Form):
     """Extra sign-up fields allauth adds to its own form: full name and role."""
 
     full_name = forms.CharField(
-        label=_("Họ và tên"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"}),
+        label=_("Họ và tên"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"})
     )
     role = forms.ChoiceField(
         label=_("Bạn là"), choices=[(r.value, r.label) for r in SIGNUP_ROLES], initial=Role.CONSUMER.value

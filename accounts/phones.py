@@ -40,9 +40,7 @@ class VietnamesePhoneField(forms.CharField):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault(
             "widget",
-            forms.TextInput(
-                attrs={"type": "tel", "autocomplete": "tel", "placeholder": "0912 345 678", "inputmode": "tel"}
-            ),
+            forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "placeholder": "0912 345 678", "inputmode": "tel"}),
         )
         super().__init__(**kwargs)
 

@@ -11,17 +11,13 @@ def axes_username(request, credentials):
     credentials = credentials or {}
     post = getattr(request, "POST", {}) or {}
     raw = (
-        (
-            credentials.get("email")
-            or credentials.get("phone")
-            or credentials.get("username")
-            or post.get("login")
-            or post.get("username")
-            or ""
-        )
-        .strip()
-        .lower()
-    )
+        credentials.get("email")
+        or credentials.get("phone")
+        or credentials.get("username")
+        or post.get("login")
+        or post.get("username")
+        or ""
+    ).strip().lower()
     if raw and "@" not in raw:
         try:
             return normalize_phone(raw)

@@ -23,20 +23,9 @@ _ROLE_PERMISSIONS = {
 }
 # Organizers run the program: every permission of these apps.
 _ORGANIZER_APPS = (
-    "wagtailadmin",
-    "wagtailcore",
-    "wagtailimages",
-    "wagtaildocs",
-    "wagtailredirects",
-    "wagtailforms",
-    "wagtailsearch",
-    "wagtailembeds",
-    "taggit",
-    "cms",
-    "courses",
-    "learning",
-    "vendors",
-    "live",
+    "wagtailadmin", "wagtailcore", "wagtailimages", "wagtaildocs", "wagtailredirects",
+    "wagtailforms", "wagtailsearch", "wagtailembeds", "taggit",
+    "cms", "courses", "learning", "vendors", "live",
 )
 
 
@@ -64,14 +53,7 @@ def roles_ensure() -> dict[str, Group]:
     root_collection = Collection.get_first_root_node()
     if root_collection:
         for role in (Role.INSTRUCTOR, Role.ORGANIZER):
-            for codename in (
-                "add_image",
-                "change_image",
-                "choose_image",
-                "add_document",
-                "change_document",
-                "choose_document",
-            ):
+            for codename in ("add_image", "change_image", "choose_image", "add_document", "change_document", "choose_document"):
                 app = "wagtailimages" if "image" in codename else "wagtaildocs"
                 perm = Permission.objects.filter(content_type__app_label=app, codename=codename).first()
                 if perm:

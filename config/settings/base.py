@@ -305,12 +305,7 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'", "blob:", "https:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'", "ws:", "wss:"],
-        "frame-src": [
-            "'self'",
-            "https://www.youtube.com",
-            "https://www.youtube-nocookie.com",
-            "https://www.facebook.com",
-        ],
+        "frame-src": ["'self'", "https://www.youtube.com", "https://www.youtube-nocookie.com", "https://www.facebook.com"],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
