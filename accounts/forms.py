@@ -8,7 +8,13 @@ from accounts.services import user_set_roles
 
 
 class SignupExtraForm(forms.Form):
-    """Extra sign-up fields allauth adds to its own form: full name and role."""
+    """Extra sign-up fields allauth adds to its own form: full name and role.
+
+    allauth builds its sign-up form on top of this class and applies ``field_order``
+    after adding its own fields, so the page reads top to bottom as people expect.
+    """
+
+    field_order = ["full_name", "email", "phone", "role", "password1", "password2"]
 
     full_name = forms.CharField(
         label=_("Họ và tên"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": "Nguyễn Văn An"})
