@@ -23,6 +23,22 @@ class SignupExtraForm(forms.Form):
         label=_("Bạn là"), choices=[(r.value, r.label) for r in SIGNUP_ROLES], initial=Role.CONSUMER.value
     )
 
+    def clean_phone(self):
+        """Say plainly that a phone number is taken.
+
+        With ``ACCOUNT_PREVENT_ENUMERATION`` allauth would pretend the sign-up worked and send
+        the person to an SMS-code page for someone else's number, where they stay stuck (there
+        is no SMS gateway yet). E-mail addresses are already reported as taken because e-mail
+        verification is optional, log-in is rate-limited by axes and allauth, so this reveals
+        nothing new. allauth calls ``clean_phone`` on the final form, which inherits this class.
+        """
+        phone = self.cleaned_data.get("phone")
+        if phone and User.objects.filter(phone=phone).exists():
+            from allauth.account.adapter import get_adapter
+
+            raise forms.ValidationError(get_adapter().error_messages["phone_taken"])
+        return phone
+
     def signup(self, request, user):
         user.set_full_name(self.cleaned_data["full_name"])
         user.save(update_fields=["first_name", "last_name"])

@@ -336,3 +336,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------
+# Accounts, continued: tell people by e-mail when their password or e-mail
+# changes (in their language: site/locale/vi holds allauth's Vietnamese)
+# ---------------------------------------------------------------------------
+ACCOUNT_EMAIL_NOTIFICATIONS = True
