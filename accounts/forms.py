@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from accounts.models import User
 from accounts.phones import VietnamesePhoneField
@@ -58,3 +59,15 @@ class ProfileForm(forms.Form):
         if phone and User.objects.exclude(pk=self.user.pk).filter(phone=phone).exists():
             raise forms.ValidationError(_("Số điện thoại này đã được dùng cho tài khoản khác."))
         return phone
+
+
+class AdminLoginForm(WagtailLoginForm):
+    """Wagtail's admin log-in form, with a translated password label.
+
+    Wagtail gives the password field no label, so Django shows the untranslatable
+    "Password" from the field name. Axes guards this form like allauth's.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Mật khẩu")

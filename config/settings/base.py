@@ -339,6 +339,8 @@ LOGGING = {
 
 # ---------------------------------------------------------------------------
 # Accounts, continued: tell people by e-mail when their password or e-mail
-# changes (in their language: site/locale/vi holds allauth's Vietnamese)
+# changes (in their language: site/locale/vi holds allauth's Vietnamese), and
+# label Wagtail's admin log-in form in the reader's language
 # ---------------------------------------------------------------------------
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"

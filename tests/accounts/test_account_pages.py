@@ -303,3 +303,21 @@ def test_api_refuses_anonymous_in_vietnamese(client):
 def test_api_refuses_anonymous_in_english_for_english_readers(english_client):
     response = english_client.get("/api/v1/me/")
     assert response.json()["error"]["message"] == "Authentication credentials were not provided."
+
+
+# --- Wagtail admin log-in (instructors, organizers) ------------------------------------
+
+
+def test_wagtail_admin_login_is_vietnamese(client, organizer_user):
+    text = visible_text(client.get("/admin/login/"))
+    assert "Đăng nhập trang quản trị" in text
+    assert "Mật khẩu" in text and "Quên mật khẩu?" in text and "Ghi nhớ đăng nhập" in text
+    refused = visible_text(client.post("/admin/login/", {"username": "bantochuc@example.vn", "password": "sai"}))
+    assert "Sai e-mail hoặc mật khẩu. Vui lòng thử lại." in refused
+
+
+def test_wagtail_admin_lockout_shows_the_vietnamese_lockout_page(client, organizer_user):
+    for _ in range(5):
+        response = client.post("/admin/login/", {"username": "bantochuc@example.vn", "password": "sai-mat-khau"})
+    assert response.status_code == 429
+    assert "Tạm khóa đăng nhập" in visible_text(response)
