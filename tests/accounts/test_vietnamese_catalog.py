@@ -20,8 +20,6 @@ ALLAUTH = Path(allauth.__file__).parent
 # What this site enables: allauth core and account (no social accounts, MFA, sessions, IdP).
 SOURCES = ["account", "core", "templates/account", "templates/allauth"]
 
-pytestmark = pytest.mark.skipif(not shutil.which("msgcmp"), reason="GNU gettext is needed by makemessages too")
-
 
 @pytest.fixture(scope="module")
 def allauth_msgids(tmp_path_factory):
