@@ -3,9 +3,14 @@
 ``page_search_text_update`` runs after every save of any page (see ``cms.signals``)
 and reads the page back from the database, like Wagtail's own indexer, so a draft
 saved with ``save_revision`` never leaks into search: only the stored (live) content
-is indexed. Pages opt out with a class attribute ``site_search_exclude = True``.
+is indexed. Pages opt out with a class attribute ``site_search_exclude = True`` (e.g.
+lessons meant for enrolled learners only). The summary shown under a result comes
+from the page's search description or a plain text field (intro, summary), never
+from a StreamField body.
 """
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page
@@ -42,6 +47,15 @@ def _field_texts(obj, field) -> list[tuple[str, str]]:
     return []
 
 
+def _is_plain_text_field(page: Page, name: str) -> bool:
+    """Summaries come from short plain fields (intro, summary), never from a page's body."""
+    try:
+        field = page._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return type(field) in (models.CharField, models.TextField)
+
+
 def page_search_text_update(*, page_id: int) -> PageSearchText | None:
     """(Re)build the folded search text of one page from its stored content."""
     page = Page.objects.filter(pk=page_id).first()
@@ -60,7 +74,7 @@ def page_search_text_update(*, page_id: int) -> PageSearchText | None:
                 continue
             seen.add(text)
             texts.append(text)
-            if name != "title":
+            if name != "title" and _is_plain_text_field(page, name):
                 summary_candidates.append(text)
     summary = page.search_description or (summary_candidates[0] if summary_candidates else "")
     entry, _created = PageSearchText.objects.update_or_create(
