@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from cms.models import (
     FooterMenuItem,
@@ -230,9 +230,11 @@ def _stream(blocks: list[tuple[str, object]]) -> list[dict]:
 
 
 def _default_site() -> Site:
-    """The default Site, creating Wagtail's root (and locale) if a flushed database has none."""
+    """The default Site, creating Wagtail's roots (pages, collections, locale) if a flushed database has none."""
     if not Locale.objects.exists():
         Locale.objects.create(language_code="vi")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site is not None:
         return site
@@ -269,18 +271,30 @@ def _home_page(site: Site) -> HomePage:
             )
             root.add_child(instance=home)
             home.save_revision().publish()
-        old_root = site.root_page
+        old_root_id = site.root_page_id
         site.root_page = home
         site.site_name = site.site_name or "Chợ Đêm Trên Mây"
         site.save()
-        # Wagtail's "Welcome to your new Wagtail site!" page: a plain Page with no children.
-        if old_root.pk != home.pk and old_root.specific_class is Page and not old_root.get_children().exists():
-            old_root.delete()
+        _delete_welcome_page(old_root_id)
     starts_at = home.next_session_starts_at
     if starts_at is None or starts_at < timezone.now():
         home.next_session_starts_at = _next_friday_evening()
         home.save_revision().publish()
     return home
+
+
+def _delete_welcome_page(page_id: int) -> None:
+    """Remove Wagtail's "Welcome to your new Wagtail site!": a plain Page at depth 2, no children.
+
+    Read fresh from the database: a stale instance's ``numchild`` would call a
+    parent of pages a leaf, and deleting it would take the whole tree with it.
+    """
+    page = Page.objects.filter(pk=page_id, depth=2).first()
+    if page is None or page.specific_class is not Page or page.get_children().exists():
+        return
+    if Site.objects.filter(root_page_id=page_id).exists():
+        return
+    page.delete()
 
 
 def _next_friday_evening() -> datetime:
