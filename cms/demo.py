@@ -179,16 +179,18 @@ def seed(log):
         slug=ABOUT_SLUG,
         title="Giới thiệu chương trình",
         intro="Chợ Đêm Trên Mây đưa sản phẩm OCOP Hà Nội đến người mua khắp cả nước qua livestream.",
-        body=_stream([
-            ("heading_block", {"heading_text": "Hành trình của một chủ thể OCOP", "size": "h2"}),
-            ("paragraph_block", PROGRAM_BODY),
-            ("heading_block", {"heading_text": "Vì sao người mua tin tưởng?", "size": "h2"}),
-            (
-                "paragraph_block",
-                "<p>Ban tổ chức kiểm tra hồ sơ, giấy chứng nhận OCOP của từng chủ thể và xác nhận "
-                "đơn hàng như một bên thứ ba trung lập.</p>",
-            ),
-        ]),
+        body=_stream(
+            [
+                ("heading_block", {"heading_text": "Hành trình của một chủ thể OCOP", "size": "h2"}),
+                ("paragraph_block", PROGRAM_BODY),
+                ("heading_block", {"heading_text": "Vì sao người mua tin tưởng?", "size": "h2"}),
+                (
+                    "paragraph_block",
+                    "<p>Ban tổ chức kiểm tra hồ sơ, giấy chứng nhận OCOP của từng chủ thể và xác nhận "
+                    "đơn hàng như một bên thứ ba trung lập.</p>",
+                ),
+            ]
+        ),
         show_in_menus=True,
     )
     if home.hero_cta_page_id is None:
@@ -239,8 +241,9 @@ def _default_site() -> Site:
     if site is not None:
         return site
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    return Site.objects.create(hostname="localhost", port=80, root_page=root, is_default_site=True,
-                               site_name="Chợ Đêm Trên Mây")
+    return Site.objects.create(
+        hostname="localhost", port=80, root_page=root, is_default_site=True, site_name="Chợ Đêm Trên Mây"
+    )
 
 
 def _home_page(site: Site) -> HomePage:

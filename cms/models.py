@@ -164,9 +164,11 @@ class HomePage(Page):
 
     def latest_news(self) -> list["NewsPage"]:
         return list(
-            NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-first_published_at")[
-                :HOME_LATEST_NEWS
-            ]
+            NewsPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .select_related("image")
+            .order_by("-date", "-first_published_at")[:HOME_LATEST_NEWS]
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -184,9 +186,7 @@ class HomeFeaturedCourse(Orderable):
     """One course the organizers put on the home page, in the order they chose."""
 
     home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_courses")
-    page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("khóa học"), on_delete=models.CASCADE, related_name="+"
-    )
+    page = models.ForeignKey("wagtailcore.Page", verbose_name=_("khóa học"), on_delete=models.CASCADE, related_name="+")
 
     panels = [InstalledPageTypeChooserPanel("page", COURSE_PAGE_MODEL)]
     api_fields = [APIField("page")]
@@ -245,7 +245,13 @@ class NewsIndexPage(Page):
         verbose_name_plural = _("chuyên mục tin tức")
 
     def news(self):
-        return NewsPage.objects.live().public().child_of(self).order_by("-date", "-first_published_at")
+        return (
+            NewsPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("image")
+            .order_by("-date", "-first_published_at")
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

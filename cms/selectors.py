@@ -102,9 +102,12 @@ def page_search(*, request, query: str, limit: int = MAX_RESULTS_PER_HOOK) -> li
 def _clean_result(item) -> SearchResult | None:
     if not isinstance(item, dict) or not item.get("title") or not item.get("url"):
         return None
+    url = str(item["url"])
+    if url.startswith("//") or not url.startswith(("/", "https://", "http://")):
+        return None  # never render a javascript: or protocol-relative link from a hook
     return SearchResult(
         title=str(item["title"]),
-        url=str(item["url"]),
+        url=url,
         summary=str(item.get("summary") or ""),
         kind=str(item.get("kind") or ""),
     )

@@ -41,7 +41,11 @@ def test_visitor_switches_the_home_page_to_english_and_back(page, live_server, d
 def test_home_page_fits_a_360_px_phone(page, live_server, demo_site):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 360, "height": 780})
-    for path, name in [("/", "cms-home-360"), (demo_site.news[0].url, "cms-news-360"), ("/tim-kiem/?q=cho", "cms-search-360")]:
+    for path, name in [
+        ("/", "cms-home-360"),
+        (demo_site.news[0].url, "cms-news-360"),
+        ("/tim-kiem/?q=cho", "cms-search-360"),
+    ]:
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -56,7 +60,9 @@ def test_search_finds_a_news_post_typed_without_diacritics(page, live_server, de
     page.get_by_test_id("search-link").click()
     page.get_by_role("searchbox").fill("khoa tap huan livestream lan 3")
     page.get_by_role("searchbox").press("Enter")
-    result = page.locator(".search-result").get_by_role("link", name="Mở đăng ký khóa tập huấn livestream bán hàng lần 3")
+    result = page.locator(".search-result").get_by_role(
+        "link", name="Mở đăng ký khóa tập huấn livestream bán hàng lần 3"
+    )
     expect(result).to_be_visible()
     result.click()
     expect(page.locator("h1")).to_have_text("Mở đăng ký khóa tập huấn livestream bán hàng lần 3")

@@ -15,8 +15,12 @@ class AdminEditingTests(TestCase):
     def setUpTestData(cls):
         cls.tree = seeded_site()
         cls.admin = user_create(
-            email="quantri@example.vn", password="Mat-khau-an-toan-2026", full_name="Quản Trị",
-            phone=None, is_staff=True, is_superuser=True,
+            email="quantri@example.vn",
+            password="Mat-khau-an-toan-2026",
+            full_name="Quản Trị",
+            phone=None,
+            is_staff=True,
+            is_superuser=True,
         )
 
     def setUp(self):

@@ -17,6 +17,7 @@ from cms.models import (
     SiteContactSettings,
     StandardPage,
 )
+from tests.cms.builders import wagtail_initial_tree
 
 
 def counts():
@@ -40,7 +41,7 @@ def counts():
 
 class SeedDemoTests(TestCase):
     def test_seed_replaces_the_welcome_page_and_is_idempotent(self):
-        welcome = Site.objects.get(is_default_site=True).root_page
+        welcome = wagtail_initial_tree().root_page
         assert welcome.specific_class is Page
 
         call_command("seed_demo", only=["cms"], stdout=io.StringIO())

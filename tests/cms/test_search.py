@@ -68,8 +68,14 @@ class SiteSearchTests(TestCase):
         def products(request, query):
             if "buoi do" in query.lower():
                 return [
-                    {"title": "Bưởi đỏ Tân Lạc", "url": "/chu-the/san-pham/1/", "summary": "OCOP 4 sao", "kind": "Sản phẩm"},
+                    {
+                        "title": "Bưởi đỏ Tân Lạc",
+                        "url": "/chu-the/san-pham/1/",
+                        "summary": "OCOP 4 sao",
+                        "kind": "Sản phẩm",
+                    },
                     {"title": "no url"},
+                    {"title": "script link", "url": "javascript:alert(1)"},
                 ]
             return []
 
@@ -78,7 +84,7 @@ class SiteSearchTests(TestCase):
         html = response.content.decode()
         assert "Bưởi đỏ Tân Lạc" in result_titles(response)
         assert 'href="/chu-the/san-pham/1/"' in html and "OCOP 4 sao" in html
-        assert "no url" not in html  # malformed items are dropped
+        assert "no url" not in html and "script link" not in html  # malformed or unsafe items are dropped
         # The news post that mentions "Bưởi đỏ" in a quote is found alongside.
         assert "Mở đăng ký khóa tập huấn livestream bán hàng lần 3" in result_titles(response)
 
