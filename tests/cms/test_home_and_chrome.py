@@ -6,6 +6,7 @@ from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 
 from cms.models import FooterMenuItem, HeaderMenuItem, NavigationSettings, SiteContactSettings
 from tests.cms.builders import bare_home, seeded_site
@@ -48,6 +49,17 @@ class HomePageTests(TestCase):
         home.save()
         html = self.client.get("/").content.decode()
         assert "Lịch phiên chợ tiếp theo sẽ được công bố sớm" in html
+        assert "Phiên chợ đêm OCOP Hà Nội" not in html
+
+    def test_a_market_app_can_supply_the_next_session_through_the_hook(self):
+        starts_at = timezone.now() + timedelta(days=3)
+
+        def market_session(request):
+            return {"title": "Phiên chợ Tết Nguyên đán", "starts_at": starts_at, "place": "Sàn chính", "url": "/cho/"}
+
+        with hooks.register_temporarily("next_market_session", market_session):
+            html = self.client.get("/").content.decode()
+        assert "Phiên chợ Tết Nguyên đán" in html and 'href="/cho/"' in html
         assert "Phiên chợ đêm OCOP Hà Nội" not in html
 
     def test_news_index_lists_posts_newest_first(self):
