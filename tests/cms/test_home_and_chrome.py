@@ -160,3 +160,30 @@ class EmptyMenuFallbackTests(TestCase):
         header = header[: header.index("</ul>")]
         assert "Học tập" in header and "Giới thiệu ngắn" not in header
         assert f'href="{self.about.url}"' in html[html.index('data-testid="footer-menu"') :]
+
+
+class NewsIndexPaginationTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from datetime import date
+
+        from cms.models import NewsIndexPage, NewsPage
+
+        home = bare_home()
+        cls.index = NewsIndexPage(title="Tin tức", slug="tin-tuc")
+        home.add_child(instance=cls.index)
+        for day in range(1, 13):
+            cls.index.add_child(
+                instance=NewsPage(
+                    title=f"Bản tin ngày {day:02d}", slug=f"ban-tin-{day}", date=date(2026, 11, day), intro="…"
+                )
+            )
+
+    def test_ten_posts_per_page_newest_first_and_a_bad_page_number_is_harmless(self):
+        first = self.client.get(self.index.url)
+        assert [post.title for post in first.context["news_page"]][:2] == ["Bản tin ngày 12", "Bản tin ngày 11"]
+        assert len(first.context["news_page"]) == 10
+        assert 'href="?page=2"' in first.content.decode()
+        second = self.client.get(self.index.url, {"page": 2})
+        assert [post.title for post in second.context["news_page"]] == ["Bản tin ngày 02", "Bản tin ngày 01"]
+        assert self.client.get(self.index.url, {"page": "abc"}).status_code == 200
