@@ -8,12 +8,14 @@ context processors (site settings, menus) may need the very database that failed
 import logging
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+from django_ratelimit.decorators import ratelimit
 
 from cms.selectors import MAX_QUERY_LENGTH, site_search
 
@@ -23,7 +25,11 @@ RESULTS_PER_PAGE = 10
 
 
 @require_GET
+@ratelimit(key="ip", rate=lambda group, request: settings.SITE_SEARCH_RATE, block=False)
 def search(request):
+    """Site search. Searching is the most expensive public read, so it is rate limited per address."""
+    if getattr(request, "limited", False):
+        return render(request, "429.html", status=429)
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = site_search(request=request, query=query) if query else []
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -344,3 +344,11 @@ LOGGING = {
 # ---------------------------------------------------------------------------
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+
+# ---------------------------------------------------------------------------
+# HTTP rate limits (django-ratelimit; counters live in the cache, shared by every
+# worker when REDIS_URL is set). Behind a proxy set RATELIMIT_IP_META_KEY, e.g.
+# "HTTP_X_FORWARDED_FOR" (see docs/operations.md).
+# ---------------------------------------------------------------------------
+SITE_SEARCH_RATE = env("SITE_SEARCH_RATE", default="30/m")
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)

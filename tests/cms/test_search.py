@@ -133,3 +133,15 @@ class SiteSearchTests(TestCase):
         entry = PageSearchText.objects.get(page=self.tree.about)
         assert entry.title == "gioi thieu chuong trinh"
         assert "ban to chuc kiem tra ho so" in entry.text
+
+
+def test_search_is_rate_limited_per_address(client, settings, db):
+    """A flood of searches from one address gets a polite 429 page, not the database's time."""
+    settings.SITE_SEARCH_RATE = "3/m"
+    for _ in range(3):
+        assert client.get("/tim-kiem/", {"q": "cho dem"}).status_code == 200
+    response = client.get("/tim-kiem/", {"q": "cho dem"})
+    assert response.status_code == 429
+    assert "Quá nhiều yêu cầu" in response.content.decode()
+    other_address = client.get("/tim-kiem/", {"q": "cho dem"}, REMOTE_ADDR="10.0.0.9")
+    assert other_address.status_code == 200
