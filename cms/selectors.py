@@ -175,7 +175,8 @@ def _menu_links(items, request) -> list[MenuLink]:
 
 
 def _navigation(request) -> NavigationSettings | None:
-    if request is None:
+    """The menus of the request's site, or None when no Wagtail site answers this host."""
+    if request is None or Site.find_for_request(request) is None:
         return None
     return NavigationSettings.for_request(request)
 
