@@ -7,7 +7,7 @@ stable shape per block type; a quiz goes out only as ``quiz_public_value`` (no
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -136,6 +136,7 @@ class CourseListApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="CourseListOutput")
     class OutputSerializer(_CourseBaseSerializer):
         pass
 
@@ -150,6 +151,7 @@ class CourseDetailApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="CourseDetailOutput")
     class OutputSerializer(_CourseBaseSerializer):
         learning_outcomes = serializers.SerializerMethodField(help_text="HTML")
         description = serializers.SerializerMethodField(help_text="HTML")
@@ -179,6 +181,7 @@ class LessonDetailApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema_serializer(component_name="LessonDetailOutput")
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         title = serializers.CharField()

@@ -55,6 +55,11 @@ class VideoBlock(blocks.StructBlock):
         label = _("Video")
         template = "courses/blocks/video_block.html"
         description = _("Video bài giảng: tệp tải lên hoặc đường dẫn YouTube/Facebook")
+        preview_value = {
+            "title": "Dựng góc livestream bằng điện thoại",
+            "embed": "https://www.youtube.com/watch?v=Zq3X9b2fA1k",
+            "caption": "Đặt đèn, giá đỡ và micro trong một góc nhà 2 m².",
+        }
 
     def clean(self, value):
         value = super().clean(value)
@@ -193,6 +198,15 @@ class AssignmentBlock(blocks.StructBlock):
         label = _("Bài thực hành")
         template = "courses/blocks/assignment_block.html"
         description = _("Bài tập thực hành có tiêu chí chấm điểm")
+        preview_value = {
+            "title": "Viết kịch bản livestream 15 phút cho một sản phẩm OCOP",
+            "instructions": "<p>Viết kịch bản có mốc thời gian, lời thoại và cách chốt đơn.</p>",
+            "rubric": [
+                {"name": "Cấu trúc và thời lượng", "description": "", "max_points": 50},
+                {"name": "Chốt đơn rõ ràng", "description": "", "max_points": 50},
+            ],
+            "pass_points": 60,
+        }
 
     def clean(self, value):
         value = super().clean(value)
