@@ -6,7 +6,7 @@ import pytest
 from wagtail.blocks import StructBlockValidationError
 
 from courses.blocks import AssignmentBlock, LessonStreamBlock, QuestionBlock, QuizBlock, VideoBlock, quiz_public_value
-from tests.courses.trees import ASSIGNMENT_VALUE, quiz_value
+from tests.courses.trees import ASSIGNMENT_VALUE, ensure_default_site, quiz_value
 
 
 def _question(kind, flags):
@@ -78,9 +78,10 @@ def test_video_needs_exactly_one_source(no_network):
 
 @pytest.mark.django_db
 def test_video_with_a_file_and_a_link_is_refused(no_network):
-    from wagtail.documents.models import Document
     from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
 
+    ensure_default_site()  # the root collection documents go into
     document = Document.objects.create(title="Bài giảng", file=ContentFile(b"not really mp4", name="bai-giang.mp4"))
     block = VideoBlock()
     both = block.to_python(

@@ -4,6 +4,7 @@ import pytest
 from wagtail.models import GroupPagePermission
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage
+from tests.courses.trees import ensure_default_site
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +17,7 @@ def test_seed_twice_leaves_counts_unchanged_and_builds_real_courses():
     from accounts import demo as accounts_demo
     from courses import demo as courses_demo
 
+    ensure_default_site()
     accounts_demo.seed(lambda message: None)
     courses_demo.seed(lambda message: None)
     first = _counts()
