@@ -61,11 +61,18 @@ class VideoBlock(blocks.StructBlock):
             "caption": "Đặt đèn, giá đỡ và micro trong một góc nhà 2 m².",
         }
 
+    VIDEO_EXTENSIONS = ("mp4", "webm")
+
     def clean(self, value):
         value = super().clean(value)
         if bool(value.get("video_file")) == bool(value.get("embed")):
             raise blocks.StructBlockValidationError(
                 block_errors={"embed": ValidationError(_("Chọn một tệp video hoặc nhập một đường dẫn (chỉ một)."))}
+            )
+        document = value.get("video_file")
+        if document and document.file_extension.lower() not in self.VIDEO_EXTENSIONS:
+            raise blocks.StructBlockValidationError(
+                block_errors={"video_file": ValidationError(_("Tệp video phải là MP4 hoặc WebM."))}
             )
         return value
 
@@ -108,6 +115,10 @@ class AnswerBlock(blocks.StructBlock):
         icon = "tick"
         label = _("Đáp án")
 
+    def get_searchable_content(self, value):
+        """Only the answer text: site search must not tell which answer is right or what feedback says."""
+        return [value["text"]]
+
 
 class QuestionBlock(blocks.StructBlock):
     SINGLE = "single"
@@ -125,6 +136,10 @@ class QuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         label = _("Câu hỏi")
+
+    def get_searchable_content(self, value):
+        """Prompt and answer texts, never the explanation (it names the correct answer)."""
+        return [value["prompt"], *(text for answer in value["answers"] for text in self.child_blocks["answers"].child_block.get_searchable_content(answer))]
 
     def clean(self, value):
         value = super().clean(value)

@@ -336,3 +336,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------
+# Courses: lesson videos may be uploaded as documents (MP4/WebM), so they need a larger limit
+# ---------------------------------------------------------------------------
+WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024

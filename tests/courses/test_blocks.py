@@ -92,6 +92,27 @@ def test_video_with_a_file_and_a_link_is_refused(no_network):
 
 
 @pytest.mark.django_db
+def test_an_uploaded_video_must_be_mp4_or_webm():
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    ensure_default_site()
+    block = VideoBlock()
+    pdf = Document.objects.create(title="Tài liệu", file=ContentFile(b"%PDF-1.4", name="tai-lieu.pdf"))
+    mp4 = Document.objects.create(title="Bài giảng", file=ContentFile(b"....ftypisom", name="bai-giang.mp4"))
+    with pytest.raises(StructBlockValidationError) as error:
+        block.clean(block.to_python({"title": "", "video_file": pdf.pk, "embed": "", "caption": ""}))
+    assert "MP4 hoặc WebM" in str(error.value.block_errors["video_file"])
+    assert block.clean(block.to_python({"title": "", "video_file": mp4.pk, "embed": "", "caption": ""}))["video_file"] == mp4
+
+
+def test_site_search_indexes_prompts_and_answers_but_not_the_key():
+    indexed = " ".join(QuizBlock().get_searchable_content(QuizBlock().to_python(quiz_value())))
+    assert "Xác nhận mã" in indexed and "Bạn làm gì đầu tiên" in indexed
+    assert "PHAN-HOI" not in indexed and "GIAI-THICH" not in indexed
+
+
+@pytest.mark.django_db
 def test_a_link_that_is_not_a_video_is_refused_without_any_network_call(no_network):
     block = VideoBlock()
     value = block.to_python({"title": "", "video_file": None, "embed": "https://example.com/trang", "caption": ""})
