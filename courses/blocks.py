@@ -223,6 +223,11 @@ class AssignmentBlock(blocks.StructBlock):
             "pass_points": 60,
         }
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["total_points"] = sum(criterion["max_points"] for criterion in value["rubric"])
+        return context
+
     def clean(self, value):
         value = super().clean(value)
         total = sum(criterion["max_points"] for criterion in value["rubric"])

@@ -85,6 +85,7 @@ class CoursePagesRenderTests(WagtailPageTestCase):
             assert secret not in html
         assert "correct" not in html.lower()
         assert "Viết kịch bản livestream 15 phút" in html and "Chốt đơn rõ ràng" in html
+        assert "Đạt khi được từ 6/10 điểm." in html
 
     def test_english_visitors_get_english_labels(self):
         self.client.cookies["django_language"] = "en"
