@@ -10,33 +10,34 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage
 
 
 def course_list(*, index: CourseIndexPage | None = None) -> list[CoursePage]:
-    """Public courses in tree order, each with ``lesson_count`` set (two queries in all)."""
-    courses = CoursePage.objects.live().public().specific().order_by("path")
+    """Public courses in tree order, each with ``lesson_count`` set; a fixed number of queries however many courses."""
+    courses = CoursePage.objects.live().public().order_by("path")
     if index is not None:
         courses = courses.child_of(index)
-    courses = list(courses.select_related("cover_image"))
+    courses = list(courses.select_related("cover_image").prefetch_related("course_instructors__instructor"))
     if not courses:
         return courses
     steplen = CoursePage.steplen
-    depth = courses[0].depth
-    lesson_paths = LessonPage.objects.live().public().filter(depth=depth + 1).values_list("path", flat=True)
-    counts = Counter(path[: steplen * depth] for path in lesson_paths)
+    lesson_paths = (
+        LessonPage.objects.live().public().filter(depth__in={course.depth + 1 for course in courses}).values_list("path", flat=True)
+    )
+    counts = Counter(path[:-steplen] for path in lesson_paths)  # a lesson's parent path is its own minus one step
     for course in courses:
         course.lesson_count = counts.get(course.path, 0)
     return courses
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonPage]:
-    return list(LessonPage.objects.child_of(course).live().public().specific().order_by("path"))
+    return list(LessonPage.objects.child_of(course).live().public().order_by("path"))
 
 
 def course_get_public(*, course_id: int) -> CoursePage | None:
-    return CoursePage.objects.live().public().specific().filter(pk=course_id).first()
+    return CoursePage.objects.live().public().filter(pk=course_id).first()
 
 
 def lesson_get_public(*, lesson_id: int) -> LessonPage | None:
     """A live public lesson whose course is live and public too (a hidden course hides its lessons)."""
-    lesson = LessonPage.objects.live().public().specific().filter(pk=lesson_id).first()
+    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
     if lesson is None or course_get_public(course_id=lesson.get_parent().pk) is None:
         return None
     return lesson

@@ -4,6 +4,8 @@ import json
 
 from django.test import TestCase
 
+from accounts.roles import Role
+from accounts.services import user_create
 from tests.courses.trees import EXPLANATION, FEEDBACK_RIGHT, FEEDBACK_WRONG, build_course_tree
 
 
@@ -20,6 +22,28 @@ class CourseApiTests(TestCase):
         assert courses[0]["lesson_count"] == 3
         assert courses[0]["url"] == self.tree.course.url
         assert courses[0]["level_label"] == "Cơ bản"
+
+    def test_catalogue_queries_do_not_grow_with_the_number_of_courses(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from courses.models import CourseInstructor, CoursePage, LessonPage
+
+        def count():
+            with CaptureQueriesContext(connection) as queries:
+                assert self.client.get("/api/v1/courses/").status_code == 200
+            return len(queries)
+
+        before = count()
+        instructor = user_create(email="gv2@example.vn", password=None, full_name="Lê Minh", roles=[Role.INSTRUCTOR])
+        for n in range(3):
+            course = self.tree.index.add_child(
+                instance=CoursePage(title=f"Khóa {n}", slug=f"khoa-{n}", summary="Tóm tắt", learning_outcomes="<p>x</p>")
+            )
+            CourseInstructor.objects.create(course=course, instructor=instructor)
+            course.add_child(instance=LessonPage(title="Bài 1", slug="bai-1"))
+        assert count() == before
+        assert len(self.client.get("/api/v1/courses/").json()) == 4
 
     def test_course_detail_lists_live_lessons_in_order(self):
         data = self.client.get(f"/api/v1/courses/{self.tree.course.pk}/").json()
