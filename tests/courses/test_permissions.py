@@ -33,7 +33,10 @@ class InstructorPermissionTests(TestCase):
         assert self.tree.course.permissions_for_user(self.instructor).can_add_subpage()
         self.client.force_login(self.instructor)
         assert self.client.get(f"/admin/pages/{self.tree.first.pk}/edit/").status_code == 200
-        assert self.client.get(f"/admin/pages/{self.tree.course.pk}/add_subpage/").status_code in (200, 302)
+        assert self.client.get(f"/admin/pages/add/courses/lessonpage/{self.tree.course.pk}/").status_code == 200
+        assert self.client.get(f"/admin/pages/add/courses/coursepage/{self.tree.index.pk}/").status_code == 200
+        assert self.client.get("/admin/images/chooser/").status_code == 200
+        assert self.client.get("/admin/documents/chooser/").status_code == 200
 
     def test_instructor_is_refused_the_home_page_and_pages_outside_the_catalogue(self):
         """Wagtail refuses with 403 to scripts and, for a browser, sends back to the dashboard with a message."""
@@ -50,6 +53,8 @@ class InstructorPermissionTests(TestCase):
             assert page.title != "Bị sửa"
             assert not page.permissions_for_user(self.instructor).can_edit()
         assert not self.tree.site_root.permissions_for_user(self.instructor).can_add_subpage()
+        add_at_home = f"/admin/pages/add/wagtailcore/page/{self.tree.site_root.pk}/"
+        assert self.client.get(add_at_home, HTTP_X_REQUESTED_WITH="XMLHttpRequest").status_code == 403
 
     def test_organizer_edits_both(self):
         self.client.force_login(self.organizer)
