@@ -154,3 +154,16 @@ def test_blocks_show_a_rendered_preview_in_the_admin_picker(no_network):
     assert set(previews) >= {"heading", "paragraph", "video", "callout", "quiz", "assignment"}
     assert "youtube-nocookie.com/embed/Zq3X9b2fA1k" in previews["video"]
     assert "Chốt đơn rõ ràng" in previews["assignment"]
+
+
+@pytest.mark.django_db
+def test_blocks_whose_image_or_document_was_deleted_render_nothing_instead_of_failing():
+    stream = LessonStreamBlock()
+    value = stream.to_python(
+        [
+            {"type": "download", "value": {"document": None, "title": "Mẫu kịch bản", "description": ""}},
+            {"type": "image", "value": {"image": None, "caption": "Góc quay", "attribution": ""}},
+        ]
+    )
+    html = stream.render(value)
+    assert "href" not in html and "Góc quay" not in html
