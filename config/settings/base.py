@@ -352,3 +352,9 @@ WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 # ---------------------------------------------------------------------------
 SITE_SEARCH_RATE = env("SITE_SEARCH_RATE", default="30/m")
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+
+# ---------------------------------------------------------------------------
+# Courses: lesson videos may be uploaded as documents (MP4/WebM), so they need a larger limit
+# ---------------------------------------------------------------------------
+WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
