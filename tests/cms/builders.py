@@ -2,27 +2,16 @@
 
 from types import SimpleNamespace
 
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Page, Site
 
 from cms import demo
 from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+from tests.wagtail_site import ensure_default_site
 
 
 def wagtail_initial_tree() -> Site:
-    """Wagtail's state after its migrations: root, welcome page, default Site.
-
-    A browser test's flush empties every table, and ``--reuse-db`` may hand that empty
-    database to the next run, so tests rebuild what the migrations would have made.
-    """
-    Locale.objects.get_or_create(language_code="vi")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        return site
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    welcome = root.add_child(instance=Page(title="Welcome to your new Wagtail site!", slug="home"))
-    return Site.objects.create(hostname="localhost", port=80, root_page=welcome, is_default_site=True)
+    """Wagtail's state after its migrations: root, welcome page, default Site."""
+    return ensure_default_site()
 
 
 def seeded_site() -> SimpleNamespace:

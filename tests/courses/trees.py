@@ -5,11 +5,10 @@ Call from ``setUpTestData`` (or a module-scoped fixture) so it is built once per
 
 from types import SimpleNamespace
 
-from django.conf import settings
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Page
 
 from courses.models import CourseIndexPage, CourseInstructor, CoursePage, LessonPage
+from tests.wagtail_site import ensure_default_site
 
 CORRECT_TEXT = "Xác nhận mã, số lượng và thông tin giao hàng"
 WRONG_TEXT = "Bỏ qua và tiếp tục giới thiệu"
@@ -61,26 +60,6 @@ ASSIGNMENT_VALUE = {
     ],
     "pass_points": 6,
 }
-
-
-def ensure_default_site():
-    """The Wagtail root, a home page, the default Site and root collection.
-
-    Migrations create them, but a transactional test (browser tests) flushes the
-    database afterwards; whichever test runs next rebuilds them here.
-    """
-    from accounts.services import roles_ensure
-
-    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-        home = root.add_child(instance=Page(title="Trang chủ", slug="trang-chu"))
-        site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    roles_ensure()
-    return site
 
 
 def build_course_tree(*, instructor=None):
