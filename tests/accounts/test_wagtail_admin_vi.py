@@ -22,7 +22,6 @@ import pytest
 import wagtail
 from django.db import transaction
 from django.utils import translation
-from wagtail.models import Page
 
 from accounts.roles import Role
 
@@ -152,6 +151,8 @@ def sidebar_labels(response) -> set[str]:
 @pytest.fixture(scope="module")
 def page_tree(django_db_setup, django_db_blocker):
     """A home page with a content page (title, intro, a StreamField body), built once for the module."""
+    from wagtail.models import Page
+
     from cms.models import StandardPage
     from tests.cms.builders import bare_home
 
