@@ -20,6 +20,7 @@ from types import SimpleNamespace
 import polib
 import pytest
 import wagtail
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
@@ -245,6 +246,24 @@ def test_every_string_of_the_everyday_editing_screens_has_vietnamese():
     assert len(entries) > 600  # the selection really reads Wagtail's catalogs
     missing = untranslated_django_msgids(entries)
     assert not missing, "Untranslated Wagtail strings on the editing screens:\n" + "\n".join(missing)
+
+
+# What a translation must carry over unchanged: HTML tags (with their attributes),
+# {brace} and %(named)s / %s / %d placeholders. msgfmt --check only checks entries flagged
+# python-format, and Wagtail's JavaScript strings carry no flag at all.
+KEPT_VERBATIM = re.compile(r"</?[a-zA-Z][^>]*>|\{[a-z_]*\}|%(?:\([a-z_]+\))?[sd]")
+
+
+@pytest.mark.parametrize("domain", ["django", "djangojs"])
+def test_translations_keep_tags_and_placeholders(domain):
+    catalog = polib.pofile(str(Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES" / f"{domain}.po"))
+    broken = []
+    for entry in catalog.translated_entries():
+        kept = set(KEPT_VERBATIM.findall(entry.msgstr or entry.msgstr_plural[0]))
+        sources = (entry.msgid, entry.msgid_plural or entry.msgid)
+        if all(kept != set(KEPT_VERBATIM.findall(source)) for source in sources):
+            broken.append(entry.msgid)
+    assert not broken, "Translations that lose or invent a tag or placeholder:\n" + "\n".join(broken)
 
 
 def coverage() -> dict[str, tuple[int, int]]:
