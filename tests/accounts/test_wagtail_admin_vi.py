@@ -13,7 +13,6 @@ Counts per catalog (translated / total Wagtail msgids):
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -25,14 +24,31 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.roles import Role
+from tests.accounts.pages import text_nodes
 
 WAGTAIL = Path(wagtail.__file__).parent
 
 # English labels of the everyday screens; none may be left as visible text.
 ENGLISH_LABELS = {
-    "Pages", "Save draft", "Publish", "Images", "Documents", "Settings", "Search", "Dashboard",
-    "Help", "Reports", "Add child page", "Edit", "Content", "Promote", "Preview", "Status",
-    "Add an image", "Add a document", "Choose which type of page you'd like to create.",
+    "Pages",
+    "Save draft",
+    "Publish",
+    "Images",
+    "Documents",
+    "Settings",
+    "Search",
+    "Dashboard",
+    "Help",
+    "Reports",
+    "Add child page",
+    "Edit",
+    "Content",
+    "Promote",
+    "Preview",
+    "Status",
+    "Add an image",
+    "Add a document",
+    "Choose which type of page you'd like to create.",
 }
 
 # The everyday editing screens (priority 1): page explorer, page editor with its panels,
@@ -102,36 +118,13 @@ def js_catalog(client) -> dict:
     return json.loads(found.group(1))
 
 
-class VisibleText(HTMLParser):
-    """Collects the text a reader sees: text nodes outside <script> and <style>."""
-
-    def __init__(self):
-        super().__init__()
-        self.skipping = 0
-        self.chunks: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self.skipping += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style"):
-            self.skipping -= 1
-
-    def handle_data(self, data):
-        if not self.skipping and data.strip():
-            self.chunks.append(" ".join(data.split()))
-
-
-def visible_text(response) -> set[str]:
-    parser = VisibleText()
-    parser.feed(response.content.decode())
-    return set(parser.chunks)
-
-
 def sidebar_labels(response) -> set[str]:
     """The sidebar menu is drawn by JavaScript from a JSON script: read its labels."""
-    found = re.search(r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', response.content.decode(), re.DOTALL)
+    found = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>',
+        response.content.decode(),
+        re.DOTALL,
+    )
     labels = set()
 
     def walk(node):
@@ -173,7 +166,9 @@ def page_tree(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def organizer_client(client, make_user, page_tree):
-    organizer = make_user("bantochuc.admin@example.vn", roles=[Role.ORGANIZER], full_name="Trần Thị Thu Hà", is_staff=True)
+    organizer = make_user(
+        "bantochuc.admin@example.vn", roles=[Role.ORGANIZER], full_name="Trần Thị Thu Hà", is_staff=True
+    )
     client.force_login(organizer)
     yield client
     translation.deactivate()
@@ -181,7 +176,7 @@ def organizer_client(client, make_user, page_tree):
 
 def assert_reads_vietnamese(response, *vietnamese):
     assert response.status_code == 200
-    text = visible_text(response)
+    text = text_nodes(response)
     left_in_english = sorted(ENGLISH_LABELS & text)
     assert not left_in_english, f"English left on {response.request['PATH_INFO']}: {left_in_english}"
     page_text = " | ".join(text)
@@ -276,7 +271,9 @@ def coverage() -> dict[str, tuple[int, int]]:
 
     view = JavaScriptCatalog(packages=["wagtail.admin"])
     with translation.override("vi"):
-        view.translation = translation.trans_real.DjangoTranslation("vi", domain="djangojs", localedirs=view.get_paths(view.packages))
+        view.translation = translation.trans_real.DjangoTranslation(
+            "vi", domain="djangojs", localedirs=view.get_paths(view.packages)
+        )
         js = view.get_catalog()
     js_ids = {e.msgid for e in all_wagtail_entries("djangojs")}
     counts["djangojs"] = (len(js_ids & set(js)), len(js_ids))
