@@ -165,13 +165,23 @@ def page_tree(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def organizer_client(client, make_user, page_tree):
-    organizer = make_user(
-        "bantochuc.admin@example.vn", roles=[Role.ORGANIZER], full_name="Trần Thị Thu Hà", is_staff=True
-    )
-    client.force_login(organizer)
-    yield client
+def staff_client(client, make_user, page_tree):
+    """``staff_client(Role.X)``: the test client logged in as staff with that role.
+
+    The admin activates the user's language in the thread: put the site default back after.
+    """
+
+    def log_in(role):
+        client.force_login(make_user(f"{role}.admin@example.vn", roles=[role], is_staff=True))
+        return client
+
+    yield log_in
     translation.deactivate()
+
+
+@pytest.fixture
+def organizer_client(staff_client):
+    return staff_client(Role.ORGANIZER)
 
 
 def assert_reads_vietnamese(response, *vietnamese):
@@ -219,6 +229,14 @@ def test_images_and_documents_libraries_are_vietnamese(organizer_client):
     assert_reads_vietnamese(images, "Hình ảnh", "Thêm hình ảnh", "Bạn chưa tải lên hình ảnh nào")
     documents = organizer_client.get("/admin/documents/")
     assert_reads_vietnamese(documents, "Tài liệu", "Thêm tài liệu", "Bạn chưa tải lên tài liệu nào")
+
+
+def test_instructor_sees_the_admin_in_vietnamese(staff_client):
+    client = staff_client(Role.INSTRUCTOR)
+    dashboard = client.get("/admin/")
+    assert_reads_vietnamese(dashboard, "Trang tổng quan")
+    assert {"Hình ảnh", "Tài liệu", "Trợ giúp"} <= sidebar_labels(dashboard)
+    assert_reads_vietnamese(client.get("/admin/images/"), "Hình ảnh", "Thêm hình ảnh")
 
 
 def test_javascript_catalog_carries_the_streamfield_and_comment_strings(organizer_client):
