@@ -280,11 +280,7 @@ def test_translations_keep_tags_and_placeholders(domain):
 
 
 def coverage() -> dict[str, tuple[int, int]]:
-    """Translated / total Wagtail msgids per gettext domain."""
-    counts = {}
-    entries = list(all_wagtail_entries("django"))
-    total = {e.msgid for e in entries}
-    counts["django"] = (len(total) - len(untranslated_django_msgids(entries)), len(total))
+    """Translated / total Wagtail msgids, per Wagtail catalog and per gettext domain (merged)."""
     from django.views.i18n import JavaScriptCatalog
 
     view = JavaScriptCatalog(packages=["wagtail.admin"])
@@ -293,8 +289,23 @@ def coverage() -> dict[str, tuple[int, int]]:
             "vi", domain="djangojs", localedirs=view.get_paths(view.packages)
         )
         js = view.get_catalog()
-    js_ids = {e.msgid for e in all_wagtail_entries("djangojs")}
-    counts["djangojs"] = (len(js_ids & set(js)), len(js_ids))
+    counts = {}
+    for domain in ("django", "djangojs"):
+        for po in sorted(WAGTAIL.rglob(f"locale/en/LC_MESSAGES/{domain}.po")):
+            entries = [e for e in polib.pofile(str(po)) if not e.obsolete]
+            missing = (
+                untranslated_django_msgids(entries) if domain == "django" else [e for e in entries if e.msgid not in js]
+            )
+            counts[str(po.relative_to(WAGTAIL.parent))] = (len(entries) - len(missing), len(entries))
+        entries = list(all_wagtail_entries(domain))
+        total = {e.msgid for e in entries}
+        missing = untranslated_django_msgids(entries) if domain == "django" else total - set(js)
+        counts[f"all {domain} (distinct msgids)"] = (len(total) - len(missing), len(total))
+    everyday = list(everyday_entries())
+    counts["editing screens (test selection)"] = (
+        len(everyday) - len(untranslated_django_msgids(everyday)),
+        len(everyday),
+    )
     return counts
 
 
@@ -302,5 +313,5 @@ if __name__ == "__main__":
     import django
 
     django.setup()
-    for domain, (done, total) in coverage().items():
-        print(f"{domain}: {done} of {total} Wagtail msgids translated")
+    for catalog, (done, total) in coverage().items():
+        print(f"{catalog}: {done} of {total} translated")
