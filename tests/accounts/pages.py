@@ -2,6 +2,7 @@
 
 import html
 import re
+from html.parser import HTMLParser
 
 
 def visible_text(response) -> str:
@@ -10,3 +11,31 @@ def visible_text(response) -> str:
     start, end = content.find("<main"), content.find("</main>")
     main = content[start:end] if start != -1 and end != -1 else content
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
+
+
+class VisibleText(HTMLParser):
+    """Collects the text a reader sees: text nodes outside <script> and <style>."""
+
+    def __init__(self):
+        super().__init__()
+        self.skipping = 0
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skipping += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        if not self.skipping and data.strip():
+            self.chunks.append(" ".join(data.split()))
+
+
+def text_nodes(response) -> set[str]:
+    """Every text node of the whole page (Wagtail's admin has no <main> around its menus), spaces collapsed."""
+    parser = VisibleText()
+    parser.feed(response.content.decode())
+    return set(parser.chunks)
