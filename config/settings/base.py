@@ -336,3 +336,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------
+# Vendors: dossier upload limits and expiry reminders
+# ---------------------------------------------------------------------------
+VENDORS_UPLOAD_MAX_BYTES = env.int("VENDORS_UPLOAD_MAX_BYTES", default=8 * 1024 * 1024)
+VENDORS_DOCUMENTS_PER_VENDOR = env.int("VENDORS_DOCUMENTS_PER_VENDOR", default=60)
+VENDORS_DOCUMENTS_PER_PRODUCT = env.int("VENDORS_DOCUMENTS_PER_PRODUCT", default=15)
+VENDORS_PHOTOS_PER_PRODUCT = env.int("VENDORS_PHOTOS_PER_PRODUCT", default=8)
+VENDORS_PHOTOS_PER_VENDOR = env.int("VENDORS_PHOTOS_PER_VENDOR", default=12)
+VENDORS_IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
+VENDORS_EXPIRY_REMINDER_DAYS = 30
