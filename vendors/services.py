@@ -343,7 +343,7 @@ def document_review(*, document: Document, actor: User, action: str, note: str =
     Locks the document row so two organizers acting at once cannot both decide.
     """
     require_organizer(actor)
-    document = Document.objects.select_for_update().select_related("vendor", "product").get(pk=document.pk)
+    document = Document.objects.select_for_update(of=("self",)).select_related("vendor", "product").get(pk=document.pk)
     if VendorMember.objects.filter(vendor=document.vendor, user=actor).exists():
         raise ApplicationError(
             _("Bạn là thành viên của chủ thể này nên không thể tự duyệt hồ sơ của mình."),
@@ -445,7 +445,7 @@ def documents_send_expiry_reminders(*, today: datetime.date | None = None) -> in
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=settings.VENDORS_EXPIRY_REMINDER_DAYS)
     due = list(
-        Document.objects.select_for_update(skip_locked=True)
+        Document.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(
             status=DocumentStatus.APPROVED, expiry_reminded_at__isnull=True,
             expires_on__isnull=False, expires_on__gte=today, expires_on__lte=horizon,
