@@ -37,6 +37,14 @@ SCENARIOS = [
 ]
 
 
+class QueryCounter(list):
+    """An execute_wrapper that remembers each SQL statement (connection.queries is reset per request)."""
+
+    def __call__(self, execute, sql, params, many, context):
+        self.append(sql)
+        return execute(sql, params, many, context)
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 
@@ -82,8 +90,8 @@ def main() -> None:
         for _ in range(10):  # warm the connection, the template cache and PostgreSQL's buffers
             response = client.get(path, params)
         assert response.status_code == 200, (path, response.status_code)
-        queries = []
-        with connection.execute_wrapper(lambda execute, sql, *a: (queries.append(sql), execute(sql, *a))[1]):
+        queries = QueryCounter()
+        with connection.execute_wrapper(queries):
             response = client.get(path, params)
         results = response.context["page_obj"].paginator.count if response.context else response.json()["count"]
         timings = []
