@@ -4,11 +4,15 @@ cms's search view calls every ``register_site_search`` function with
 ``(request, query)`` and shows the dicts it returns.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from core.money import format_vnd
 from vendors import selectors
+from vendors.permissions import is_organizer
 
 SITE_SEARCH_PRODUCTS = 10
 SITE_SEARCH_VENDORS = 5
@@ -37,3 +41,14 @@ def search_products_and_vendors(request, query: str) -> list[dict]:
                 "kind": _("Chủ thể OCOP"),
             })
     return results
+
+
+class _OrganizerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_organizer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def review_queue_menu_item():
+    """Organizers working in the Wagtail admin reach the dossier review queue from its menu."""
+    return _OrganizerMenuItem(gettext_lazy("Duyệt hồ sơ chủ thể"), reverse("vendors:review_queue"), icon_name="tasks", order=250)

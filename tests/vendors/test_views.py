@@ -148,3 +148,8 @@ def test_dossier_page_shows_each_state_and_what_to_do(client, vendor, vendor_use
     client.force_login(vendor_user)
     html = client.get(reverse("vendors:dossier", kwargs={"slug": vendor.slug})).content.decode()
     assert "Cần bổ sung" in html and "Thiếu dấu đỏ" in html and "tải lên bản mới" in html.lower()
+
+
+def test_wagtail_admin_menu_links_organizers_to_the_review_queue(client, organizer_user):
+    client.force_login(organizer_user)
+    assert reverse("vendors:review_queue") in client.get("/admin/").content.decode()
