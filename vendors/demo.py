@@ -33,7 +33,7 @@ from vendors.models import (
     VendorKind,
     VendorMember,
 )
-from vendors.search import product_name_text, product_search_text, vendor_search_text
+from vendors.search import product_name_text, product_search_text, vendor_name_text, vendor_search_text
 
 VENDOR_COUNT = 255
 PRODUCT_COUNT = 1054
@@ -181,6 +181,7 @@ def seed(log):
             story=f"{legal_name} gìn giữ nghề truyền thống của {commune} qua nhiều thế hệ, sản xuất theo tiêu chuẩn OCOP.",
         )
         vendor.slug = f"{_slug(legal_name)}-{i + 1}" if i else "htx-buoi-do-dong-cao"
+        vendor.name_folded = vendor_name_text(vendor)
         vendor.search_text = vendor_search_text(vendor)
         vendors.append(vendor)
         themes.append(theme)

@@ -56,6 +56,7 @@ class Vendor(models.Model):
     representative = models.CharField(_("người đại diện"), max_length=150)
     story = models.TextField(_("câu chuyện sản phẩm"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="vendors/logos/", blank=True)
+    name_folded = models.CharField(max_length=260, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

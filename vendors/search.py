@@ -36,6 +36,10 @@ def vendor_search_text(vendor) -> str:
     )
 
 
+def vendor_name_text(vendor) -> str:
+    return padded(vendor.legal_name)
+
+
 def product_name_text(product) -> str:
     return padded(product.name, product.code)
 

@@ -32,6 +32,20 @@ def _verified_q(prefix: str = "") -> Q:
     )
 
 
+def _word_hits(field: str, words: list[str]):
+    """How many of ``words`` start a word of ``field`` (SQL, same on both databases)."""
+    return sum(
+        (Case(When(**{f"{field}__contains": f" {w}"}, then=Value(1)), default=Value(0), output_field=IntegerField()) for w in words),
+        Value(0),
+    )
+
+
+def _phrase_hit(field: str, words: list[str]):
+    """1 when the words appear in ``field`` together and in order."""
+    phrase = " " + " ".join(words)
+    return Case(When(**{f"{field}__contains": phrase}, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
 def product_search(filters: ProductFilters) -> QuerySet[Product]:
     """Published products matching ``filters``, best first, with their vendor joined."""
     qs = Product.objects.select_related("vendor")
@@ -51,15 +65,7 @@ def product_search(filters: ProductFilters) -> QuerySet[Product]:
         return qs.order_by("-verified_rank", "-stars", "name", "pk")
     for word in words:
         qs = qs.filter(search_text__contains=f" {word}")
-    name_hits = sum(
-        (Case(When(name_folded__contains=f" {w}", then=Value(1)), default=Value(0), output_field=IntegerField()) for w in words),
-        Value(0),
-    )
-    phrase = " " + " ".join(words)
-    qs = qs.annotate(
-        phrase_rank=Case(When(name_folded__contains=phrase, then=Value(1)), default=Value(0), output_field=IntegerField()),
-        name_rank=name_hits,
-    )
+    qs = qs.annotate(phrase_rank=_phrase_hit("name_folded", words), name_rank=_word_hits("name_folded", words))
     return qs.order_by("-phrase_rank", "-name_rank", "-verified_rank", "-stars", "name", "pk")
 
 
@@ -77,11 +83,8 @@ def vendor_search(*, query: str = "", district: str = "", verified_only: bool = 
     for word in words:
         qs = qs.filter(search_text__contains=f" {word}")
     if words:
-        phrase = " " + " ".join(words)
-        qs = qs.annotate(
-            phrase_rank=Case(When(search_text__startswith=phrase, then=Value(1)), default=Value(0), output_field=IntegerField())
-        )
-        return qs.order_by("-phrase_rank", "-verified_count", "legal_name")
+        qs = qs.annotate(name_rank=_word_hits("name_folded", words), phrase_rank=_phrase_hit("name_folded", words))
+        return qs.order_by("-phrase_rank", "-name_rank", "-verified_count", "legal_name")
     return qs.order_by("-verified_count", "legal_name")
 
 

@@ -113,8 +113,9 @@ def vendor_create(*, user: User, logo=None, **fields) -> Vendor:
     vendor = Vendor(**{k: v for k, v in fields.items() if k in VENDOR_FIELDS})
     vendor.registration_number = (vendor.registration_number or "").strip().upper()
     vendor.slug = _unique_slug(vendor.legal_name)
-    _full_clean(vendor, exclude=["search_text", "logo"])
+    _full_clean(vendor, exclude=["search_text", "name_folded", "logo"])
     _store_logo(vendor, logo)
+    vendor.name_folded = search.vendor_name_text(vendor)
     vendor.search_text = search.vendor_search_text(vendor)
     vendor.save()
     VendorMember.objects.create(vendor=vendor, user=user, role=MemberRole.OWNER)
@@ -129,8 +130,9 @@ def vendor_update(*, vendor: Vendor, actor: User, logo=None, **fields) -> Vendor
         if name in VENDOR_FIELDS:
             setattr(vendor, name, value)
     vendor.registration_number = (vendor.registration_number or "").strip().upper()
-    _full_clean(vendor, exclude=["search_text", "logo", "slug"])
+    _full_clean(vendor, exclude=["search_text", "name_folded", "logo", "slug"])
     _store_logo(vendor, logo)
+    vendor.name_folded = search.vendor_name_text(vendor)
     vendor.search_text = search.vendor_search_text(vendor)
     vendor.save()
     # The vendor's name and district are part of every product's search text.

@@ -109,3 +109,9 @@ def test_directory_page_and_api_use_the_same_search(client, catalogue):
     assert [p.name for p in page.context["products"]] == ["Bưởi đỏ Đông Cao", "Kẹo vỏ bưởi"]
     api = client.get("/api/v1/products/", {"search": "buoi do dong cao"}).json()
     assert [p["name"] for p in api["results"]] == ["Bưởi đỏ Đông Cao", "Kẹo vỏ bưởi"]
+
+
+def test_vendors_whose_name_matches_rank_first(catalogue, vendor, vendor_user):
+    # The pomelo cooperative mentions "chè" only in its story; the tea cooperative in its name.
+    services.vendor_update(vendor=vendor, actor=vendor_user, **{**VENDOR_DATA, "story": "Cạnh đồi chè Ba Vì."})
+    assert [v.legal_name for v in vendor_search(query="che ba vi")] == ["HTX Chè Ba Vì", "HTX Bưởi đỏ Đông Cao"]
