@@ -307,3 +307,29 @@ def test_expiry_reminders_go_once_30_days_before(vendor, upload_document, organi
     assert len(mail.outbox) == 1
     # Fifteen days later the second document enters the window and is reminded, once.
     assert services.documents_send_expiry_reminders(today=TODAY + datetime.timedelta(days=15)) == 1
+
+
+# --------------------------------------------------------------------------- public photos
+
+
+def test_product_photos_are_reencoded_public_and_limited(product, vendor, vendor_user, settings, client):
+    settings.VENDORS_PHOTOS_PER_PRODUCT = 1
+    photo = services.photo_add(
+        vendor=vendor, actor=vendor_user, product=product, upload=upload("anh.png", png_bytes((800, 600)), "image/png")
+    )
+    with photo.thumbnail.open("rb") as thumb, Image.open(thumb) as image:
+        assert image.format == "JPEG" and max(image.size) == 360
+    assert photo.image.url.startswith(settings.MEDIA_URL)
+    assert photo.thumbnail.url in client.get(product.get_absolute_url()).content.decode()
+    with pytest.raises(ApplicationError, match="Đã đủ 1 ảnh"):
+        services.photo_add(vendor=vendor, actor=vendor_user, product=product, upload=upload("b.png", png_bytes(), "image/png"))
+
+
+def test_a_forged_photo_or_logo_is_refused(vendor, vendor_user):
+    with pytest.raises(ApplicationError, match="không đúng định dạng"):
+        services.photo_add(vendor=vendor, actor=vendor_user, upload=upload("anh.jpg", b"<?php echo 1; ?>", "image/jpeg"))
+    with pytest.raises(ApplicationError) as error:
+        services.vendor_update(vendor=vendor, actor=vendor_user, logo=upload("logo.png", b"%PDF-1.4 1 0 obj %%EOF"), **VENDOR_DATA)
+    assert "logo" in error.value.fields
+    vendor.refresh_from_db()
+    assert not vendor.logo and not vendor.photos.exists()
