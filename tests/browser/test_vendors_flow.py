@@ -101,6 +101,7 @@ def test_vendor_documents_reviewed_and_badge_shown(browser, live_server, vendor_
     _upload(vendor_page, kind="origin")
     _upload(vendor_page, kind="food_safety", expires_on=expires)
     expect(vendor_page.locator("[data-testid=document-status]")).to_have_count(3)
+    assert vendor_page.evaluate("document.documentElement.scrollWidth") <= 360
 
     # 4. The organizer rejects the food-safety certificate with a reason and approves the others.
     org_ctx = browser.new_context(**PHONE)

@@ -153,3 +153,9 @@ def test_dossier_page_shows_each_state_and_what_to_do(client, vendor, vendor_use
 def test_wagtail_admin_menu_links_organizers_to_the_review_queue(client, organizer_user):
     client.force_login(organizer_user)
     assert reverse("vendors:review_queue") in client.get("/admin/").content.decode()
+
+
+def test_product_page_in_english(client, verified_product):
+    client.cookies["django_language"] = "en"
+    html = client.get(verified_product.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Verified by the organizers" in html and "What did the organizers verify?" in html
