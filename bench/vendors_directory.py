@@ -7,7 +7,7 @@ Creates (or reuses) the database named by DATABASE_URL (default ``chodem_vendors
 migrates it, seeds the demo data (255 vendors, 1,054 products) when missing, then sends
 each scenario's request through Django's test client in-process and reports the p50 / p95
 / max wall time of the whole request (URL routing, the search query, template rendering)
-and the number of SQL queries. Never part of ``make test``.
+the number of SQL queries and the median time spent in SQL. Never part of ``make test``.
 """
 
 import argparse
@@ -38,11 +38,14 @@ SCENARIOS = [
 
 
 class QueryCounter(list):
-    """An execute_wrapper that remembers each SQL statement (connection.queries is reset per request)."""
+    """An execute_wrapper that times each SQL statement (connection.queries is reset per request)."""
 
     def __call__(self, execute, sql, params, many, context):
-        self.append(sql)
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.append((time.perf_counter() - started) * 1000)
 
 
 def ensure_database(url: str) -> None:
@@ -83,7 +86,7 @@ def main() -> None:
         print(f"seeded demo data in {time.monotonic() - started:.1f}s")
     setup_test_environment()
     print(f"PostgreSQL {connection.pg_version}, {Product.objects.count()} products, {args.n} requests per scenario")
-    print(f"{'scenario':34} {'results':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
+    print(f"{'scenario':34} {'results':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8} {'SQL p50':>8}")
 
     client = Client()
     for label, path, params in SCENARIOS:
@@ -94,14 +97,20 @@ def main() -> None:
         with connection.execute_wrapper(queries):
             response = client.get(path, params)
         results = response.context["page_obj"].paginator.count if response.context else response.json()["count"]
-        timings = []
+        timings, sql_ms = [], []
         for _ in range(args.n):
-            started = time.perf_counter()
-            client.get(path, params)
-            timings.append((time.perf_counter() - started) * 1000)
+            per_request = QueryCounter()
+            with connection.execute_wrapper(per_request):
+                started = time.perf_counter()
+                client.get(path, params)
+                timings.append((time.perf_counter() - started) * 1000)
+            sql_ms.append(sum(per_request))
         timings.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
-        print(f"{label:34} {results:>7} {statistics.median(timings):>8.1f} {p95:>8.1f} {timings[-1]:>8.1f} {len(queries):>8}")
+        print(
+            f"{label:34} {results:>7} {statistics.median(timings):>8.1f} {p95:>8.1f} {timings[-1]:>8.1f}"
+            f" {len(queries):>8} {statistics.median(sql_ms):>8.1f}"
+        )
 
 
 if __name__ == "__main__":
