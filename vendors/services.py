@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -97,6 +98,23 @@ def _unique_slug(name: str, *, exclude_pk=None) -> str:
     return slug
 
 
+def _spend_upload_allowance(user: User) -> None:
+    """At most VENDORS_UPLOADS_PER_HOUR uploads per user per clock hour: a flood of files is refused early."""
+    key = f"vendors:uploads:{user.pk}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    if count > settings.VENDORS_UPLOADS_PER_HOUR:
+        raise ApplicationError(
+            _("Bạn đã tải lên quá nhiều tệp trong một giờ. Hãy thử lại sau."),
+            code="too_many_uploads",
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+        )
+
+
 def _store_logo(vendor: Vendor, logo) -> None:
     if logo:
         checked = check_image_file(logo, field="logo")
@@ -180,6 +198,7 @@ def photo_add(*, vendor: Vendor, actor: User, upload, product: Product | None = 
     if Photo.objects.filter(vendor=vendor, product=product).count() >= limit:
         message = _("Đã đủ %(limit)s ảnh: hãy xóa bớt trước khi thêm.") % {"limit": limit}
         raise ApplicationError(message, code="too_many_files", fields={"image": [message]})
+    _spend_upload_allowance(actor)
     checked = check_image_file(upload, field="image")
     photo = Photo(vendor=vendor, product=product, caption=caption[:200])
     photo.image.save("photo.jpg", checked.content, save=False)
@@ -309,6 +328,7 @@ def document_upload(
         message = _("Ngày cấp không được ở tương lai.")
         raise ApplicationError(message, code="invalid", fields={"issued_on": [message]})
 
+    _spend_upload_allowance(actor)
     checked = check_document_file(upload)
     document = Document(
         vendor=vendor, product=product, kind=kind, number=(number or "")[:100], issued_on=issued_on,

@@ -41,6 +41,9 @@ def _show_error(request, form, exc: ApplicationError) -> None:
     if exc.status == 404:
         raise Http404(exc.message)
     placed = False
+    if exc.status == 429:
+        messages.error(request, exc.message)
+        return
     if form is not None:
         for field, errors in exc.fields.items():
             if field in form.fields:

@@ -333,3 +333,13 @@ def test_a_forged_photo_or_logo_is_refused(vendor, vendor_user):
     assert "logo" in error.value.fields
     vendor.refresh_from_db()
     assert not vendor.logo and not vendor.photos.exists()
+
+
+def test_a_flood_of_uploads_is_refused(vendor, upload_document, settings):
+    settings.VENDORS_UPLOADS_PER_HOUR = 2
+    upload_document(vendor, DocumentKind.ORIGIN)
+    upload_document(vendor, DocumentKind.FOOD_SAFETY)
+    with pytest.raises(ApplicationError) as error:
+        upload_document(vendor, DocumentKind.STAMP_LABEL)
+    assert error.value.status == 429 and "quá nhiều tệp" in error.value.message
+    assert Document.objects.count() == 2
