@@ -141,3 +141,44 @@ def test_vendor_documents_reviewed_and_badge_shown(browser, live_server, vendor_
     expect(public.locator("[data-testid=verification]")).to_contain_text("Giấy chứng nhận an toàn thực phẩm")
     assert public.evaluate("document.documentElement.scrollWidth") <= 360
     expect(public.locator("[data-testid=verification] a[href*='/ho-so/']")).to_have_count(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owner_adds_wholesale_price_photo_and_staff_then_buyers_browse_the_directory(browser, live_server, vendor_user, make_user):
+    from tests.vendors.conftest import PRODUCT_DATA, VENDOR_DATA, png_bytes
+    from vendors import services
+
+    vendor = services.vendor_create(user=vendor_user, **VENDOR_DATA)
+    services.product_create(vendor=vendor, actor=vendor_user, **PRODUCT_DATA)
+    staff = make_user("nhanvien@example.vn", roles=[Role.VENDOR], full_name="Đỗ Văn Tài")
+
+    page = browser.new_context(**PHONE).new_page()
+    _login(page, live_server, vendor_user.email)
+    page.goto(f"{live_server.url}/chu-the/{vendor.slug}/quan-ly/")
+    page.fill("form[action$='/thanh-vien/'] input[name=email]", staff.email)
+    page.get_by_role("button", name="Mời làm nhân viên").click()
+    expect(page.locator(".message--success")).to_contain_text("Đã thêm nhân viên")
+    expect(page.locator("main")).to_contain_text("Đỗ Văn Tài · Nhân viên")
+
+    page.get_by_role("link", name="Bưởi đỏ Đông Cao").click()
+    page.select_option("select[name=buyer_kind]", "distributor")
+    page.fill("input[name=min_quantity]", "100")
+    page.fill("input[name=unit_price]", "95000")
+    page.get_by_role("button", name="Thêm giá sỉ").click()
+    expect(page.locator(".message--success")).to_contain_text("Đã lưu giá sỉ")
+    page.set_input_files("form[action$='/anh/'] input[name=image]", {"name": "buoi.png", "mimeType": "image/png", "buffer": png_bytes((600, 400))})
+    page.get_by_role("button", name="Thêm ảnh").click()
+    expect(page.locator(".message--success")).to_contain_text("Đã thêm ảnh")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    buyer = browser.new_context(**PHONE).new_page()
+    buyer.goto(f"{live_server.url}/chu-the/")
+    buyer.fill("input[name=q]", "htx buoi do")
+    buyer.press("input[name=q]", "Enter")
+    buyer.get_by_role("link", name="HTX Bưởi đỏ Đông Cao").click()
+    expect(buyer.locator("h1")).to_have_text("HTX Bưởi đỏ Đông Cao")
+    buyer.get_by_role("link", name="Bưởi đỏ Đông Cao", exact=True).click()
+    expect(buyer.locator("main table")).to_contain_text("95.000 ₫")
+    expect(buyer.locator(".photo-strip img")).to_have_count(1)
+    expect(buyer.locator("[data-testid=unverified]")).to_be_visible()
+    assert buyer.evaluate("document.documentElement.scrollWidth") <= 360
