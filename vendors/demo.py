@@ -66,8 +66,13 @@ COMMUNES = {
     District.CAU_GIAY: ["Dịch Vọng", "Yên Hòa"],
     District.BAC_TU_LIEM: ["Thượng Cát", "Tây Tựu", "Phú Diễn"],
     District.NAM_TU_LIEM: ["Tây Mỗ", "Xuân Phương"],
+    District.BA_DINH: ["Ngọc Hà", "Liễu Giai", "Vĩnh Phúc"],
+    District.HOAN_KIEM: ["Hàng Bạc", "Hàng Gai", "Hàng Bồ"],
+    District.DONG_DA: ["Văn Miếu", "Khâm Thiên", "Láng Thượng"],
+    District.HAI_BA_TRUNG: ["Bạch Mai", "Lê Đại Hành", "Vĩnh Tuy"],
+    District.HOANG_MAI: ["Yên Sở", "Lĩnh Nam", "Trần Phú"],
+    District.THANH_XUAN: ["Khương Đình", "Nhân Chính", "Hạ Đình"],
 }
-DEFAULT_COMMUNES = ["Phường 1", "Phường Trung tâm"]
 
 # name, group, unit, price (đồng), ingredients
 PRODUCTS = [
@@ -161,7 +166,7 @@ def seed(log):
     vendors, themes = [], []
     for i in range(VENDOR_COUNT):
         district = districts[i % len(districts)]
-        commune = rng.choice(COMMUNES.get(district, DEFAULT_COMMUNES))
+        commune = rng.choice(COMMUNES[district])
         theme = rng.randrange(len(PRODUCTS))
         if i == 0:
             district, commune, theme = District.ME_LINH, "Tráng Việt", 0
@@ -231,8 +236,11 @@ def seed(log):
         if i == 0:
             safety_status, safety_expiry = DocumentStatus.APPROVED, today + datetime.timedelta(days=400)
         vendor_state[vendor.pk] = (safety_status, safety_expiry)
-        documents.append(_document(vendor, None, DocumentKind.ORIGIN, DocumentStatus.APPROVED, None, organizer, now, today))
-        documents.append(_document(vendor, None, DocumentKind.FOOD_SAFETY, safety_status, safety_expiry, organizer, now, today))
+        uploader = owner if i == 0 else None
+        documents.append(_document(vendor, None, DocumentKind.ORIGIN, DocumentStatus.APPROVED, None, organizer, now, today, uploader))
+        documents.append(
+            _document(vendor, None, DocumentKind.FOOD_SAFETY, safety_status, safety_expiry, organizer, now, today, uploader)
+        )
     product_status = {}
     for product in products:
         roll = rng.random()
@@ -242,7 +250,8 @@ def seed(log):
         product_status[product.pk] = status
         documents.append(
             _document(product.vendor, product, DocumentKind.OCOP_CERTIFICATE, status,
-                      today + datetime.timedelta(days=rng.randrange(300, 1100)), organizer, now, today)
+                      today + datetime.timedelta(days=rng.randrange(300, 1100)), organizer, now, today,
+                      owner if product.vendor_id == vendors[0].pk else None)
         )
     Document.objects.bulk_create(documents, batch_size=500)
 
@@ -285,12 +294,12 @@ REASONS = {
 }
 
 
-def _document(vendor, product, kind, status, expires_on, organizer, now, today):
+def _document(vendor, product, kind, status, expires_on, organizer, now, today, uploader=None):
     uploaded = now - datetime.timedelta(days=40)
     decided = status != DocumentStatus.PENDING
     issued = min(today - datetime.timedelta(days=400), (expires_on or today) - datetime.timedelta(days=30))
     return Document(
-        vendor=vendor, product=product, kind=kind, number=f"{kind[:3].upper()}-{vendor.registration_number[-4:]}",
+        uploaded_by=uploader, vendor=vendor, product=product, kind=kind, number=f"{kind[:3].upper()}-{vendor.registration_number[-4:]}",
         issued_on=issued, expires_on=expires_on, file=DEMO_FILE, content_type="application/pdf", size=1000,
         original_name="ho-so.pdf", status=status, review_note=REASONS.get(status, ""),
         reviewed_by=organizer if decided else None, reviewed_at=now - datetime.timedelta(days=20) if decided else None,

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -81,6 +82,7 @@ def product_filters_from(data, *, vendor=None) -> tuple[ProductFilterForm, selec
 def product_list(request):
     form, filters = product_filters_from(request.GET)
     page = Paginator(selectors.product_search(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    prefetch_related_objects(page.object_list, "photos")  # one query for the cards' thumbnails
     query_string = request.GET.copy()
     query_string.pop("page", None)
     return render(
@@ -108,7 +110,7 @@ def vendor_list(request):
 @require_GET
 def vendor_detail(request, slug):
     vendor = get_object_or_404(Vendor, slug=slug)
-    products = selectors.product_search(selectors.ProductFilters(vendor=vendor))
+    products = selectors.product_search(selectors.ProductFilters(vendor=vendor)).prefetch_related("photos")
     return render(
         request, "vendors/vendor_detail.html",
         {"vendor": vendor, "products": products, "photos": vendor.photos.filter(product__isnull=True),
