@@ -133,6 +133,7 @@ def review_queue(*, status: str = DocumentStatus.PENDING) -> QuerySet[Document]:
     return (
         Document.objects.filter(status=status)
         .select_related("vendor", "product", "uploaded_by")
+        .prefetch_related(Prefetch("reviews", queryset=DocumentReview.objects.select_related("actor")))
         .order_by("uploaded_at", "pk")
     )
 

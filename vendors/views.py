@@ -103,7 +103,8 @@ def vendor_list(request):
     query_string.pop("page", None)
     return render(
         request, "vendors/vendor_list.html",
-        {"form": form, "page_obj": page, "vendors": page.object_list, "query_string": query_string.urlencode()},
+        {"form": form, "page_obj": page, "vendors": page.object_list, "query_string": query_string.urlencode(),
+         "is_organizer": is_organizer(request.user)},
     )
 
 

@@ -106,3 +106,11 @@ def test_every_vendors_endpoint_is_in_the_openapi_document(client):
         "/api/v1/documents/{id}/review/",
     ):
         assert path in schema["paths"], path
+
+
+def test_review_queue_reads_a_page_in_a_fixed_number_of_queries(client, vendor, organizer_user, upload_document, django_assert_max_num_queries):
+    for kind in (DocumentKind.ORIGIN, DocumentKind.FOOD_SAFETY, DocumentKind.STAMP_LABEL, DocumentKind.TRACEABILITY):
+        upload_document(vendor, kind)
+    client.force_login(organizer_user)
+    with django_assert_max_num_queries(8):
+        assert client.get("/api/v1/documents/review-queue/").json()["count"] == 4
