@@ -240,6 +240,10 @@ REQUIRED_DOCUMENTS = {
 }
 
 
+# Kinds that certify one product and so must be filed against it (an OCOP certificate names its product).
+PRODUCT_ONLY_DOCUMENTS = (DocumentKind.OCOP_CERTIFICATE,)
+
+
 class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("Chờ duyệt")
     APPROVED = "approved", _("Đã duyệt")

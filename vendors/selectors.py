@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from vendors.models import Document, DocumentReview, DocumentStatus, Product, Vendor, VendorMember
+from vendors.models import (
+    PRODUCT_ONLY_DOCUMENTS,
+    REQUIRED_DOCUMENTS,
+    Document,
+    DocumentReview,
+    DocumentStatus,
+    Product,
+    Vendor,
+    VendorMember,
+)
 from vendors.search import query_words
 
 
@@ -96,8 +105,6 @@ def vendors_of_user(user) -> QuerySet[Vendor]:
 
 def product_verification(product: Product) -> list[Document]:
     """The approved, current documents that make ``product`` verified (shown publicly, without files)."""
-    from vendors.models import REQUIRED_DOCUMENTS
-
     if not product.is_verified:
         return []
     docs = (
@@ -108,6 +115,7 @@ def product_verification(product: Product) -> list[Document]:
             kind__in=REQUIRED_DOCUMENTS[product.group],
         )
         .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate()))
+        .exclude(product__isnull=True, kind__in=PRODUCT_ONLY_DOCUMENTS)
         .order_by("kind", "-reviewed_at")
     )
     seen, result = set(), []

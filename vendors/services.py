@@ -26,6 +26,7 @@ from config.errors import ApplicationError
 from core.text import fold
 from vendors import search
 from vendors.models import (
+    PRODUCT_ONLY_DOCUMENTS,
     REQUIRED_DOCUMENTS,
     Document,
     DocumentKind,
@@ -311,6 +312,9 @@ def document_upload(
         kind, product = replaces.kind, replaces.product
     if kind not in DocumentKind.values:
         raise ApplicationError(_("Loại giấy tờ không hợp lệ."), code="invalid", fields={"kind": [_("Loại giấy tờ không hợp lệ.")]})
+    if kind in PRODUCT_ONLY_DOCUMENTS and product is None:
+        message = _("Giấy chứng nhận OCOP cấp cho từng sản phẩm: hãy chọn sản phẩm.")
+        raise ApplicationError(message, code="product_required", fields={"product": [message]})
     if replaces is None:
         if Document.objects.current().filter(vendor=vendor).count() >= settings.VENDORS_DOCUMENTS_PER_VENDOR:
             message = _("Chủ thể đã có %(limit)s giấy tờ, không thể thêm.") % {"limit": settings.VENDORS_DOCUMENTS_PER_VENDOR}
@@ -422,7 +426,7 @@ def product_verification_refresh(*, product: Product) -> Product:
     approved = Document.objects.filter(
         Q(product__isnull=True) | Q(product_id=product.pk),
         vendor_id=product.vendor_id, status=DocumentStatus.APPROVED, kind__in=required,
-    )
+    ).exclude(product__isnull=True, kind__in=PRODUCT_ONLY_DOCUMENTS)
     best: dict[str, Document] = {}
     for doc in approved:
         if doc.is_expired:

@@ -343,3 +343,10 @@ def test_a_flood_of_uploads_is_refused(vendor, upload_document, settings):
         upload_document(vendor, DocumentKind.STAMP_LABEL)
     assert error.value.status == 429 and "quá nhiều tệp" in error.value.message
     assert Document.objects.count() == 2
+
+
+def test_an_ocop_certificate_must_name_its_product(vendor, upload_document):
+    with pytest.raises(ApplicationError) as error:
+        upload_document(vendor, DocumentKind.OCOP_CERTIFICATE)
+    assert "product" in error.value.fields
+    assert not Document.objects.exists()
