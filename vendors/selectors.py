@@ -150,3 +150,43 @@ def member_vendor_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(VendorMember.objects.filter(user=user).values_list("vendor_id", flat=True))
+
+
+@dataclass
+class Requirement:
+    kind: str
+    label: str
+    document: Document | None
+
+    @property
+    def state(self) -> str:
+        """missing, pending, approved, expired, rejected or needs_more: what the vendor sees next to the kind."""
+        if self.document is None:
+            return "missing"
+        if self.document.status == DocumentStatus.APPROVED and self.document.is_expired:
+            return "expired"
+        return self.document.status
+
+
+def product_requirements(product: Product) -> list[Requirement]:
+    """For each document kind the product's group requires, the most useful current document (or none).
+
+    Preference: approved and unexpired, then pending, then the latest other one, so
+    the vendor sees at a glance what is missing before the product can be verified.
+    """
+    from vendors.models import DocumentKind
+
+    documents = (
+        Document.objects.current()
+        .filter(Q(product__isnull=True) | Q(product=product), vendor_id=product.vendor_id)
+        .exclude(product__isnull=True, kind__in=PRODUCT_ONLY_DOCUMENTS)
+        .order_by("-uploaded_at", "-pk")
+    )
+    rank = {DocumentStatus.APPROVED: 0, DocumentStatus.PENDING: 1}
+    best: dict[str, Document] = {}
+    for doc in documents:
+        key = 1 if doc.is_expired else rank.get(doc.status, 2)
+        current = best.get(doc.kind)
+        if current is None or key < (1 if current.is_expired else rank.get(current.status, 2)):
+            best[doc.kind] = doc
+    return [Requirement(kind, DocumentKind(kind).label, best.get(kind)) for kind in REQUIRED_DOCUMENTS[product.group]]

@@ -253,6 +253,7 @@ def product_edit(request, slug, code=None):
             "vendor": vendor, "product": product, "form": form, "tier_form": PriceTierForm(),
             "photo_form": PhotoForm(), "tiers": product.price_tiers.all() if product else [],
             "photos": product.photos.all() if product else [],
+            "requirements": selectors.product_requirements(product) if product else [],
         },
     )
 

@@ -159,3 +159,14 @@ def test_product_page_in_english(client, verified_product):
     client.cookies["django_language"] = "en"
     html = client.get(verified_product.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Verified by the organizers" in html and "What did the organizers verify?" in html
+
+
+def test_product_edit_page_lists_what_is_missing_for_verification(client, product, vendor, vendor_user, upload_document, organizer_user):
+    origin = upload_document(vendor, DocumentKind.ORIGIN)
+    services.document_review(document=origin, actor=organizer_user, action=ReviewAction.APPROVED)
+    upload_document(vendor, DocumentKind.FOOD_SAFETY)
+    client.force_login(vendor_user)
+    response = client.get(reverse("vendors:product_edit", kwargs={"slug": vendor.slug, "code": product.code}))
+    states = {req.kind: req.state for req in response.context["requirements"]}
+    assert states == {"ocop_certificate": "missing", "origin": "approved", "food_safety": "pending"}
+    assert "Chưa nộp" in response.content.decode()
