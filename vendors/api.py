@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from config.api import schema_error_response
 from vendors import selectors, services
 from vendors.districts import District
-from vendors.models import Document, DocumentKind, DocumentStatus, OcopGroup, Product, Vendor
+from vendors.models import Document, DocumentKind, DocumentStatus, OcopGroup, Product, Vendor, VendorMember
 from vendors.permissions import can_view_dossier, require_organizer
 
 
@@ -160,6 +160,30 @@ class VendorListApi(GenericAPIView):
         )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(self.OutputSerializer(page, many=True).data)
+
+
+class MyVendorsApi(APIView):
+    """The vendors the signed-in user belongs to, with their role: where their dossier lives."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema_serializer(component_name="MyVendor")
+    class OutputSerializer(_VendorBrief):
+        role = serializers.CharField()
+        documents_url = serializers.CharField()
+
+    @extend_schema(responses={200: OutputSerializer(many=True)}, operation_id="vendors_mine")
+    def get(self, request):
+        from django.urls import reverse
+
+        memberships = VendorMember.objects.filter(user=request.user).select_related("vendor").order_by("vendor__legal_name")
+        rows = []
+        for membership in memberships:
+            vendor = membership.vendor
+            vendor.role = membership.role
+            vendor.documents_url = reverse("api-vendor-documents", kwargs={"slug": vendor.slug})
+            rows.append(vendor)
+        return Response(self.OutputSerializer(rows, many=True).data)
 
 
 class VendorDetailApi(APIView):

@@ -4,6 +4,7 @@ from vendors import api
 
 urlpatterns = [
     path("vendors/", api.VendorListApi.as_view(), name="api-vendors"),
+    path("vendors/mine/", api.MyVendorsApi.as_view(), name="api-vendors-mine"),
     path("vendors/<slug:slug>/", api.VendorDetailApi.as_view(), name="api-vendor"),
     path("vendors/<slug:slug>/documents/", api.VendorDocumentsApi.as_view(), name="api-vendor-documents"),
     path("products/", api.ProductListApi.as_view(), name="api-products"),

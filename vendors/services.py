@@ -85,8 +85,8 @@ def whole_dong(value, *, field: str = "price") -> int:
 # --------------------------------------------------------------------------- vendors
 
 
-# Paths under /chu-the/ that a vendor's slug must never take.
-RESERVED_SLUGS = {"san-pham", "cua-toi", "dang-ky", "duyet", "ho-so"}
+# Paths under /chu-the/ and /api/v1/vendors/ that a vendor's slug must never take.
+RESERVED_SLUGS = {"san-pham", "cua-toi", "dang-ky", "duyet", "ho-so", "mine"}
 
 
 def _unique_slug(name: str, *, exclude_pk=None) -> str:

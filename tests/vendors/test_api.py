@@ -31,6 +31,17 @@ def test_vendors_list_and_detail(client, vendor):
     assert client.get(f"/api/v1/vendors/{vendor.slug}/").json()["registration_number"] == "0101234567"
 
 
+def test_my_vendors_lists_the_users_memberships(client, vendor, vendor_user, buyer_user):
+    client.force_login(vendor_user)
+    mine = client.get("/api/v1/vendors/mine/").json()
+    assert mine == [{
+        "slug": vendor.slug, "legal_name": vendor.legal_name, "district": "me-linh", "district_name": "Mê Linh",
+        "role": "owner", "documents_url": f"/api/v1/vendors/{vendor.slug}/documents/",
+    }]
+    client.force_login(buyer_user)
+    assert client.get("/api/v1/vendors/mine/").json() == []
+
+
 def test_dossier_is_visible_to_members_and_organizers_only(client, vendor, vendor_user, buyer_user, organizer_user, upload_document):
     upload_document(vendor, DocumentKind.ORIGIN)
     url = f"/api/v1/vendors/{vendor.slug}/documents/"
@@ -101,7 +112,7 @@ def test_reupload_through_the_api_replaces_the_rejected_document(client, vendor,
 def test_every_vendors_endpoint_is_in_the_openapi_document(client):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     for path in (
-        "/api/v1/vendors/", "/api/v1/vendors/{slug}/", "/api/v1/vendors/{slug}/documents/", "/api/v1/products/",
+        "/api/v1/vendors/", "/api/v1/vendors/mine/", "/api/v1/vendors/{slug}/", "/api/v1/vendors/{slug}/documents/", "/api/v1/products/",
         "/api/v1/products/{id}/", "/api/v1/documents/review-queue/", "/api/v1/documents/{id}/",
         "/api/v1/documents/{id}/review/",
     ):
