@@ -131,7 +131,7 @@ def vendor_dossier(vendor: Vendor) -> QuerySet[Document]:
     return (
         Document.objects.current()
         .filter(vendor=vendor)
-        .select_related("product", "reviewed_by")
+        .select_related("product", "reviewed_by", "replaced_by")
         .prefetch_related(Prefetch("reviews", queryset=DocumentReview.objects.select_related("actor")))
     )
 

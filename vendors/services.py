@@ -305,10 +305,16 @@ def document_upload(
     if product is not None and product.vendor_id != vendor.pk:
         raise ApplicationError(_("Sản phẩm không thuộc chủ thể này."), code="not_found", status=status.HTTP_404_NOT_FOUND)
     if replaces is not None:
+        # Decide on the stored state, not the caller's copy (an organizer may have just reviewed it).
+        replaces = Document.objects.select_for_update(of=("self",)).select_related("product").get(pk=replaces.pk)
         if replaces.vendor_id != vendor.pk:
             raise ApplicationError(_("Không tìm thấy giấy tờ."), code="not_found", status=status.HTTP_404_NOT_FOUND)
         if replaces.status == DocumentStatus.SUPERSEDED:
             raise ApplicationError(_("Giấy tờ này đã được thay bằng bản mới."), code="superseded")
+        if Document.objects.filter(replaces=replaces).exists():
+            raise ApplicationError(
+                _("Đã có bản mới của giấy tờ này đang chờ duyệt."), code="replacement_pending", status=status.HTTP_409_CONFLICT
+            )
         kind, product = replaces.kind, replaces.product
     if kind not in DocumentKind.values:
         raise ApplicationError(_("Loại giấy tờ không hợp lệ."), code="invalid", fields={"kind": [_("Loại giấy tờ không hợp lệ.")]})
@@ -346,13 +352,18 @@ def document_upload(
         document.thumbnail.save(f"{kind}-thumb.jpg", checked.thumbnail, save=False)
     document.save()
     _audit(document, actor=actor, action=ReviewAction.SUBMITTED, before="")
-    if replaces is not None:
-        before = replaces.status
-        replaces.status = DocumentStatus.SUPERSEDED
-        replaces.save(update_fields=["status"])
-        _audit(replaces, actor=actor, action=ReviewAction.SUPERSEDED, before=before)
-        _refresh_after_document_change(replaces)
+    # A renewal of an approved document keeps the old one (and the badge) until the new one is approved.
+    if replaces is not None and replaces.status != DocumentStatus.APPROVED:
+        _supersede(replaces, actor=actor)
     return document
+
+
+def _supersede(document: Document, *, actor) -> None:
+    before = document.status
+    document.status = DocumentStatus.SUPERSEDED
+    document.save(update_fields=["status"])
+    _audit(document, actor=actor, action=ReviewAction.SUPERSEDED, before=before)
+    _refresh_after_document_change(document)
 
 
 REVIEW_OUTCOMES = {
@@ -397,6 +408,13 @@ def document_review(*, document: Document, actor: User, action: str, note: str =
     document.reviewed_at = timezone.now()
     document.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
     _audit(document, actor=actor, action=action, before=before, note=note)
+    if action == ReviewAction.APPROVED:
+        # The approved renewal takes over from every earlier version still standing.
+        earlier = document.replaces
+        while earlier is not None:
+            if earlier.status != DocumentStatus.SUPERSEDED:
+                _supersede(earlier, actor=actor)
+            earlier = earlier.replaces
     _refresh_after_document_change(document)
     if action != ReviewAction.APPROVED:
         _notify_members(

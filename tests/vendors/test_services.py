@@ -350,3 +350,24 @@ def test_an_ocop_certificate_must_name_its_product(vendor, upload_document):
         upload_document(vendor, DocumentKind.OCOP_CERTIFICATE)
     assert "product" in error.value.fields
     assert not Document.objects.exists()
+
+
+def test_a_renewal_keeps_the_badge_until_it_is_approved(product, vendor, upload_document, organizer_user):
+    docs = [
+        upload_document(vendor, DocumentKind.OCOP_CERTIFICATE, product=product),
+        upload_document(vendor, DocumentKind.ORIGIN),
+        upload_document(vendor, DocumentKind.FOOD_SAFETY, expires_on=TODAY + datetime.timedelta(days=20)),
+    ]
+    _approve_all(organizer_user, docs)
+    renewal = upload_document(vendor, DocumentKind.FOOD_SAFETY, replaces=docs[2], expires_on=TODAY + datetime.timedelta(days=700))
+    product.refresh_from_db()
+    docs[2].refresh_from_db()
+    assert product.is_verified and docs[2].status == DocumentStatus.APPROVED
+    with pytest.raises(ApplicationError) as error:
+        upload_document(vendor, DocumentKind.FOOD_SAFETY, replaces=docs[2])
+    assert error.value.status == 409
+    _approve_all(organizer_user, [renewal])
+    docs[2].refresh_from_db()
+    product.refresh_from_db()
+    assert docs[2].status == DocumentStatus.SUPERSEDED
+    assert product.verified_until == TODAY + datetime.timedelta(days=700)
