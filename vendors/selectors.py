@@ -127,10 +127,17 @@ def product_verification(product: Product) -> list[Document]:
 
 
 def vendor_dossier(vendor: Vendor) -> QuerySet[Document]:
-    """The vendor's current documents with their audit trail, newest first."""
+    """The vendor's current documents with their audit trail: those needing action first, then newest first."""
+    attention = Case(
+        When(status__in=[DocumentStatus.REJECTED, DocumentStatus.NEEDS_MORE], then=Value(0)),
+        When(status=DocumentStatus.PENDING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
     return (
         Document.objects.current()
         .filter(vendor=vendor)
+        .order_by(attention, "-uploaded_at", "-pk")
         .select_related("product", "reviewed_by", "replaced_by")
         .prefetch_related(Prefetch("reviews", queryset=DocumentReview.objects.select_related("actor")))
     )

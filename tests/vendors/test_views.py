@@ -170,3 +170,14 @@ def test_product_edit_page_lists_what_is_missing_for_verification(client, produc
     states = {req.kind: req.state for req in response.context["requirements"]}
     assert states == {"ocop_certificate": "missing", "origin": "approved", "food_safety": "pending"}
     assert "Chưa nộp" in response.content.decode()
+
+
+def test_dossier_lists_documents_needing_action_first(client, vendor, vendor_user, upload_document, organizer_user):
+    rejected = upload_document(vendor, DocumentKind.ORIGIN)
+    services.document_review(document=rejected, actor=organizer_user, action=ReviewAction.REJECTED, note="Mờ")
+    approved = upload_document(vendor, DocumentKind.STAMP_LABEL)
+    services.document_review(document=approved, actor=organizer_user, action=ReviewAction.APPROVED)
+    pending = upload_document(vendor, DocumentKind.TRACEABILITY)
+    client.force_login(vendor_user)
+    documents = list(client.get(reverse("vendors:dossier", kwargs={"slug": vendor.slug})).context["documents"])
+    assert documents == [rejected, pending, approved]
