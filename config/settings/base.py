@@ -358,3 +358,15 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 # ---------------------------------------------------------------------------
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+
+# ---------------------------------------------------------------------------
+# Vendors: dossier upload limits and expiry reminders
+# ---------------------------------------------------------------------------
+VENDORS_UPLOAD_MAX_BYTES = env.int("VENDORS_UPLOAD_MAX_BYTES", default=8 * 1024 * 1024)
+VENDORS_DOCUMENTS_PER_VENDOR = env.int("VENDORS_DOCUMENTS_PER_VENDOR", default=60)
+VENDORS_DOCUMENTS_PER_PRODUCT = env.int("VENDORS_DOCUMENTS_PER_PRODUCT", default=15)
+VENDORS_PHOTOS_PER_PRODUCT = env.int("VENDORS_PHOTOS_PER_PRODUCT", default=8)
+VENDORS_PHOTOS_PER_VENDOR = env.int("VENDORS_PHOTOS_PER_VENDOR", default=12)
+VENDORS_UPLOADS_PER_HOUR = env.int("VENDORS_UPLOADS_PER_HOUR", default=60)  # per user: documents + photos
+VENDORS_IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
+VENDORS_EXPIRY_REMINDER_DAYS = 30
