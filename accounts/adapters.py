@@ -12,6 +12,12 @@ logger = logging.getLogger(__name__)
 
 class AccountAdapter(DefaultAccountAdapter):
     def phone_form_field(self, **kwargs):
+        """Every phone field we show (sign-up, change of number) requires a number.
+
+        allauth marks the sign-up phone optional because our settings do (see
+        ACCOUNT_SIGNUP_FIELDS), so that accounts without a phone can still log in.
+        """
+        kwargs["required"] = True
         return VietnamesePhoneField(**kwargs)
 
     def clean_phone(self, phone: str) -> str:

@@ -106,3 +106,23 @@ def test_current_user_api_refuses_anonymous_in_json(client):
     response = client.get("/api/v1/me/")
     assert response.status_code == 403
     assert response.json()["error"]["message"]
+
+
+def test_an_account_without_a_phone_logs_in_with_its_email(client, make_user):
+    """Staff created in the admin may have no phone: they must still be able to log in."""
+    user = make_user("khongdienthoai@example.vn", phone=None)
+    response = client.post(reverse("account_login"), {"login": "khongdienthoai@example.vn", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_sign_up_still_requires_a_phone(client):
+    from accounts.models import User
+
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "a@example.vn", "phone": "", "password1": PASSWORD, "password2": PASSWORD,
+         "full_name": "Ngô Văn Ba", "role": Role.CONSUMER},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="a@example.vn").exists()
