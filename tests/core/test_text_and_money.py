@@ -24,3 +24,10 @@ def test_fold_words_drops_punctuation():
 @pytest.mark.parametrize(("amount", "shown"), [(120000, "120.000 ₫"), (0, "0 ₫"), (1500000, "1.500.000 ₫"), (-5000, "-5.000 ₫")])
 def test_vnd_is_shown_vietnamese_style(amount, shown):
     assert format_vnd(amount) == shown
+
+
+def test_private_files_have_no_url():
+    from django.core.files.storage import storages
+
+    with pytest.raises(ValueError, match="no URL"):
+        storages["private"].url("dossiers/chung-nhan.pdf")
