@@ -204,7 +204,9 @@ def seed(log):
             [
                 ("Trang chủ", "Home", None, "/"),
                 ("Giới thiệu", "About", about, ""),
-                ("Khóa học", "Courses", None, "/hoc-tap/"),
+                ("Khóa học", "Courses", None, "/khoa-hoc/"),
+                ("Sản phẩm OCOP", "OCOP products", None, "/chu-the/san-pham/"),
+                ("Chủ thể OCOP", "Producers", None, "/chu-the/"),
                 ("Tin tức", "News", news_index, ""),
             ]
         ):
