@@ -25,8 +25,10 @@ other compatibility characters mapped to ASCII), capped at ``MAX_COMMENT_CHARS``
    measure, time or rating (``500g``, ``1kg``, ``2 lít``, ``5 sao``, ``3 ngày``, ``2
    người``): such a unit describes the product or the delivery, not how many to buy;
    a number after an address or label word (``số 12``, ``ngõ 34``, ``quận 7``, ``giá
-   150``, ``năm 2025``, ``lúc 8``, ``loại 2``); decimals (``1.5``); numbers of 5+
-   digits and years 1900–2099.
+   150``, ``năm 2025``, ``vụ 2025``, ``lúc 8``, ``tầng 3``); the gift in a quoted
+   promotion (``mua 2 tặng 1`` reads as 2, without the verb); decimals (``1.5``);
+   numbers of 5+ digits. A bare 4-digit number stays a quantity, so "chốt B01 2000" is
+   refused as over the maximum instead of being guessed a year and ordered as 1.
 2. **Codes** are letters followed by digits (``B01``, ``SP12``, ``OCOP005``); offered
    codes of any other shape are refused with ``ValueError`` when the parser is built.
    A code in a comment is matched case-insensitively, with an optional ``#`` before
@@ -135,9 +137,11 @@ _MEASURE = re.compile(
 )
 _LABELLED_NUMBER = re.compile(
     r"(?<![a-z])(?:so nha|so|ngo|ngach|hem|kiet|duong|phuong|quan|tang|phong|thon|xom|khu|ap|toa|kiot|"
-    r"lo|gia|nam|lan|dot|luc|truoc|size|sz|ngay|thang|tuan|km|tap|tang|phien|live|stt|tt)"
+    r"lo|gia|nam|vu|hsd|nsx|sx|doi|lan|dot|luc|truoc|size|sz|ngay|thang|tuan|km|tap|tang|phien|live|stt|tt)"
     r"\s?[.:]?\s?[0-9]+(?:[/\-][0-9a-z]+)*"
 )
+# "mua 2 tặng 1" quotes an offer: keep the 2 (what is paid for), drop the verb and the gift.
+_PROMOTION = re.compile(r"\bmua\s?([0-9]+)\s?((?:[a-z]+\s)?)tang\s?[0-9]+")
 _DECIMAL = re.compile(r"(?<![0-9])[0-9]+[.,][0-9]+")
 
 # --- 2./3. tokens ---------------------------------------------------------------------------
@@ -220,13 +224,12 @@ def _drop_phone(match: re.Match[str]) -> str:
 
 
 def _quantity_or_none(digits: str) -> int | None:
-    """Digits that can be a quantity: 1–4 digits and not a year (1900–2099)."""
-    if len(digits) > 4:
-        return None
-    value = int(digits)
-    if 1900 <= value <= 2099:
-        return None
-    return value
+    """Digits that can be a quantity: 1–4 digits (longer runs are prices, ids, phone parts).
+
+    A bare "2000" stays a quantity (then over the maximum, and the buyer is told) rather
+    than being guessed a year: ordering 1 when 2000 were asked would be a silent wrong order.
+    """
+    return int(digits) if len(digits) <= 4 else None
 
 
 class OrderParser:
@@ -298,6 +301,7 @@ class OrderParser:
         folded = fold(text)
         folded = _PHONE_CANDIDATE.sub(_drop_phone, folded)
         folded = self._code_joiner.sub(r"\1", folded)
+        folded = _PROMOTION.sub(r" \1 \2 ", folded)
         for noise in (_TIME_OR_DATE, _PRICE, _MEASURE, _LABELLED_NUMBER, _DECIMAL):
             folded = noise.sub(" ", folded)
         return folded.strip()
