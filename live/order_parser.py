@@ -509,4 +509,4 @@ def problem_reply(problems: Iterable[Problem]) -> str:
             sentences.append(sentence)
     if not sentences:
         return ""
-    return gettext("Dạ, %(details)s Cảm ơn bạn!") % {"details": " ".join(sentences)}
+    return gettext("Dạ, shop xin báo: %(details)s Cảm ơn bạn!") % {"details": " ".join(sentences)}
