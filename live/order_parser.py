@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -200,7 +201,6 @@ class _Number:
     value: int
     position: int
     counted: bool  # written with x/sl, a count word or a multiplier: surely a quantity
-    taken: bool = False
 
 
 @dataclass
@@ -432,17 +432,18 @@ class OrderParser:
         mentions = clause.mentions
         if not mentions:
             return
+        positions = [mention.position for mention in mentions]
         for number in clause.numbers:
-            before = [m for m in mentions if m.position < number.position]
-            after = [m for m in mentions if m.position > number.position]
-            if before and not before[-1].quantities:
-                target = before[-1]
-            elif after and not after[0].quantities:
-                target = after[0]
+            index = bisect_left(positions, number.position)  # mentions[index] is the first after it
+            before = mentions[index - 1] if index > 0 else None
+            after = mentions[index] if index < len(mentions) else None
+            if before is not None and not before.quantities:
+                target = before
+            elif after is not None and not after.quantities:
+                target = after
             else:
                 continue
             target.quantities.append(number.value)
-            number.taken = True
 
     def _lines(self, mentions: list[_Mention]) -> ParsedComment:
         totals: dict[str, list[int]] = {}
