@@ -24,6 +24,8 @@ other compatibility characters mapped to ASCII), capped at ``MAX_COMMENT_CHARS``
    times and dates (``8h30``, ``20:30``, ``12/5``); a number followed by a unit of
    measure, time or rating (``500g``, ``1kg``, ``2 lít``, ``5 sao``, ``3 ngày``, ``2
    người``): such a unit describes the product or the delivery, not how many to buy;
+   bare numbers in the rest of a clause after "ship về / giao đến / địa chỉ / đc: / em
+   ở" (house numbers: "ship về 25 Hàng Bài");
    a number after an address or label word (``số 12``, ``ngõ 34``, ``quận 7``, ``giá
    150``, ``năm 2025``, ``vụ 2025``, ``lúc 8``, ``tầng 3``); the gift in a quoted
    promotion (``mua 2 tặng 1`` reads as 2, without the verb); decimals (``1.5``);
@@ -141,6 +143,13 @@ _LABELLED_NUMBER = re.compile(
     r"lo|gia|nam|vu|hsd|nsx|sx|doi|lan|dot|luc|truoc|size|sz|ngay|thang|tuan|km|tap|tang|phien|live|stt|tt)"
     r"\s?[.:]?\s?[0-9]+(?:[/\-][0-9a-z]+)*"
 )
+# After "ship về", "địa chỉ", "em ở"… the rest of the clause is an address: its bare numbers are house
+# numbers ("ship về 25 Hàng Bài"), never quantities. Codes (digits glued to letters) are kept.
+_ADDRESS_SPAN = re.compile(
+    r"(?:\b(?:dia chi|dchi|(?:ship|giao|gui|chuyen|mang) (?:ve|den|toi|qua)|nha o|o tai|"
+    r"(?:em|e|minh|mk|toi|tui|chi|c|anh|a|nha) (?:o|song o))\b|\bdc\s?:|\bd/c)"
+    r"(?:(?!\b(?:cho|lay|chot|mua|order)\b)[^,;\n?!.])*"  # "gửi về cho chị 2 hộp" is an order again
+)
 # "mua 2 tặng 1" quotes an offer: keep the 2 (what is paid for), drop the verb and the gift.
 _PROMOTION = re.compile(r"\bmua\s?([0-9]+)\s?((?:[a-z]+\s)?)tang\s?[0-9]+")
 _DECIMAL = re.compile(r"(?<![0-9])[0-9]+[.,][0-9]+")
@@ -174,6 +183,9 @@ _CLASSIFIERS = frozenset(
     }
 )  # fmt: skip
 _MULTIPLIERS = {"chuc": 10, "ta": 12}
+_HOUSE_NUMBER = re.compile(  # a bare number not followed by a count word ("25 Hàng Bài", not "2 hộp")
+    r"(?<![a-z0-9])[0-9]+(?![0-9])(?!\s?(?:" + "|".join(sorted(_CLASSIFIERS | _MULTIPLIERS.keys())) + r")\b)"
+)
 _NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
 _NUMBER_WORDS_BEFORE_CODE = frozenset({"mot", "hai", "ba", "bon", "tam", "chin"})
 _EACH_WORDS = frozenset({"loai", "ma", "thu", "cai", "mon", "sp", "hop", "tui", "chai", "goi", "mau", "vi"})
@@ -300,6 +312,7 @@ class OrderParser:
         text = unicodedata.normalize("NFKC", text[:MAX_COMMENT_CHARS])[:MAX_COMMENT_CHARS]
         folded = fold(text)
         folded = _PHONE_CANDIDATE.sub(_drop_phone, folded)
+        folded = _ADDRESS_SPAN.sub(lambda match: _HOUSE_NUMBER.sub(" ", match.group()), folded)
         folded = self._code_joiner.sub(r"\1", folded)
         folded = _PROMOTION.sub(r" \1 \2 ", folded)
         for noise in (_TIME_OR_DATE, _PRICE, _MEASURE, _LABELLED_NUMBER, _DECIMAL):

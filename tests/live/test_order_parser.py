@@ -58,6 +58,12 @@ TABLE = [
     ("cho em 2 hộp B01 với", "order", {"B01": 2}, []),
     ("em cần 2 hộp B01", "order", {"B01": 2}, []),
     ("lấy 2 b1", "order", {"B01": 2}, []),
+    ("chốt b01 2 b02 3 b03 4", "order", {"B01": 2, "B02": 3, "B03": 4}, []),
+    ("cho mình 1 B01 và 1 B02 nhé", "order", {"B01": 1, "B02": 1}, []),
+    ("B01 để em 2 hộp nhé", "order", {"B01": 2}, []),
+    ("em xin 2 B01", "order", {"B01": 2}, []),
+    ("chốt B01 (2 hộp)", "order", {"B01": 2}, []),
+    ("b01 =2", "order", {"B01": 2}, []),
     # --- number words
     ("hai hộp B01", "order", {"B01": 2}, []),
     ("em lấy B01 hai hộp", "order", {"B01": 2}, []),
@@ -68,6 +74,9 @@ TABLE = [
     ("mot chuc b02", "order", {"B02": 10}, []),
     ("B03 1 tá", "order", {"B03": 12}, []),
     ("chot b01 sau 2 ngay ship", "order", {"B01": 1}, []),  # "sau" is "after" here, "2 ngày" a delay
+    ("chốt b02 năm hộp", "order", {"B02": 5}, []),
+    ("B01 sáu hộp", "order", {"B01": 6}, []),
+    ("lấy B01 hai", "order", {"B01": 1}, []),  # a number word alone after the code is not read (documented)
     # --- code spellings
     ("b 01 x2", "order", {"B01": 2}, []),
     ("#B01 2", "order", {"B01": 2}, []),
@@ -118,6 +127,13 @@ TABLE = [
     ("chốt B01 hàng vụ 2025", "order", {"B01": 1}, []),
     ("chốt B01 2 tuổi", "order", {"B01": 1}, []),
     ("chốt B01 mua 2 tặng 1", "order", {"B01": 2}, []),
+    ("chốt B01 ship về 25 Hàng Bài", "order", {"B01": 1}, []),
+    ("chot b01 giao den 25 hang bai nhe", "order", {"B01": 1}, []),
+    ("Mình lấy 2 B03 địa chỉ 12 Trần Phú", "order", {"B03": 2}, []),
+    ("chốt b01 2 hộp nhà em ở 15 Lý Thường Kiệt", "order", {"B01": 2}, []),
+    ("b01 2 hop nhe, dt 0987 654 321, dc so 5 ngo 10", "order", {"B01": 2}, []),
+    ("gửi về cho chị 2 hộp B01", "order", {"B01": 2}, []),
+    ("chot b01 2 hop, giao truoc 5h chieu nhe", "order", {"B01": 2}, []),
     # --- questions are not orders
     ("B01 giá bao nhiêu?", "question", {}, []),
     ("B01 gia bao nhieu", "question", {}, []),
@@ -132,6 +148,11 @@ TABLE = [
     ("B01 1kg còn không", "question", {}, []),
     ("B01 mua 2 tặng 1 không shop", "question", {}, []),
     ("B01 ngon ko", "question", {}, []),
+    ("B01 hết chưa", "question", {}, []),
+    ("b01 còn size 40 ko", "question", {}, []),
+    ("2 hộp B01 giá 150k đúng không shop", "question", {}, []),
+    ("B01 2 hộp giao trong 2 ngày được không", "question", {}, []),
+    ("shop ơi B01 với B02 khác nhau thế nào", "question", {}, []),
     ("B09 còn không?", "question", {}, []),  # no reply about an unknown code in a question
     # --- an explicit order wins over a question in the same comment
     ("chốt B01 2 nha, ship về Cầu Giấy được không?", "order", {"B01": 2}, []),
