@@ -15,7 +15,8 @@ predict what a comment does, and a wrong order is worse than a missed one (the b
 simply writes again). So every doubtful case is resolved *against* ordering.
 
 The grammar, applied to ``fold(NFKC(text))`` (lower case, no diacritics, full-width and
-other compatibility characters mapped to ASCII), capped at ``MAX_COMMENT_CHARS``:
+other compatibility characters mapped to ASCII, ``×`` read as ``x``), capped at
+``MAX_COMMENT_CHARS``:
 
 1. **Noise that looks like numbers is removed first** and can never be a quantity:
    phone numbers (``0912345678``, ``0912 345 678``, ``+84 912…``, ``84912…``: 0 + 8–10
@@ -44,8 +45,8 @@ other compatibility characters mapped to ASCII), capped at ``MAX_COMMENT_CHARS``
    ``số lượng 2``), optionally followed by a count word (``2 hộp``, ``3 túi``, ``1
    chai``…) or a multiplier (``1 chục`` = 10, ``1 tá`` = 12). Number words một…mười
    (``hai hộp B01``, ``mot b01``) count only before a count word, a multiplier or,
-   for the unambiguous ones (một, hai, ba, bốn, tám, chín), right before a code:
-   folded ``nam/sau/bay/muoi/tu`` are also "year/after/fly/salt/from". Not supported
+   for một, hai, ba, bốn, right before a code: the other folded words are also
+   "year/after/fly/salt/from/ripe/temporary" (``nam/sau/bay/muoi/tu/chin/tam``). Not supported
    (read as no quantity): compound number words (``mười hai``), ``trăm``, ``rưỡi``.
    ``-2`` (minus glued to the digits) is negative; ``0`` and negatives are reported,
    never ordered.
@@ -54,7 +55,8 @@ other compatibility characters mapped to ASCII), capped at ``MAX_COMMENT_CHARS``
    it that has no quantity yet, otherwise to the next code after it ("B01 2 B03 1",
    "2 B01 3 B03", "em lấy 3 hộp B03"). "mỗi loại 2" gives 2 to every code without a
    quantity. A clause with a counted number but no code ("…, 2 hộp") lends it to the
-   clause before. Extra numbers are ignored.
+   clause before. Extra numbers are ignored, so a correction ("B01 x2, à nhầm x3") is
+   not understood: the first quantity stands and the buyer sorts it out with the host.
 5. **Kind** of the comment, in this order of precedence:
    * a cancellation ("huỷ B01", "không lấy nữa") is ``chat``: the host handles it;
    * a question (``?``, "bao nhiêu", "giá", "còn không", "ship … bao lâu", a clause
@@ -122,6 +124,9 @@ class ParsedComment:
     problems: tuple[Problem, ...] = ()
 
 
+# Signs NFKC leaves alone but buyers use for "times" and "minus".
+_LOOKALIKES = str.maketrans({"×": "x", "✕": "x", "✖": "x", "−": "-", "–": "-", "—": "-"})
+
 # --- 1. noise removal (all patterns run on folded text) -----------------------------------
 
 _PHONE_CANDIDATE = re.compile(r"(?<![0-9])(?:\+\s?84|84|0)[0-9]*(?:[ .\-][0-9]{2,})*")
@@ -187,7 +192,7 @@ _HOUSE_NUMBER = re.compile(  # a bare number not followed by a count word ("25 H
     r"(?<![a-z0-9])[0-9]+(?![0-9])(?!\s?(?:" + "|".join(sorted(_CLASSIFIERS | _MULTIPLIERS.keys())) + r")\b)"
 )
 _NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
-_NUMBER_WORDS_BEFORE_CODE = frozenset({"mot", "hai", "ba", "bon", "tam", "chin"})
+_NUMBER_WORDS_BEFORE_CODE = frozenset({"mot", "hai", "ba", "bon"})  # "chín" is also "ripe", "tám" "tạm"
 _EACH_WORDS = frozenset({"loai", "ma", "thu", "cai", "mon", "sp", "hop", "tui", "chai", "goi", "mau", "vi"})
 
 _QUESTION = re.compile(
@@ -309,7 +314,7 @@ class OrderParser:
     # -- steps ----------------------------------------------------------------------------------
 
     def _prepare(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text[:MAX_COMMENT_CHARS])[:MAX_COMMENT_CHARS]
+        text = unicodedata.normalize("NFKC", text[:MAX_COMMENT_CHARS].translate(_LOOKALIKES))[:MAX_COMMENT_CHARS]
         folded = fold(text)
         folded = _PHONE_CANDIDATE.sub(_drop_phone, folded)
         folded = _ADDRESS_SPAN.sub(lambda match: _HOUSE_NUMBER.sub(" ", match.group()), folded)

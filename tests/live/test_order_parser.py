@@ -83,6 +83,8 @@ TABLE = [
     ("B-01 3", "order", {"B01": 3}, []),
     ("b.02 x1", "order", {"B02": 1}, []),
     ("Ｂ０１ ２", "order", {"B01": 2}, []),  # full-width, as some phone keyboards type
+    ("B01 ×2", "order", {"B01": 2}, []),
+    ("B01 2️⃣", "order", {"B01": 2}, []),  # keycap emoji
     # --- several products in one comment
     ("B01 2 hộp, B03 1 túi", "order", {"B01": 2, "B03": 1}, []),
     ("B01 2 hộp B03 1 túi", "order", {"B01": 2, "B03": 1}, []),
@@ -160,10 +162,13 @@ TABLE = [
     ("em lấy 2 hộp B01 được không ạ", "order", {"B01": 2}, []),
     ("chốt B01 2, B02 còn không?", "order", {"B01": 2}, []),
     ("B01 còn không? chốt 2", "order", {"B01": 2}, []),
+    ("Chốt B01 2 hộp, B01 loại nào ngon hơn?", "order", {"B01": 2}, []),
+    ("B01 2 cái còn không shop, còn thì chốt", "order", {"B01": 2}, []),
     # --- zero, negative, too many, unknown codes, missing code
     ("B01 0", "order", {}, [(TOO_SMALL, "B01")]),
     ("B01 -2", "order", {}, [(TOO_SMALL, "B01")]),
     ("chot b02 x0", "order", {}, [(TOO_SMALL, "B02")]),
+    ("B01 −2", "order", {}, [(TOO_SMALL, "B01")]),  # U+2212 minus sign
     ("B01 60", "order", {}, [(TOO_LARGE, "B01")]),
     ("B01 30, B01 30", "order", {}, [(TOO_LARGE, "B01")]),
     ("chốt B01 2000", "order", {}, [(TOO_LARGE, "B01")]),
@@ -176,6 +181,9 @@ TABLE = [
     ("chốt đơn đi shop ơi", "chat", {}, []),
     ("em đã nhận B01 hôm qua ngon lắm", "chat", {}, []),
     ("huỷ B01", "chat", {}, []),
+    ("chưa chốt được B01", "chat", {}, []),
+    ("chín B01", "chat", {}, []),  # "chín" is also "ripe"
+    ("chốt B01 x2, à nhầm x3", "order", {"B01": 2}, []),  # corrections are not understood (documented)
     ("không lấy B01 nữa", "chat", {}, []),
     ("b01b02", "chat", {}, []),
     ("🔥🔥🔥", "chat", {}, []),
