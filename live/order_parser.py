@@ -65,8 +65,10 @@ other compatibility characters mapped to ASCII, ``×`` read as ``x``), capped at
      order, cho em / xin + number or code) *and* an explicit quantity: "chốt B01 2
      nha, ship về Cầu Giấy được không?" is an order. Codes in a clause that only asks
      ("chốt B01 2, B02 còn không?") are not ordered;
-   * an order verb, or a code with a quantity, makes an ``order``; every offered code
-     mentioned in it gets quantity 1 when none is written ("chốt B01 + B02");
+   * an order verb, or a code with a quantity, makes an ``order``. With an order verb,
+     every code mentioned gets quantity 1 when none is written ("chốt B01 + B02");
+     without one, only codes with their own quantity are ordered ("B01 2, B03 đẹp
+     quá" orders B01 alone);
    * anything else (a code alone: "B01 đẹp quá") is ``chat``.
 6. **Lines** are merged per code in order of first mention: explicit quantities of the
    same code are summed ("B01 2, B01 3" = 5: people add, "chốt B01 B01" is still 1);
@@ -305,7 +307,7 @@ class OrderParser:
             mention
             for clause in clauses
             for mention in clause.mentions
-            if mention.quantities or not clause.asks or clause.has_verb
+            if mention.quantities or (has_verb and (clause.has_verb or not clause.asks))
         ]
         if not ordered:
             return ParsedComment("question")

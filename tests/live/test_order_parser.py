@@ -94,7 +94,9 @@ TABLE = [
     ("2 B01 3 B03", "order", {"B01": 2, "B03": 3}, []),
     ("B01 2 B03 1", "order", {"B01": 2, "B03": 1}, []),
     ("CHOT B01 X2 B02 X1", "order", {"B01": 2, "B02": 1}, []),
-    ("B01 x2 B02 x3 B03", "order", {"B01": 2, "B02": 3, "B03": 1}, []),
+    ("B01 x2 B02 x3 B03", "order", {"B01": 2, "B02": 3}, []),  # no order verb: B03 needs its own quantity
+    ("chốt B01 x2 B02 x3 B03", "order", {"B01": 2, "B02": 3, "B03": 1}, []),
+    ("B01 2 hộp, B03 đẹp quá", "order", {"B01": 2}, []),
     ("Chốt đơn: B01 - 2 hộp; B02 - 1 hộp", "order", {"B01": 2, "B02": 1}, []),
     ("B01 B02 mỗi loại 2", "order", {"B01": 2, "B02": 2}, []),
     ("chot b04, b05 moi ma 3", "order", {"B04": 3, "B05": 3}, []),
