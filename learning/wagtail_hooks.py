@@ -1,0 +1,56 @@
+"""Runs in the Wagtail admin: organizers manage every run, instructors only those they teach."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from accounts.roles import Role
+from learning.models import CourseRun
+
+
+class CourseRunPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, narrowed for instructors to the runs they teach."""
+
+    @staticmethod
+    def _sees_all(user) -> bool:
+        return user.is_superuser or user.has_role(Role.ORGANIZER)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        return self._sees_all(user) or instance.instructors.filter(pk=user.pk).exists()
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        queryset = super().instances_user_has_any_permission_for(user, actions)
+        return queryset if self._sees_all(user) else queryset.filter(instructors=user)
+
+
+class CourseRunViewSet(SnippetViewSet):
+    model = CourseRun
+    icon = "group"
+    menu_label = _("Lớp học")
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["name", "course", "starts_on", "ends_on", "seat_limit"]
+    list_filter = ["course"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        queryset = CourseRun.objects.select_related("course")
+        if request.user.is_superuser or request.user.has_role(Role.ORGANIZER):
+            return queryset
+        return queryset.filter(instructors=request.user)
+
+
+register_permission_policy(CourseRun, CourseRunPermissionPolicy(CourseRun))
+register_snippet(CourseRunViewSet)
+
+
+@hooks.register("register_admin_menu_item")
+def learning_verify_menu_item():
+    return MenuItem(_("Xác minh chứng nhận"), reverse("learning:verify"), icon_name="tick-inverse", order=900)
