@@ -214,10 +214,10 @@ def waitlist_promote(*, run: CourseRun, now=None) -> list[Registration]:
 
 ROSTER_COLUMNS = {
     "email": ("email", "e-mail", "thu dien tu"),
-    "full_name": ("full_name", "ho ten", "ho va ten", "name"),
+    "full_name": ("full name", "ho ten", "ho va ten", "name"),
     "phone": ("phone", "dien thoai", "so dien thoai", "sdt"),
     "organisation": ("organisation", "organization", "to chuc", "chu the", "ten chu the"),
-    "district": ("district", "quan huyen", "quan/huyen", "huyen"),
+    "district": ("district", "quan huyen", "huyen"),
 }
 
 
@@ -233,7 +233,7 @@ def roster_import(*, run: CourseRun, csv_text: str) -> dict:
         header = next(reader)
     except StopIteration:
         raise ApplicationError(_("Tệp CSV trống."), code="empty_csv") from None
-    folded = [fold(h).strip() for h in header]
+    folded = [" ".join(fold(h).replace("_", " ").replace("/", " ").split()) for h in header]
     index = {}
     for key, names in ROSTER_COLUMNS.items():
         for i, name in enumerate(folded):
