@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Page
 
-from courses.models import CourseIndexPage, CoursePage, CourseInstructor, LessonPage
+from courses.models import CourseIndexPage, CourseInstructor, CoursePage, LessonPage
 from learning.models import CourseRun
 
 QUIZ_ID = "quiz-chot-don"
