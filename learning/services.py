@@ -99,6 +99,7 @@ def registration_create(
     phone: str,
     join_waitlist: bool = False,
     source: str = Registration.Source.SELF,
+    notify: bool = True,
     now=None,
 ) -> Registration:
     """Register ``user`` in ``run``: a seat if one is free, else the waiting list if asked.
@@ -151,7 +152,8 @@ def registration_create(
         registration.enrolled_at = None if full else now
         registration.withdrawn_at = None
         registration.save()
-    _mail_registration(registration)
+    if notify:
+        _mail_registration(registration)
     return registration
 
 
@@ -413,7 +415,13 @@ def assignment_submit(
 
 
 def assignment_grade(
-    *, submission: AssignmentSubmission, grader: User, scores: list[int], comment: str = "", now=None
+    *,
+    submission: AssignmentSubmission,
+    grader: User,
+    scores: list[int],
+    comment: str = "",
+    notify: bool = True,
+    now=None,
 ) -> AssignmentSubmission:
     """Score a submission against the block's rubric. Below the pass mark asks for a resubmission."""
     run = submission.registration.run
@@ -453,6 +461,8 @@ def assignment_grade(
         if submission.status == AssignmentSubmission.Status.PASSED:
             graduation_evaluate(registration=submission.registration)
     learner = submission.registration.user
+    if not notify:
+        return submission
     _mail_after_commit(
         to=learner.email,
         subject=_("Bài thực hành đã được chấm: %(title)s") % {"title": block.value["title"]},

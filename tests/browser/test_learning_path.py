@@ -6,6 +6,7 @@ anonymous visitor verifies its code.
 """
 
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -92,7 +93,7 @@ def test_vendor_learns_graduates_and_anyone_verifies(page, live_server, make_use
     page.goto(f"{live_server.url}/hoc-tap/")
     with page.expect_download() as download_info:
         page.get_by_test_id("certificate-link").click()
-    pdf_text = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read())).pages[0].extract_text()
+    pdf_text = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes())).pages[0].extract_text()
     assert "Lê Thị Hồng Nhung" in pdf_text
     code = Graduation.objects.get(registration__user=vendor).code
     assert code in pdf_text
