@@ -83,7 +83,7 @@ def _learner(number: int, password_hash: str) -> User:
     user = User.objects.filter(email=email).first()
     if user:
         return user
-    rng = random.Random(number)  # noqa: S311 - demo names, not security
+    rng = random.Random(number)
     full_name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
     user = user_create(
         email=email, password=None, full_name=full_name, phone=f"+8490410{number:04d}", roles=[Role.VENDOR]
@@ -177,7 +177,7 @@ def seed(log):
     lessons = selectors.course_lessons(course)
     instructor = _instructor()
     password_hash = make_password(DEMO_PASSWORD)
-    rng = random.Random(2026)  # noqa: S311 - demo data
+    rng = random.Random(2026)
     # 40 learners spread over the stages so every chart has a shape.
     stages = [0] * 4 + [1] * 6 + [2] * 7 + [3] * 6 + [4] * 5 + [5] * 3 + [6] * 9
     for number, stage in enumerate(stages, start=1):
