@@ -38,7 +38,9 @@ def test_errors_come_in_english_for_english_users(api, registration, details):
         reverse("api-learning-registrations"), {"run_id": registration.run_id, **details}, format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.json()["error"]["code"] == "already_registered"
+    assert response.json()["error"] == {
+        "code": "already_registered", "message": "You have already registered for this run.", "fields": {}
+    }
 
 
 def test_quiz_read_hides_answers_and_submit_grades(api, registration, lessons):
