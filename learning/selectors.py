@@ -34,6 +34,16 @@ def run_open_for_registration(now=None):
     )
 
 
+def runs_managed_by(user):
+    """The runs a staff member looks after: all for organizers, their own for instructors."""
+    if not user.is_authenticated:
+        return CourseRun.objects.none()
+    queryset = CourseRun.objects.select_related("course").order_by("-starts_on")
+    if user.is_superuser or user.has_role(Role.ORGANIZER):
+        return queryset
+    return queryset.filter(instructors=user)
+
+
 def user_can_manage_run(user, run: CourseRun) -> bool:
     """Organizers manage every run; instructors only the runs they teach."""
     if not user.is_authenticated:

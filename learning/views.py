@@ -58,7 +58,11 @@ def dashboard(request):
     return render(
         request,
         "learning/dashboard.html",
-        {"items": selectors.dashboard_for(request.user), "open_runs": selectors.run_open_for_registration()},
+        {
+            "items": selectors.dashboard_for(request.user),
+            "open_runs": selectors.run_open_for_registration(),
+            "managed_runs": selectors.runs_managed_by(request.user),
+        },
     )
 
 

@@ -1,5 +1,6 @@
 """Runs in the Wagtail admin: organizers manage every run, instructors only those they teach."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -7,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import DeleteView, EditView, HistoryView, SnippetViewSet
 
 from accounts.roles import Role
 from learning.models import CourseRun
@@ -30,6 +31,29 @@ class CourseRunPermissionPolicy(ModelPermissionPolicy):
         return queryset if self._sees_all(user) else queryset.filter(instructors=user)
 
 
+class _OwnRunsOnly:
+    """Instructors reach only the runs they teach, whatever id they type in the URL."""
+
+    def get_object(self, queryset=None):
+        run = super().get_object(queryset)
+        user = self.request.user
+        if not CourseRunPermissionPolicy._sees_all(user) and not run.instructors.filter(pk=user.pk).exists():
+            raise PermissionDenied
+        return run
+
+
+class CourseRunEditView(_OwnRunsOnly, EditView):
+    pass
+
+
+class CourseRunDeleteView(_OwnRunsOnly, DeleteView):
+    pass
+
+
+class CourseRunHistoryView(_OwnRunsOnly, HistoryView):
+    pass
+
+
 class CourseRunViewSet(SnippetViewSet):
     model = CourseRun
     icon = "group"
@@ -39,6 +63,9 @@ class CourseRunViewSet(SnippetViewSet):
     list_display = ["name", "course", "starts_on", "ends_on", "seat_limit"]
     list_filter = ["course"]
     search_fields = ["name"]
+    edit_view_class = CourseRunEditView
+    delete_view_class = CourseRunDeleteView
+    history_view_class = CourseRunHistoryView
 
     def get_queryset(self, request):
         queryset = CourseRun.objects.select_related("course")

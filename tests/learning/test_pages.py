@@ -181,3 +181,40 @@ def test_enrol_page_imports_a_roster(client, run, organizer_user, run_instructor
 def test_dashboard_login_required(client):
     response = client.get(reverse("learning:dashboard"))
     assert response.status_code == 302 and "/tai-khoan/login/" in response["Location"]
+
+
+def test_grading_page_is_closed_to_other_learners(client, registration, lessons, make_user):
+    for lesson in lessons[:2]:
+        lesson_complete(registration=registration, lesson=lesson)
+    submission = assignment_submit(
+        registration=registration, lesson=lessons[2], block_id=ASSIGNMENT_ID, text="Bí mật", link="https://fb.com/v/1"
+    )
+    _login(client, make_user(roles=[Role.VENDOR]))
+    response = client.get(reverse("learning:grade", args=[submission.pk]))
+    assert response.status_code == 403 and "Bí mật" not in response.content.decode()
+
+
+def test_staff_dashboard_lists_the_runs_they_look_after(client, run, run_instructor, make_user):
+    _login(client, run_instructor)
+    html = client.get(reverse("learning:dashboard")).content.decode()
+    assert run.name in html and reverse("learning:gradebook", args=[run.pk]) in html
+    _login(client, make_user(roles=[Role.INSTRUCTOR]))
+    assert 'data-testid="managed-runs"' not in client.get(reverse("learning:dashboard")).content.decode()
+
+
+def test_admin_shows_instructors_only_their_runs(client, run, run_instructor, make_user, organizer_user):
+    from learning.models import CourseRun
+    from tests.learning.builders import build_run
+
+    other = build_run(course=run.course, name="Lớp khác của giảng viên khác")
+    url = reverse("wagtailsnippets_learning_courserun:list")
+    _login(client, run_instructor)
+    html = client.get(url).content.decode()
+    assert run.name in html and other.name not in html
+    edit_other = reverse("wagtailsnippets_learning_courserun:edit", args=[other.pk])
+    assert client.get(edit_other).status_code in (302, 403)
+    assert client.get(reverse("wagtailsnippets_learning_courserun:edit", args=[run.pk])).status_code == 200
+    _login(client, organizer_user)
+    html = client.get(url).content.decode()
+    assert run.name in html and other.name in html
+    assert CourseRun.objects.count() == 2
