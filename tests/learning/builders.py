@@ -2,8 +2,10 @@
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page
 
 from courses.models import CourseIndexPage, CourseInstructor, CoursePage, LessonPage
 from learning.models import CourseRun
@@ -56,9 +58,11 @@ ASSIGNMENT = {
 
 def build_course(*, title="Livestream bán hàng cho chủ thể OCOP", slug="livestream-test", sequential=True, instructor=None):
     """CourseIndexPage → CoursePage → 3 lessons: content, quiz, assignment."""
+    # A transactional test elsewhere may have flushed the tables Wagtail's migrations fill.
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     root = Page.get_first_root_node()
     if root is None:
-        root = Page.add_root(title="Root", slug="root")
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     index = CourseIndexPage.objects.first()
     if index is None:
         index = root.add_child(instance=CourseIndexPage(title="Khóa học", slug=f"khoa-hoc-{slug}"))
