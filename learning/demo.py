@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_create
 from courses.models import CoursePage
+from courses.quiz import quiz_grade
 from learning import selectors, services
 from learning.models import CourseRun, Registration, Webinar
 
@@ -63,19 +64,22 @@ def _run(course, name, *, opens, closes, starts, ends, seats):
     return run
 
 
-def _correct_answers(quiz_value):
-    return {
-        q: [a for a, answer in enumerate(question["answers"]) if answer["correct"]]
-        for q, question in enumerate(quiz_value["questions"])
-    }
-
-
-def _wrong_answers(quiz_value):
+def _answers(quiz_value, rng, *, right_chance: float):
+    """An answer set where each question is right with ``right_chance``: gives scores a real spread."""
     answers = {}
     for q, question in enumerate(quiz_value["questions"]):
+        right = [a for a, answer in enumerate(question["answers"]) if answer["correct"]]
         wrong = [a for a, answer in enumerate(question["answers"]) if not answer["correct"]]
-        answers[q] = [wrong[0]] if wrong else [0]
+        answers[q] = right if (rng.random() < right_chance or not wrong) else [rng.choice(wrong)]
     return answers
+
+
+def _passing_answers(quiz_value, rng):
+    for _attempt in range(20):
+        answers = _answers(quiz_value, rng, right_chance=0.85)
+        if quiz_grade(quiz_value=quiz_value, answers=answers).passed:
+            return answers
+    return _answers(quiz_value, rng, right_chance=1)
 
 
 def _learner(number: int, password_hash: str) -> User:
@@ -96,17 +100,25 @@ def _learner(number: int, password_hash: str) -> User:
 def _advance(registration, lessons, *, stage: int, rng, instructor):
     """Move a learner through the course: ``stage`` 0..6 from "just registered" to "graduated"."""
     lesson_count = len(lessons)
-    targets = {0: 0, 1: 1, 2: max(1, lesson_count // 2), 3: lesson_count, 4: lesson_count, 5: lesson_count, 6: lesson_count}
+    half = min(lesson_count, max(2, lesson_count // 2 + 1))
+    targets = {0: 0, 1: 1, 2: half, 3: lesson_count, 4: lesson_count, 5: lesson_count, 6: lesson_count}
     done = targets[stage]
     for lesson in lessons[:done]:
         for block in lesson.quizzes:
-            if block.value["max_attempts"] > 1 and rng.random() < 0.4:
-                services.quiz_submit(
-                    registration=registration, lesson=lesson, block_id=block.id, answers=_wrong_answers(block.value)
+            # Stage 2 learners are still struggling with some quizzes; later stages passed them.
+            must_pass = stage >= 3 or (stage == 2 and rng.random() < 0.5)
+            tries_first = block.value["max_attempts"] > 1 and rng.random() < 0.45
+            passed = False
+            if tries_first or not must_pass:
+                attempt = services.quiz_submit(
+                    registration=registration, lesson=lesson, block_id=block.id,
+                    answers=_answers(block.value, rng, right_chance=0.35),
                 )
-            if stage >= 2:
+                passed = attempt.passed
+            if must_pass and not passed:
                 services.quiz_submit(
-                    registration=registration, lesson=lesson, block_id=block.id, answers=_correct_answers(block.value)
+                    registration=registration, lesson=lesson, block_id=block.id,
+                    answers=_passing_answers(block.value, rng),
                 )
         for block in lesson.assignments:
             if stage < 4:

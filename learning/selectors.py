@@ -273,7 +273,12 @@ def run_report(run: CourseRun) -> dict:
     enrolment = [
         {"label": str(label), "count": statuses.get(value, 0)} for value, label in Registration.Status.choices
     ]
+    webinars = [
+        {"label": webinar.title, "count": webinar.attendance_count}
+        for webinar in run.webinars.annotate(attendance_count=Count("attendances")).order_by("starts_at")
+    ]
     return {
+        "webinars": webinars,
         "enrolled": len(enrolled_ids),
         "graduated": graduated,
         "enrolment": enrolment,

@@ -373,6 +373,7 @@ def report(request, run_id):
             ("funnel", _("Hoàn thành theo bài")),
             ("quiz_distribution", _("Phân bố điểm kiểm tra")),
             ("assignment_grades", _("Kết quả bài thực hành")),
+            ("webinars", _("Điểm danh buổi học trực tuyến")),
         ):
             for entry in data[section]:
                 writer.writerow([title, entry["label"], entry["count"]])
@@ -384,6 +385,7 @@ def report(request, run_id):
         ("funnel", _("Hoàn thành theo bài (số học viên)")),
         ("quiz_distribution", _("Phân bố điểm cao nhất các bài kiểm tra")),
         ("assignment_grades", _("Bài thực hành (lần nộp mới nhất)")),
+        ("webinars", _("Điểm danh buổi học trực tuyến")),
     ):
         entries = data[key]
         top = max((e["count"] for e in entries), default=0) or 1

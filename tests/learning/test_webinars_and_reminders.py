@@ -59,3 +59,11 @@ def test_reminders_are_sent_once(registration, webinar, django_capture_on_commit
     subjects = [m.subject for m in mail.outbox]
     assert subjects == ["Nhắc lịch buổi học: Hỏi đáp: chốt đơn"]
     assert mail.outbox[0].to == [registration.user.email]
+
+
+def test_attendance_shows_in_the_run_report(client, registration, webinar, organizer_user):
+    client.force_login(registration.user)
+    client.get(reverse("learning:webinar_join", args=[webinar.pk]))
+    client.force_login(organizer_user)
+    csv_text = client.get(reverse("learning:report", args=[webinar.run_id]) + "?format=csv").content.decode("utf-8-sig")
+    assert "Điểm danh buổi học trực tuyến,Hỏi đáp: chốt đơn,1" in csv_text
