@@ -6,6 +6,8 @@ Quiz answers are graded on the server; the quiz shape a client reads is
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -187,10 +189,10 @@ class QuizApi(APIView):
     @extend_schema(responses={200: dict}, operation_id="learning_quiz_read")
     def get(self, request, registration_id, lesson_id, block_id):
         registration, lesson = self._lesson(request, registration_id, lesson_id)
-        services._require_open_lesson(registration=registration, lesson=lesson)
+        services.lesson_require_open(registration=registration, lesson=lesson)
         block = lesson.get_block(block_id, "quiz")
         if block is None:
-            raise ApplicationError("", code="quiz_not_found", status=404)
+            raise ApplicationError(_("Không tìm thấy bài kiểm tra này."), code="quiz_not_found", status=404)
         return Response(quiz_public_value(block.value))
 
     @extend_schema(
@@ -205,8 +207,6 @@ class QuizApi(APIView):
         answers: dict[int, list[int]] = {}
         for item in data.validated_data["answers"]:
             if item["question"] in answers:
-                from django.utils.translation import gettext as _
-
                 raise ApplicationError(_("Bài nộp có câu hỏi lặp lại."), code="duplicate_question")
             answers[item["question"]] = item["answers"]
         attempt = services.quiz_submit(registration=registration, lesson=lesson, block_id=block_id, answers=answers)
@@ -269,9 +269,6 @@ class CertificateVerifyApi(APIView):
 
     @extend_schema(responses={200: OutputSerializer, **schema_error_response(404)}, operation_id="learning_certificate_verify")
     def get(self, request, code):
-        from django.utils import timezone
-        from django.utils.translation import gettext as _
-
         graduation = (
             Graduation.objects.select_related("registration__user", "registration__run__course")
             .filter(code=code.strip().upper())

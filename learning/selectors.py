@@ -175,6 +175,7 @@ def dashboard_for(user) -> list[dict]:
         if registration.is_enrolled:
             item["progress"] = registration_progress(registration)
             item["next_webinar"] = run.webinars.filter(ends_at__gt=now).first()
+            item["recordings"] = list(run.webinars.filter(ends_at__lte=now).exclude(recording_url=""))
             item["graduation"] = Graduation.objects.filter(registration=registration).first()
         else:
             item["waitlist_position"] = (

@@ -289,7 +289,8 @@ def roster_import(*, run: CourseRun, csv_text: str) -> dict:
 # --------------------------------------------------------------------------- progress
 
 
-def _require_open_lesson(*, registration: Registration, lesson: LessonPage):
+def lesson_require_open(*, registration: Registration, lesson: LessonPage):
+    """The lesson's state for this learner, or ``ApplicationError`` saying why it is closed."""
     state = selectors.lesson_state(registration, lesson)
     if state is None:
         raise ApplicationError(_("Bài học này không thuộc khóa học của lớp."), code="lesson_not_in_course", status=404)
@@ -300,7 +301,7 @@ def _require_open_lesson(*, registration: Registration, lesson: LessonPage):
 
 def lesson_complete(*, registration: Registration, lesson: LessonPage) -> LessonCompletion:
     """Mark a lesson done (idempotent), then check whether the learner has graduated."""
-    _require_open_lesson(registration=registration, lesson=lesson)
+    lesson_require_open(registration=registration, lesson=lesson)
     with transaction.atomic():
         completion, _created = LessonCompletion.objects.get_or_create(registration=registration, lesson=lesson)
         graduation_evaluate(registration=registration)
@@ -311,7 +312,7 @@ def quiz_submit(
     *, registration: Registration, lesson: LessonPage, block_id: str, answers: dict[int, list[int]]
 ) -> QuizAttempt:
     """Grade on the server and store the attempt. Refused past the limit or once passed."""
-    _require_open_lesson(registration=registration, lesson=lesson)
+    lesson_require_open(registration=registration, lesson=lesson)
     block = lesson.get_block(block_id, "quiz")
     if block is None:
         raise ApplicationError(_("Không tìm thấy bài kiểm tra này."), code="quiz_not_found", status=404)
@@ -378,7 +379,7 @@ def assignment_submit(
     *, registration: Registration, lesson: LessonPage, block_id: str, text: str = "", upload=None, link: str = ""
 ) -> AssignmentSubmission:
     """Hand in a practical assignment: first time, or again after an instructor asked."""
-    _require_open_lesson(registration=registration, lesson=lesson)
+    lesson_require_open(registration=registration, lesson=lesson)
     block = lesson.get_block(block_id, "assignment")
     if block is None:
         raise ApplicationError(_("Không tìm thấy bài thực hành này."), code="assignment_not_found", status=404)

@@ -130,3 +130,19 @@ def test_roster_without_required_columns_is_refused(run):
     with pytest.raises(ApplicationError) as exc:
         roster_import(run=run, csv_text="email,name\nx@y.vn,X\n")
     assert exc.value.code == "csv_columns"
+
+
+def test_course_prerequisites_must_be_passed_first(course, run, vendor_user, details):
+    from learning.models import Graduation
+    from tests.learning.builders import build_course
+
+    advanced, _lessons = build_course(title="Tiếp thị số và xây dựng thương hiệu", slug="tiep-thi-so")
+    advanced.prerequisites.add(course)
+    advanced.save()
+    advanced_run = build_run(course=advanced, name="Tiếp thị số lần 1")
+    with pytest.raises(ApplicationError) as exc:
+        registration_create(run=advanced_run, user=vendor_user, **details)
+    assert exc.value.code == "prerequisites" and course.title in str(exc.value.message)
+    assert not advanced_run.registrations.exists()
+    Graduation.objects.create(registration=registration_create(run=run, user=vendor_user, **details))
+    assert registration_create(run=advanced_run, user=vendor_user, **details).is_enrolled

@@ -67,3 +67,15 @@ def test_attendance_shows_in_the_run_report(client, registration, webinar, organ
     client.force_login(organizer_user)
     csv_text = client.get(reverse("learning:report", args=[webinar.run_id]) + "?format=csv").content.decode("utf-8-sig")
     assert "Điểm danh buổi học trực tuyến,Hỏi đáp: chốt đơn,1" in csv_text
+
+
+def test_dashboard_shows_the_next_session_and_past_recordings(client, registration, webinar):
+    Webinar.objects.create(
+        run=webinar.run, title="Buổi 1: Ánh sáng", starts_at=timezone.now() - datetime.timedelta(days=3),
+        ends_at=timezone.now() - datetime.timedelta(days=3, hours=-1), join_url="https://meet.example.vn/old",
+        recording_url="https://video.example.vn/buoi-1",
+    )
+    client.force_login(registration.user)
+    html = client.get(reverse("learning:dashboard")).content.decode()
+    assert "Hỏi đáp: chốt đơn" in html and "https://video.example.vn/buoi-1" in html
+    assert "meet.example.vn" not in html  # join links only through the platform's redirect
