@@ -29,6 +29,9 @@ class RunListApi(APIView):
     permission_classes = [AllowAny]
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LearningRunListOutput"
+
         id = serializers.IntegerField()
         name = serializers.CharField()
         course_id = serializers.IntegerField()
@@ -46,6 +49,9 @@ class RunListApi(APIView):
 
 
 class RegistrationOutputSerializer(serializers.Serializer):
+    class Meta:
+        ref_name = "LearningRegistrationOutput"
+
     id = serializers.IntegerField()
     run_id = serializers.IntegerField()
     run_name = serializers.CharField(source="run.name")
@@ -61,6 +67,9 @@ class RegistrationListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LearningRegistrationListInput"
+
         run_id = serializers.IntegerField()
         organisation = serializers.CharField(max_length=200)
         district = serializers.CharField(max_length=100)
@@ -107,7 +116,13 @@ class ProgressApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LearningProgressOutput"
+
         class LessonSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "LearningProgressLesson"
+
             id = serializers.IntegerField(source="lesson.pk")
             title = serializers.CharField(source="lesson.title")
             completed = serializers.BooleanField()
@@ -115,6 +130,9 @@ class ProgressApi(APIView):
             closed_reason = serializers.CharField()
 
         class QuizSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "LearningProgressQuiz"
+
             lesson_id = serializers.IntegerField(source="lesson.pk")
             block_id = serializers.CharField()
             title = serializers.CharField()
@@ -124,6 +142,9 @@ class ProgressApi(APIView):
             passed = serializers.BooleanField()
 
         class AssignmentSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "LearningProgressAssignment"
+
             lesson_id = serializers.IntegerField(source="lesson.pk")
             block_id = serializers.CharField()
             title = serializers.CharField()
@@ -148,7 +169,9 @@ class ProgressApi(APIView):
 class LessonCompleteApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None, **schema_error_response(403)}, operation_id="learning_lesson_complete")
+    @extend_schema(
+        request=None, responses={204: None, **schema_error_response(403)}, operation_id="learning_lesson_complete"
+    )
     def post(self, request, registration_id, lesson_id):
         registration = _my_registration(request, registration_id)
         lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
@@ -162,14 +185,26 @@ class QuizApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LearningQuizInput"
+
         class AnswerSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "LearningQuizAnswer"
+
             question = serializers.IntegerField(min_value=0)
             answers = serializers.ListField(child=serializers.IntegerField(min_value=0), max_length=20)
 
         answers = AnswerSerializer(many=True, max_length=100)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LearningQuizOutput"
+
         class QuestionSerializer(serializers.Serializer):
+            class Meta:
+                ref_name = "LearningQuizQuestion"
+
             index = serializers.IntegerField()
             correct = serializers.BooleanField()
             chosen = serializers.ListField(child=serializers.IntegerField())
@@ -218,11 +253,17 @@ class AssignmentSubmitApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LearningAssignmentSubmitInput"
+
         text = serializers.CharField()
         file = serializers.FileField(required=False)
         link = serializers.URLField(required=False, allow_blank=True)
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LearningAssignmentSubmitOutput"
+
         id = serializers.IntegerField()
         version = serializers.IntegerField()
         status = serializers.CharField()
@@ -260,6 +301,9 @@ class CertificateVerifyApi(APIView):
     permission_classes = [AllowAny]
 
     class OutputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "LearningCertificateVerifyOutput"
+
         code = serializers.CharField()
         status = serializers.ChoiceField(choices=["valid", "revoked"])
         learner_name = serializers.CharField(allow_null=True)
@@ -267,7 +311,9 @@ class CertificateVerifyApi(APIView):
         run_name = serializers.CharField(allow_null=True)
         passed_on = serializers.DateField(allow_null=True)
 
-    @extend_schema(responses={200: OutputSerializer, **schema_error_response(404)}, operation_id="learning_certificate_verify")
+    @extend_schema(
+        responses={200: OutputSerializer, **schema_error_response(404)}, operation_id="learning_certificate_verify"
+    )
     def get(self, request, code):
         graduation = (
             Graduation.objects.select_related("registration__user", "registration__run__course")
