@@ -97,3 +97,6 @@ def test_vendor_joins_the_waiting_list_of_a_full_run(page, live_server, make_use
     page.click("main form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("danh sách chờ")
     expect(page.get_by_test_id("dashboard-run")).to_contain_text("vị trí số 1")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Rút khỏi lớp").click()
+    expect(page.locator(".messages")).to_contain_text("Bạn đã rút khỏi lớp")
