@@ -39,7 +39,11 @@ class CourseRun(index.Indexed, ClusterableModel):
     seat_limit = models.PositiveIntegerField(_("số chỗ"), default=30)
     waitlist_enabled = models.BooleanField(_("có danh sách chờ"), default=True)
     instructors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("giảng viên phụ trách"), blank=True, related_name="taught_runs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("giảng viên phụ trách"),
+        blank=True,
+        related_name="taught_runs",
+        limit_choices_to={"groups__name": "instructor"},
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -392,7 +392,7 @@ def assignment_submit(
         raise ApplicationError(_("Đường dẫn phải bắt đầu bằng https://"), code="invalid_link", fields={"link": "invalid"})
     if not text:
         raise ApplicationError(_("Vui lòng viết nội dung bài nộp."), code="missing_text", fields={"text": "required"})
-    if not upload and not link:
+    if not upload and not link and (block.value["allow_file"] or block.value["allow_link"]):
         raise ApplicationError(_("Vui lòng đính kèm một tệp hoặc một đường dẫn."), code="missing_attachment")
     if upload:
         _validate_submission_file(upload)
