@@ -55,12 +55,24 @@ class VideoBlock(blocks.StructBlock):
         label = _("Video")
         template = "courses/blocks/video_block.html"
         description = _("Video bài giảng: tệp tải lên hoặc đường dẫn YouTube/Facebook")
+        preview_value = {
+            "title": "Dựng góc livestream bằng điện thoại",
+            "embed": "https://www.youtube.com/watch?v=Zq3X9b2fA1k",
+            "caption": "Đặt đèn, giá đỡ và micro trong một góc nhà 2 m².",
+        }
+
+    VIDEO_EXTENSIONS = ("mp4", "webm")
 
     def clean(self, value):
         value = super().clean(value)
         if bool(value.get("video_file")) == bool(value.get("embed")):
             raise blocks.StructBlockValidationError(
                 block_errors={"embed": ValidationError(_("Chọn một tệp video hoặc nhập một đường dẫn (chỉ một)."))}
+            )
+        document = value.get("video_file")
+        if document and document.file_extension.lower() not in self.VIDEO_EXTENSIONS:
+            raise blocks.StructBlockValidationError(
+                block_errors={"video_file": ValidationError(_("Tệp video phải là MP4 hoặc WebM."))}
             )
         return value
 
@@ -103,6 +115,10 @@ class AnswerBlock(blocks.StructBlock):
         icon = "tick"
         label = _("Đáp án")
 
+    def get_searchable_content(self, value):
+        """Only the answer text: site search must not tell which answer is right or what feedback says."""
+        return [value["text"]]
+
 
 class QuestionBlock(blocks.StructBlock):
     SINGLE = "single"
@@ -120,6 +136,10 @@ class QuestionBlock(blocks.StructBlock):
     class Meta:
         icon = "help"
         label = _("Câu hỏi")
+
+    def get_searchable_content(self, value):
+        """Prompt and answer texts, never the explanation (it names the correct answer)."""
+        return [value["prompt"], *(text for answer in value["answers"] for text in self.child_blocks["answers"].child_block.get_searchable_content(answer))]
 
     def clean(self, value):
         value = super().clean(value)
@@ -193,6 +213,20 @@ class AssignmentBlock(blocks.StructBlock):
         label = _("Bài thực hành")
         template = "courses/blocks/assignment_block.html"
         description = _("Bài tập thực hành có tiêu chí chấm điểm")
+        preview_value = {
+            "title": "Viết kịch bản livestream 15 phút cho một sản phẩm OCOP",
+            "instructions": "<p>Viết kịch bản có mốc thời gian, lời thoại và cách chốt đơn.</p>",
+            "rubric": [
+                {"name": "Cấu trúc và thời lượng", "description": "", "max_points": 50},
+                {"name": "Chốt đơn rõ ràng", "description": "", "max_points": 50},
+            ],
+            "pass_points": 60,
+        }
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["total_points"] = sum(criterion["max_points"] for criterion in value["rubric"])
+        return context
 
     def clean(self, value):
         value = super().clean(value)

@@ -40,8 +40,10 @@ class CourseIndexPage(Page):
         verbose_name_plural = _("danh mục khóa học")
 
     def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_list
+
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = CoursePage.objects.child_of(self).live().specific().order_by("path")
+        context["courses"] = course_list(index=self)
         return context
 
 
@@ -105,6 +107,14 @@ class CoursePage(Page):
     def lessons(self):
         return LessonPage.objects.child_of(self).live().specific().order_by("path")
 
+    def get_context(self, request, *args, **kwargs):
+        from courses.selectors import course_lessons
+
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = course_lessons(course=self)
+        context["instructors"] = list(self.course_instructors.select_related("instructor"))
+        return context
+
     @property
     def instructors(self):
         return [ci.instructor for ci in self.course_instructors.select_related("instructor")]
@@ -154,6 +164,26 @@ class LessonPage(Page):
     @property
     def course(self) -> CoursePage:
         return CoursePage.objects.ancestor_of(self).specific().first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        course = self.course
+        context["course"] = course
+        context["course_index"] = course.get_parent().specific if course else None
+        return context
+
+    def _live_siblings(self):
+        return LessonPage.objects.sibling_of(self, inclusive=False).live().public()
+
+    @property
+    def previous_lesson(self):
+        """The live lesson just before this one in the course's order, or None."""
+        return self._live_siblings().filter(path__lt=self.path).order_by("-path").first()
+
+    @property
+    def next_lesson(self):
+        """The live lesson just after this one in the course's order, or None."""
+        return self._live_siblings().filter(path__gt=self.path).order_by("path").first()
 
     def blocks_of_type(self, block_type: str):
         return [block for block in self.body if block.block_type == block_type]

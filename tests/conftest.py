@@ -18,6 +18,20 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _wagtail_site_after_flush(request):
+    """Transactional tests start on a flushed database: give them the rows migrations made."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from tests.wagtail_site import ensure_default_site
+
+        ensure_default_site()
+
+
 @pytest.fixture
 def make_user(db):
     """Build a user with roles: ``make_user("an@x.vn", roles=[Role.VENDOR])``."""

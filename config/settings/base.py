@@ -291,7 +291,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
 
 # No CDN anywhere: every script, style, font and image is served by this site.
 # Video embeds (YouTube, Facebook, HLS) are the only framed third parties.
@@ -336,3 +336,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------
+# Accounts, continued: tell people by e-mail when their password or e-mail
+# changes (in their language: site/locale/vi holds allauth's Vietnamese), and
+# label Wagtail's admin log-in form in the reader's language
+# ---------------------------------------------------------------------------
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
+
+# ---------------------------------------------------------------------------
+# HTTP rate limits (django-ratelimit; counters live in the cache, shared by every
+# worker when REDIS_URL is set). Behind a proxy set RATELIMIT_IP_META_KEY, e.g.
+# "HTTP_X_FORWARDED_FOR" (see docs/operations.md).
+# ---------------------------------------------------------------------------
+SITE_SEARCH_RATE = env("SITE_SEARCH_RATE", default="30/m")
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
+
+# ---------------------------------------------------------------------------
+# Courses: lesson videos may be uploaded as documents (MP4/WebM), so they need a larger limit
+# ---------------------------------------------------------------------------
+WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024

@@ -47,7 +47,7 @@ def login(live_server):
         page.goto(f"{live_server.url}/tai-khoan/login/")
         page.fill("input[name=login]", email)
         page.fill("input[name=password]", password)
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")  # not the header's language or log-out buttons
         page.wait_for_load_state()
 
     return _login
