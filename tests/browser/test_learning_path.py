@@ -28,7 +28,7 @@ def _login(page, live_server, email):
     expect(page).not_to_have_url(f"{live_server.url}/tai-khoan/login/")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_vendor_learns_graduates_and_anyone_verifies(page, live_server, make_user, tmp_path):
     instructor = make_user(
         "gv@example.vn", roles=[Role.INSTRUCTOR], full_name="Nguyễn Văn Minh", phone="+84904000102", is_staff=True

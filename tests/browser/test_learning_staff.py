@@ -26,7 +26,7 @@ def _login(page, live_server, email):
     expect(page).not_to_have_url(f"{live_server.url}/tai-khoan/login/")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_organizer_imports_reads_report_and_revokes(page, live_server, make_user, tmp_path):
     organizer = make_user("btc@example.vn", roles=[Role.ORGANIZER], full_name="Trần Thị Thu Hà", phone="+84904000101")
     instructor = make_user("gv@example.vn", roles=[Role.INSTRUCTOR], phone="+84904000102")
@@ -76,7 +76,7 @@ def test_organizer_imports_reads_report_and_revokes(page, live_server, make_user
     expect(page.get_by_test_id("verify-result")).not_to_contain_text("Ngô Văn An")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_vendor_joins_the_waiting_list_of_a_full_run(page, live_server, make_user):
     course, _lessons = build_course()
     run = build_run(course=course, seat_limit=1)

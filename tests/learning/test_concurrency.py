@@ -14,7 +14,7 @@ from tests.learning.builders import build_course, build_run
 DETAILS = {"organisation": "HTX Chè Ba Vì", "district": "Ba Vì", "phone": "0987 000 111"}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_last_seat_goes_to_exactly_one_person(make_user):
     course, _lessons = build_course(slug="dong-thoi")
     run = build_run(course=course, seat_limit=1, waitlist=False)
