@@ -53,8 +53,10 @@ def _is_organizer(user) -> bool:
 # --------------------------------------------------------------------------- learner
 
 
-@login_required
 def dashboard(request):
+    """"Học tập của tôi"; visitors who are not logged in see the runs open for registration."""
+    if not request.user.is_authenticated:
+        return run_list(request)
     return render(
         request,
         "learning/dashboard.html",

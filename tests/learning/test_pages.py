@@ -131,8 +131,8 @@ def test_certificate_pdf_shows_the_vietnamese_name_and_code(client, registration
     assert "Lê Thị Hồng Nhung" in text
     assert "Livestream bán hàng cho chủ thể OCOP" in text
     assert graduation.code in text
-    fonts = {str(f) for f in reader.pages[0]["/Resources"]["/Font"].values()}
-    assert fonts  # an embedded font, not a base-14 Latin-1 one
+    assert len(reader.pages[0].images) == 1  # the QR code
+    assert f"/hoc-tap/xac-minh/{graduation.code}/" in text
     assert any("DejaVu" in str(font.get_object()["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values())
 
 
@@ -178,9 +178,10 @@ def test_enrol_page_imports_a_roster(client, run, organizer_user, run_instructor
     assert run.registrations.count() == 1
 
 
-def test_dashboard_login_required(client):
-    response = client.get(reverse("learning:dashboard"))
-    assert response.status_code == 302 and "/tai-khoan/login/" in response["Location"]
+def test_visitors_at_the_learning_entrance_see_open_runs(client, run):
+    html = client.get(reverse("learning:dashboard")).content.decode()
+    assert run.name in html and "Lớp tập huấn đang mở đăng ký" in html
+    assert "/tai-khoan/login/?next=/hoc-tap/" in html
 
 
 def test_grading_page_is_closed_to_other_learners(client, registration, lessons, make_user):
@@ -218,3 +219,39 @@ def test_admin_shows_instructors_only_their_runs(client, run, run_instructor, ma
     html = client.get(url).content.decode()
     assert run.name in html and other.name in html
     assert CourseRun.objects.count() == 2
+
+
+def test_organizer_creates_a_run_with_a_webinar_in_the_admin(client, course, run_instructor, organizer_user):
+    from learning.models import CourseRun
+
+    _login(client, organizer_user)
+    url = reverse("wagtailsnippets_learning_courserun:add")
+    assert client.get(url).status_code == 200
+    data = {
+        "course": course.pk,
+        "name": "Khóa tập huấn livestream lần 5",
+        "registration_opens_at": "2026-12-01 08:00",
+        "registration_closes_at": "2026-12-20 17:00",
+        "starts_on": "2026-12-22",
+        "ends_on": "2027-01-30",
+        "seat_limit": 30,
+        "waitlist_enabled": "on",
+        "instructors": [run_instructor.pk],
+        "webinars-TOTAL_FORMS": 1,
+        "webinars-INITIAL_FORMS": 0,
+        "webinars-MIN_NUM_FORMS": 0,
+        "webinars-MAX_NUM_FORMS": 1000,
+        "webinars-0-title": "Buổi 1: Khai giảng",
+        "webinars-0-starts_at": "2026-12-22 19:30",
+        "webinars-0-ends_at": "2026-12-22 21:00",
+        "webinars-0-join_url": "https://meet.example.vn/khai-giang",
+        "webinars-0-recording_url": "",
+        "webinars-0-id": "",
+        "webinars-0-ORDER": 1,
+        "webinars-0-DELETE": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    run = CourseRun.objects.get(name="Khóa tập huấn livestream lần 5")
+    assert list(run.instructors.all()) == [run_instructor]
+    assert run.webinars.get().title == "Buổi 1: Khai giảng"
