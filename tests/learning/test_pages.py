@@ -255,3 +255,9 @@ def test_organizer_creates_a_run_with_a_webinar_in_the_admin(client, course, run
     run = CourseRun.objects.get(name="Khóa tập huấn livestream lần 5")
     assert list(run.instructors.all()) == [run_instructor]
     assert run.webinars.get().title == "Buổi 1: Khai giảng"
+
+
+def test_learning_pages_speak_english_to_english_users(client, run):
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("learning:dashboard")).content.decode()
+    assert "Training runs open for registration" in html and "verify a certificate" in html
