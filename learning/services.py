@@ -69,7 +69,7 @@ def _mail_after_commit(*, to: str, subject: str, body: str) -> None:
 
 
 def _site_url(path: str) -> str:
-    return getattr(settings, "LEARNING_SITE_URL", "").rstrip("/") + path
+    return settings.LEARNING_SITE_URL.rstrip("/") + path
 
 
 # --------------------------------------------------------------------------- registration
@@ -351,7 +351,7 @@ def quiz_submit(
 
 
 def _validate_submission_file(upload) -> None:
-    limit = getattr(settings, "LEARNING_SUBMISSION_MAX_BYTES", 50 * 1024 * 1024)
+    limit = settings.LEARNING_SUBMISSION_MAX_BYTES
     if upload.size > limit:
         raise ApplicationError(
             _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": limit // (1024 * 1024)}, code="file_too_large",

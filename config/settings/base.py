@@ -358,3 +358,9 @@ RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
 # ---------------------------------------------------------------------------
 WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "mp4", "webm"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
+
+# ---------------------------------------------------------------------------
+# Learning: absolute links in e-mails and certificates, assignment upload limit
+# ---------------------------------------------------------------------------
+LEARNING_SITE_URL = env("LEARNING_SITE_URL", default=WAGTAILADMIN_BASE_URL)
+LEARNING_SUBMISSION_MAX_BYTES = env.int("LEARNING_SUBMISSION_MAX_BYTES", default=50 * 1024 * 1024)

@@ -56,3 +56,12 @@ def registration(run, vendor_user, details):
     from learning.services import registration_create
 
     return registration_create(run=run, user=vendor_user, **details)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """Services speak the active language; a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield

@@ -246,3 +246,15 @@ def test_optional_lessons_are_not_required_to_graduate(registration, lessons, ru
     assignment_grade(submission=submission, grader=run_instructor, scores=[4, 6])
     graduation = Graduation.objects.get(registration=registration)
     assert [item["lesson_id"] for item in graduation.evidence["lessons"]] == [lessons[1].pk, lessons[2].pk]
+
+
+def test_oversized_files_are_refused(registration, lessons, settings):
+    settings.LEARNING_SUBMISSION_MAX_BYTES = 1024
+    _open_all(registration, lessons)
+    with pytest.raises(ApplicationError) as exc:
+        assignment_submit(
+            registration=registration, lesson=lessons[2], block_id=ASSIGNMENT_ID, text="x",
+            upload=_script(content=PDF + b"0" * 2048),
+        )
+    assert exc.value.code == "file_too_large"
+    assert not AssignmentSubmission.objects.exists()

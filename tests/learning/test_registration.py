@@ -23,6 +23,7 @@ def test_vendor_registers_and_gets_a_confirmation_email(run, vendor_user, detail
     assert len(mail.outbox) == 1
     assert run.name in mail.outbox[0].subject
     assert mail.outbox[0].to == [vendor_user.email]
+    assert "http://127.0.0.1:8000/hoc-tap/" in mail.outbox[0].body
 
 
 def test_registering_twice_is_refused_and_changes_nothing(registration, run, vendor_user, details):
