@@ -5,6 +5,7 @@ Every failed rule arrives as ``ApplicationError`` and is shown as a message; not
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.roles import Role
@@ -31,6 +33,10 @@ from learning.forms import (
     VerifyForm,
 )
 from learning.models import AssignmentSubmission, CourseRun, Graduation, Registration, Webinar
+
+
+def _too_many(request):
+    return render(request, "429.html", status=429)
 
 
 def _my_registration(request, run_id) -> Registration:
@@ -72,7 +78,10 @@ def run_list(request):
     return render(request, "learning/run_list.html", {"runs": selectors.run_open_for_registration()})
 
 
+@ratelimit(key="user_or_ip", rate=lambda group, request: settings.LEARNING_WRITE_RATE, method="POST", block=False)
 def run_detail(request, run_id):
+    if getattr(request, "limited", False):
+        return _too_many(request)
     run = get_object_or_404(CourseRun.objects.select_related("course"), pk=run_id)
     registration = None
     if request.user.is_authenticated:
@@ -134,7 +143,10 @@ def _parse_quiz_answers(post) -> dict[int, list[int]]:
 
 
 @login_required
+@ratelimit(key="user", rate=lambda group, request: settings.LEARNING_WRITE_RATE, method="POST", block=False)
 def study(request, run_id, lesson_id):
+    if getattr(request, "limited", False):
+        return _too_many(request)
     registration = _my_registration(request, run_id)
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     states = selectors.lesson_states(registration)
@@ -249,7 +261,10 @@ def submission_file(request, submission_id):
 
 
 @login_required
+@ratelimit(key="user", rate=lambda group, request: settings.LEARNING_CERTIFICATE_RATE, block=False)
 def certificate_download(request, code):
+    if getattr(request, "limited", False):
+        return _too_many(request)
     graduation = get_object_or_404(Graduation.objects.select_related("registration__run__course"), code=code)
     owner = graduation.registration.user_id == request.user.pk
     if not owner and not selectors.user_can_manage_run(request.user, graduation.registration.run):
@@ -263,14 +278,20 @@ def certificate_download(request, code):
     return response
 
 
+@ratelimit(key="ip", rate=lambda group, request: settings.LEARNING_VERIFY_RATE, block=False)
 def verify(request):
+    if getattr(request, "limited", False):
+        return _too_many(request)
     form = VerifyForm(request.GET or None)
     if form.is_valid():
         return redirect("learning:verify_code", code=form.cleaned_data["code"].strip().upper())
     return render(request, "learning/verify.html", {"form": form})
 
 
+@ratelimit(key="ip", rate=lambda group, request: settings.LEARNING_VERIFY_RATE, block=False)
 def verify_code(request, code):
+    if getattr(request, "limited", False):
+        return _too_many(request)
     graduation = (
         Graduation.objects.select_related("registration__user", "registration__run__course").filter(code=code).first()
     )

@@ -364,3 +364,7 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024
 # ---------------------------------------------------------------------------
 LEARNING_SITE_URL = env("LEARNING_SITE_URL", default=WAGTAILADMIN_BASE_URL)
 LEARNING_SUBMISSION_MAX_BYTES = env.int("LEARNING_SUBMISSION_MAX_BYTES", default=50 * 1024 * 1024)
+# Per address for the public certificate check, per user for learner writes and PDF generation.
+LEARNING_VERIFY_RATE = env("LEARNING_VERIFY_RATE", default="30/m")
+LEARNING_WRITE_RATE = env("LEARNING_WRITE_RATE", default="60/m")
+LEARNING_CERTIFICATE_RATE = env("LEARNING_CERTIFICATE_RATE", default="10/m")

@@ -261,3 +261,9 @@ def test_learning_pages_speak_english_to_english_users(client, run):
     client.cookies["django_language"] = "en"
     html = client.get(reverse("learning:dashboard")).content.decode()
     assert "Training runs open for registration" in html and "verify a certificate" in html
+
+
+def test_certificate_checks_are_rate_limited_per_address(client, settings):
+    settings.LEARNING_VERIFY_RATE = "3/m"
+    statuses = [client.get(reverse("learning:verify_code", args=[f"CD-THU{n}"])).status_code for n in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
