@@ -11,7 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, EditView, HistoryView, SnippetViewSet
 
 from accounts.roles import Role
-from learning.models import CourseRun
+from learning.models import CourseRun, Graduation
 
 
 class CourseRunPermissionPolicy(ModelPermissionPolicy):
@@ -76,6 +76,32 @@ class CourseRunViewSet(SnippetViewSet):
 
 register_permission_policy(CourseRun, CourseRunPermissionPolicy(CourseRun))
 register_snippet(CourseRunViewSet)
+
+
+class GraduationPermissionPolicy(ModelPermissionPolicy):
+    """Graduations are recorded by the rules and revoked on the site with a reason: read-only here."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete", "copy"):
+            return False
+        return user.is_superuser or (user.has_role(Role.ORGANIZER) and super().user_has_permission(user, action))
+
+
+class GraduationViewSet(SnippetViewSet):
+    model = Graduation
+    icon = "success"
+    menu_label = _("Tốt nghiệp")
+    menu_order = 220
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    inspect_view_fields = ["code", "registration", "passed_at", "evidence", "revoked_at", "revoked_by", "revoke_reason"]
+    list_display = ["code", "registration", "passed_at", "revoked_at"]
+    list_filter = ["registration__run"]
+    search_fields = ["code"]
+
+
+register_permission_policy(Graduation, GraduationPermissionPolicy(Graduation))
+register_snippet(GraduationViewSet)
 
 
 @hooks.register("register_admin_menu_item")

@@ -267,3 +267,15 @@ def test_certificate_checks_are_rate_limited_per_address(client, settings):
     settings.LEARNING_VERIFY_RATE = "3/m"
     statuses = [client.get(reverse("learning:verify_code", args=[f"CD-THU{n}"])).status_code for n in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
+
+
+def test_graduations_are_read_only_in_the_admin(client, registration, lessons, run_instructor, organizer_user):
+    graduation = _graduate(registration, lessons, run_instructor)
+    _login(client, organizer_user)
+    html = client.get(reverse("wagtailsnippets_learning_graduation:list")).content.decode()
+    assert graduation.code in html
+    inspect = client.get(reverse("wagtailsnippets_learning_graduation:inspect", args=[graduation.pk])).content.decode()
+    assert graduation.code in inspect and "Kiểm tra: chốt đơn trên livestream" in inspect  # the evidence
+    assert client.get(reverse("wagtailsnippets_learning_graduation:edit", args=[graduation.pk])).status_code in (302, 403)
+    _login(client, run_instructor)
+    assert client.get(reverse("wagtailsnippets_learning_graduation:list")).status_code in (302, 403)
