@@ -373,3 +373,13 @@ VENDORS_PHOTOS_PER_VENDOR = env.int("VENDORS_PHOTOS_PER_VENDOR", default=12)
 VENDORS_UPLOADS_PER_HOUR = env.int("VENDORS_UPLOADS_PER_HOUR", default=60)  # per user: documents + photos
 VENDORS_IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
 VENDORS_EXPIRY_REMINDER_DAYS = 30
+
+# ---------------------------------------------------------------------------
+# Learning: absolute links in e-mails and certificates, assignment upload limit
+# ---------------------------------------------------------------------------
+LEARNING_SITE_URL = env("LEARNING_SITE_URL", default=WAGTAILADMIN_BASE_URL)
+LEARNING_SUBMISSION_MAX_BYTES = env.int("LEARNING_SUBMISSION_MAX_BYTES", default=50 * 1024 * 1024)
+# Per address for the public certificate check, per user for learner writes and PDF generation.
+LEARNING_VERIFY_RATE = env("LEARNING_VERIFY_RATE", default="30/m")
+LEARNING_WRITE_RATE = env("LEARNING_WRITE_RATE", default="60/m")
+LEARNING_CERTIFICATE_RATE = env("LEARNING_CERTIFICATE_RATE", default="10/m")
