@@ -34,8 +34,12 @@ print(json.dumps({
 """
 
 
+# Variables of the test run itself that a deployment never has.
+NOT_IN_DEPLOYMENT = {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def load_settings(module, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"}}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_IN_DEPLOYMENT}
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
     result = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60, check=False
@@ -89,7 +93,7 @@ def test_production_is_https_only_and_serves_its_own_static_files():
 
 
 def test_production_passes_the_deploy_check():
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {k: v for k, v in os.environ.items() if k not in NOT_IN_DEPLOYMENT}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
