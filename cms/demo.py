@@ -205,6 +205,7 @@ def seed(log):
                 ("Trang chủ", "Home", None, "/"),
                 ("Giới thiệu", "About", about, ""),
                 ("Khóa học", "Courses", None, "/khoa-hoc/"),
+                ("Học tập", "Learning", None, "/hoc-tap/"),
                 ("Sản phẩm OCOP", "OCOP products", None, "/chu-the/san-pham/"),
                 ("Chủ thể OCOP", "Producers", None, "/chu-the/"),
                 ("Tin tức", "News", news_index, ""),
