@@ -99,7 +99,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         actor, room_id = self.participant, self.room_id
         call = database_sync_to_async
         if m.type == "ping":
-            await self.send_frame({"v": p.VERSION, "type": "pong", "ref": m.ref, "seq": self.hub.last_seq})
+            await self.send_frame({"v": p.VERSION, "type": "pong", "ref": m.ref, "seq": self.hub.flushed_seq})
             return
         if m.type == "reaction":
             if actor.user_id is None:

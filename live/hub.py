@@ -75,7 +75,8 @@ class RoomHub:
         self.layer = get_channel_layer()
         self.channel: str | None = None
         self.subscribers: set = set()
-        self.last_seq = 0
+        self.last_seq = 0  # last event accepted in order (maybe not yet sent)
+        self.flushed_seq = 0  # last event written to the sockets
         self.pending: list[dict] = []
         self.early: dict[int, dict] = {}
         self.staff_pending: list[dict] = []
@@ -99,7 +100,7 @@ class RoomHub:
         self.channel = await self.layer.new_channel()
         await self.layer.group_add(self.group, self.channel)
         room = await database_sync_to_async(Room.objects.only("last_seq", "reaction_counts").get)(pk=self.room_id)
-        self.last_seq = room.last_seq
+        self.last_seq = self.flushed_seq = room.last_seq
         self.reaction_totals = dict(room.reaction_counts or {})
         self._tasks = [
             asyncio.create_task(self._receive_loop(), name=f"live-hub-{self.room_id}-receive"),
@@ -138,7 +139,9 @@ class RoomHub:
         state = sub.hub_state = HubState()
         self.subscribers.add(sub)
         self.idle_since = None
-        upto = self.last_seq
+        # Replay up to what the sockets have been sent; anything newer is in ``pending``
+        # and reaches this socket with the next batch.
+        upto = self.flushed_seq
         limit = live_setting("REPLAY_MAX_EVENTS") if after is not None else live_setting("HISTORY_EVENTS")
         snapshot, events, complete = await database_sync_to_async(_replay)(self.room_id, after, upto, limit)
         if sub not in self.subscribers:  # left while we read
@@ -149,8 +152,8 @@ class RoomHub:
             welcome["reports"] = await database_sync_to_async(selectors.open_reports)(room_id=self.room_id)
         await sub.send_raw(encode(welcome))
         await sub.send_raw(encode({"v": VERSION, "type": "replay", "seq": upto, "complete": complete, "events": events}))
-        state.delivered = upto
-        held = [e for e in state.held if e["seq"] > upto]
+        state.delivered = max(upto, after or 0)
+        held = [e for e in state.held if e["seq"] > state.delivered]
         state.held = []
         state.replaying = False
         if held:
@@ -288,10 +291,12 @@ class RoomHub:
 
     async def _flush(self) -> None:
         events, self.pending = self.pending, []
+        if events:
+            self.flushed_seq = events[-1]["seq"]
         state = self._state_events()
         staff, self.staff_pending = self.staff_pending, []
         if events or state:
-            text = encode({"v": VERSION, "type": "batch", "seq": self.last_seq, "events": events + state})
+            text = encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": events + state})
             limit = live_setting("OUTBOUND_BACKLOG_BYTES")
             queue_max = live_setting("OUTBOUND_QUEUE_MAX_EVENTS")
             for sub in list(self.subscribers):
@@ -302,8 +307,15 @@ class RoomHub:
                 if hs.held or sub.backlog_bytes() > limit:
                     await self._deliver_congested(sub, hs, events, limit, queue_max)
                     continue
+                if events and events[0]["seq"] <= hs.delivered:
+                    # This socket already has some of these (it resumed from a later sequence).
+                    mine = [e for e in events if e["seq"] > hs.delivered] + state
+                    hs.delivered = self.flushed_seq
+                    if mine:
+                        await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": mine}))
+                    continue
                 if events:
-                    hs.delivered = self.last_seq
+                    hs.delivered = self.flushed_seq
                 await sub.send_raw(text)
         if staff:
             text = encode({"v": VERSION, "type": "staff", "events": staff})
@@ -331,7 +343,7 @@ class RoomHub:
             ]
             if held:
                 hs.delivered = held[-1]["seq"]
-            await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.last_seq, "events": frame_events}))
+            await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": frame_events}))
 
 
 def _replay(room_id: int, after: int | None, upto: int, limit: int):

@@ -84,6 +84,8 @@ class Socket:
             out = await self.c.receive_output(timeout=max(0.01, deadline - loop.time()))
             if out["type"] == "websocket.close":
                 return out.get("code")
+            if out.get("text"):
+                self.seen.append(json.loads(out["text"]))
 
     async def close(self):
         await self.c.disconnect()
