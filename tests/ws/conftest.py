@@ -1,6 +1,7 @@
 """WebSocket fixtures: the real ASGI application (origin check, sessions, routing)."""
 
 import asyncio
+import contextlib
 import json
 from datetime import timedelta
 
@@ -117,7 +118,5 @@ async def connect():
 
     yield _connect
     for sock in opened:
-        try:
+        with contextlib.suppress(Exception, asyncio.CancelledError):  # already closed by the server
             await sock.c.disconnect(timeout=1)
-        except (Exception, asyncio.CancelledError):  # noqa: BLE001, S110 - already closed by the server
-            pass

@@ -6,7 +6,9 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from live.models import RoomEvent
 
@@ -154,18 +156,20 @@ FRAMES = st.one_of(
 @given(frames=st.lists(FRAMES, min_size=1, max_size=8))
 def test_arbitrary_input_never_crashes_the_socket(live_show, buyer_user, frames):
     """Whatever arrives, the socket answers (or stays silent) and keeps serving."""
-    from config.asgi import application
-    from django.test import Client
     from asgiref.sync import async_to_sync
+    from django.test import Client
+
+    from config.asgi import application
 
     client = Client()
     client.force_login(buyer_user)
     cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
 
     async def run():
+        from channels.layers import channel_layers
+
         from live import hub as hubs
         from live.limits import caps
-        from channels.layers import channel_layers
 
         c = WebsocketCommunicator(
             application, f"/ws/rooms/{live_show.room.pk}/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]

@@ -268,8 +268,9 @@ async def test_invalid_frames_get_errors_and_the_socket_survives(live_show, conn
 
 
 async def test_error_messages_follow_the_users_language(live_show, connect):
-    from config.asgi import application
     from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
 
     c = WebsocketCommunicator(
         application, f"/ws/rooms/{live_show.room.pk}/", headers=[(b"origin", b"http://localhost"), (b"accept-language", b"en")]
