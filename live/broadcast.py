@@ -8,9 +8,11 @@ by sequence.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,17 @@ async def apublish(room_id: int, frame: dict, *, staff_only: bool = False) -> No
 
 
 def publish(room_id: int, frame: dict, *, staff_only: bool = False) -> None:
+    """Publish without holding the caller.
+
+    Inside a socket's ``database_sync_to_async`` call (the usual case) the publish is
+    handed to the server's event loop and not awaited: Channels runs every database call
+    of a process in one thread, and a slow or dead Redis must not stall that thread.
+    Elsewhere (views, commands) it is sent synchronously.
+    """
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is not None and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid() and loop.is_running():
+        asyncio.run_coroutine_threadsafe(apublish(room_id, frame, staff_only=staff_only), loop)
+        return
     async_to_sync(apublish)(room_id, frame, staff_only=staff_only)
 
 

@@ -13,7 +13,7 @@ group once, through its ``RoomHub``; the hub
   is simply overwritten; sequenced events queue up to ``OUTBOUND_QUEUE_MAX_EVENTS``,
   after which the socket is closed with 4408 and the client resumes by sequence),
 * announces its local viewer count to the other processes (at most once per tick),
-* closes its sockets with 1012 when the channel layer fails, so clients reconnect and
+* closes its sockets with 4012 when the channel layer fails, so clients reconnect and
   resume against a fresh hub.
 """
 

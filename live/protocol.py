@@ -21,8 +21,9 @@ REACTION_KINDS = ("heart", "like", "haha", "wow", "fire")
 class CloseCode:
     """WebSocket close codes the server uses (4000–4999 are application codes)."""
 
-    SERVICE_RESTART = 1012  # the process lost its channel layer: reconnect and resume
-    TRY_AGAIN_LATER = 1013  # the channel layer is unavailable right now: back off
+    # (Servers may only send 1000 or 3000-4999, so 1012/1013 are mirrored as 4012/4013.)
+    SERVICE_RESTART = 4012  # the process lost its channel layer: reconnect and resume
+    TRY_AGAIN_LATER = 4013  # the channel layer is unavailable right now: back off and retry
     AUTH_REQUIRED = 4401  # the show is for invited guests: log in first
     FORBIDDEN = 4403  # banned from the room, or not invited
     NOT_FOUND = 4404  # no such room

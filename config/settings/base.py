@@ -369,3 +369,8 @@ LIVE = {
     # Presence heartbeat between processes sharing a room.
     "PRESENCE_HEARTBEAT_SECONDS": 10.0,
 }
+if REDIS_URL:
+    # Rate limits and slow mode read the cache on every chat message: fail fast, not after
+    # the OS's connect timeout, when Redis is unreachable (limits then fail open).
+    CACHES["default"]["OPTIONS"].setdefault("SOCKET_CONNECT_TIMEOUT", 2)
+    CACHES["default"]["OPTIONS"].setdefault("SOCKET_TIMEOUT", 2)

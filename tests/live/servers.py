@@ -30,7 +30,8 @@ def wait_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
+            log = getattr(proc, "log_path", None)
+            raise RuntimeError(f"server exited with {proc.returncode}: {log.read_text()[-2000:] if log else ''}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
             return
         time.sleep(0.1)
@@ -58,11 +59,15 @@ def start_daphne(port: int, *, redis_url: str | None = None, prefix: str | None 
         env["REDIS_URL"] = redis_url
         env["CHANNEL_LAYER_PREFIX"] = prefix or f"livetest{port}"
     env.update(extra_env or {})
+    log_path = BASE_DIR / "var" / f"daphne-{port}.log"
+    log = open(log_path, "w")  # noqa: SIM115 - a pipe nobody drains would block the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
          "--websocket-max-message-size", "16384", "--websocket-max-frame-size", "16384", "config.asgi:application"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
     )
+    log.close()
+    proc.log_path = log_path
     try:
         wait_port(port, proc=proc)
     except Exception:
