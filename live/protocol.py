@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 VERSION = 1
@@ -171,14 +172,14 @@ def parse_inbound(raw: str) -> _Message:
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError) as exc:
-        raise ProtocolError(ErrorCode.BAD_JSON, "Khung tin không phải JSON hợp lệ.") from exc
+        raise ProtocolError(ErrorCode.BAD_JSON, _("Khung tin không phải JSON hợp lệ.")) from exc
     if not isinstance(data, dict):
-        raise ProtocolError(ErrorCode.BAD_MESSAGE, "Tin nhắn phải là một đối tượng JSON.")
+        raise ProtocolError(ErrorCode.BAD_MESSAGE, _("Tin nhắn phải là một đối tượng JSON."))
     ref = data.get("ref") if isinstance(data.get("ref"), str) and len(data["ref"]) <= 64 else None
     if data.get("v") != VERSION:
-        raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, "Phiên bản giao thức không được hỗ trợ.", ref=ref)
+        raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, _("Phiên bản giao thức không được hỗ trợ."), ref=ref)
     if data.get("type") not in INBOUND_TYPES:
-        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, "Loại tin nhắn không xác định.", ref=ref)
+        raise ProtocolError(ErrorCode.UNKNOWN_TYPE, _("Loại tin nhắn không xác định."), ref=ref)
     try:
         return _INBOUND.validate_python(data)
     except ValidationError as exc:
@@ -186,7 +187,7 @@ def parse_inbound(raw: str) -> _Message:
         for err in exc.errors(include_url=False, include_input=False):
             loc = ".".join(str(p) for p in err["loc"][1:]) or "_"
             fields.setdefault(loc, err["msg"])
-        raise ProtocolError(ErrorCode.BAD_MESSAGE, "Tin nhắn không đúng định dạng.", ref=ref, fields=fields) from exc
+        raise ProtocolError(ErrorCode.BAD_MESSAGE, _("Tin nhắn không đúng định dạng."), ref=ref, fields=fields) from exc
 
 
 def error_frame(code: str, message: str, *, ref: str | None = None, fields: dict | None = None) -> dict[str, Any]:
