@@ -24,7 +24,7 @@ import contextlib
 import json
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
 from typing import Protocol
 
 from channels.db import database_sync_to_async
@@ -93,15 +93,23 @@ class RoomHub:
         self._tasks: list[asyncio.Task] = []
         self._reaction_flush: asyncio.Task | None = None
         self.tick = live_setting("TICK_SECONDS")
+        # The room's recent events and state, kept in order in memory so that a join or a
+        # resume within the window costs no database read (a join storm must not queue
+        # up behind the one thread Channels gives database calls).
+        self.recent: deque[dict] = deque(maxlen=live_setting("REPLAY_MAX_EVENTS"))
+        self.snapshot: dict | None = None
+        self.snapshot_stale = False
 
     # -- life cycle ---------------------------------------------------------
 
     async def start(self) -> None:
         self.channel = await self.layer.new_channel()
         await self.layer.group_add(self.group, self.channel)
-        room = await database_sync_to_async(Room.objects.only("last_seq", "reaction_counts").get)(pk=self.room_id)
+        room, snapshot, recent = await database_sync_to_async(_initial_state)(self.room_id, live_setting("HISTORY_EVENTS"))
         self.last_seq = self.flushed_seq = room.last_seq
         self.reaction_totals = dict(room.reaction_counts or {})
+        self.snapshot = snapshot
+        self.recent.extend(recent)
         self._tasks = [
             asyncio.create_task(self._receive_loop(), name=f"live-hub-{self.room_id}-receive"),
             asyncio.create_task(self._tick_loop(), name=f"live-hub-{self.room_id}-tick"),
@@ -143,7 +151,12 @@ class RoomHub:
         # and reaches this socket with the next batch.
         upto = self.flushed_seq
         limit = live_setting("REPLAY_MAX_EVENTS") if after is not None else live_setting("HISTORY_EVENTS")
-        snapshot, events, complete = await database_sync_to_async(_replay)(self.room_id, after, upto, limit)
+        from_memory = self._replay_from_memory(after, upto, limit)
+        if from_memory is not None and self.snapshot is not None:
+            events, complete = from_memory
+            snapshot = dict(self.snapshot)
+        else:
+            snapshot, events, complete = await database_sync_to_async(_replay)(self.room_id, after, upto, limit)
         if sub not in self.subscribers:  # left while we read
             return
         snapshot.update(seq=upto, viewers=self.viewers, reactions=dict(self.reaction_totals))
@@ -216,6 +229,26 @@ class RoomHub:
     def _accept(self, frame: dict) -> None:
         self.pending.append(frame)
         self.last_seq = frame["seq"]
+        self.recent.append(frame)
+        kind = frame["type"]
+        if kind in {"show.state", "pin", "slow_mode"}:
+            self.snapshot_stale = True
+        elif kind == "chat.deleted":
+            for i, old in enumerate(self.recent):
+                if old["seq"] == frame["message_seq"] and old["type"] == "chat":
+                    self.recent[i] = {**old, "text": "", "deleted": True}
+                    break
+
+    def _replay_from_memory(self, after: int | None, upto: int, limit: int):
+        """(events, complete) for ``seq`` in (after, upto] from ``recent``, or None if it is not all there."""
+        start = max(0, upto - limit) if after is None else min(after, upto)
+        if upto - start > limit:
+            return None
+        if upto == start:
+            return [], True
+        if not self.recent or self.recent[0]["seq"] > start + 1:
+            return None
+        return [f for f in self.recent if start < f["seq"] <= upto], True
 
     async def _fill_gap(self) -> None:
         """Read from the database whatever the channel layer has not (yet) brought."""
@@ -251,6 +284,9 @@ class RoomHub:
                 if self.needs_resync or now - self.last_resync > resync_every:
                     self.last_resync = now
                     await self._fill_gap()
+                if self.snapshot_stale:
+                    self.snapshot_stale = False
+                    self.snapshot = await database_sync_to_async(_snapshot)(self.room_id)
                 await self._publish_presence(now)
                 self._flush_reactions()
                 await self._flush()
@@ -344,6 +380,16 @@ class RoomHub:
             if held:
                 hs.delivered = held[-1]["seq"]
             await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": frame_events}))
+
+
+def _snapshot(room_id: int) -> dict:
+    return selectors.room_snapshot(room=Room.objects.select_related("show", "show__host").get(pk=room_id))
+
+
+def _initial_state(room_id: int, history: int):
+    room = Room.objects.select_related("show", "show__host").get(pk=room_id)
+    recent = selectors.events_between(room_id=room_id, after=max(0, room.last_seq - history), upto=room.last_seq)
+    return room, selectors.room_snapshot(room=room), recent
 
 
 def _replay(room_id: int, after: int | None, upto: int, limit: int):

@@ -195,11 +195,13 @@ def chat_delete(*, room_id: int, actor: Participant, message_seq: int) -> dict:
     )
     if not updated:
         raise ApplicationError(_("Không tìm thấy bình luận."), code=ErrorCode.NOT_FOUND, status=404)
-    Room.objects.filter(pk=room_id, pinned_seq=message_seq).update(pinned_seq=None)
+    was_pinned = Room.objects.filter(pk=room_id, pinned_seq=message_seq).update(pinned_seq=None)
     Report.objects.filter(room_id=room_id, message_seq=message_seq, status=Report.Status.OPEN).update(
         status=Report.Status.RESOLVED, handled_by_id=actor.user_id
     )
     event = _event_append(room_id=room_id, kind="chat.deleted", payload={"message_seq": message_seq}, author_id=actor.user_id)
+    if was_pinned:
+        _event_append(room_id=room_id, kind="pin", payload={"message": None}, author_id=actor.user_id)
     return selectors.event_frame(event)
 
 
