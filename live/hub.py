@@ -31,7 +31,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from live import selectors, services
-from live.broadcast import room_group
+from live.broadcast import apublish, room_group
 from live.limits import live_setting
 from live.models import Room
 from live.protocol import VERSION, CloseCode
@@ -80,13 +80,14 @@ class RoomHub:
         self.pending: list[dict] = []
         self.early: dict[int, dict] = {}
         self.staff_pending: list[dict] = []
-        self.reaction_taps: Counter = Counter()
+        self.reaction_taps: Counter = Counter()  # this tick's taps on this process, to announce
+        self.reaction_unsaved: Counter = Counter()  # taps on this process not yet in the database
         self.reaction_delta: Counter = Counter()
         self.reaction_totals: dict[str, int] = {}
         self.presence: dict[str, tuple[int, float]] = {}
         self.viewers_sent: int | None = None
         self.presence_published: tuple[int, float] = (-1, 0.0)
-        self.needs_resync = False
+        self.gap_since: float | None = None  # when events first arrived ahead of a missing one
         self.last_resync = time.monotonic()
         self.idle_since: float | None = None
         self.stopped = False
@@ -129,6 +130,9 @@ class RoomHub:
                 with contextlib.suppress(Exception):
                     await sub.close_with(close_code)
         self.subscribers.clear()
+        if self.reaction_unsaved:
+            with contextlib.suppress(Exception):
+                await database_sync_to_async(services.reactions_record)(room_id=self.room_id, counts=dict(self.reaction_unsaved))
         if self.channel:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.layer.group_discard(self.group, self.channel), 2)
@@ -180,6 +184,7 @@ class RoomHub:
 
     def react(self, kind: str, count: int) -> None:
         self.reaction_taps[kind] += count
+        self.reaction_unsaved[kind] += count
 
     # -- inbound from the channel layer -------------------------------------
 
@@ -212,9 +217,9 @@ class RoomHub:
         seq = frame.get("seq")
         if seq is None:
             if frame.get("type") == "reactions":
-                self.reaction_delta.update(frame.get("delta", {}))
-                for k, v in frame.get("totals", {}).items():
-                    self.reaction_totals[k] = max(v, self.reaction_totals.get(k, 0))
+                for kind, n in frame.get("delta", {}).items():
+                    self.reaction_delta[kind] += n
+                    self.reaction_totals[kind] = self.reaction_totals.get(kind, 0) + n
             return
         if seq <= self.last_seq:
             return  # already delivered (duplicate or filled from the database)
@@ -224,7 +229,11 @@ class RoomHub:
                 self._accept(self.early.pop(self.last_seq + 1))
         else:
             self.early[seq] = frame
-            self.needs_resync = True
+            if self.gap_since is None:
+                self.gap_since = time.monotonic()
+            return
+        if not self.early:
+            self.gap_since = None
 
     def _accept(self, frame: dict) -> None:
         self.pending.append(frame)
@@ -266,7 +275,7 @@ class RoomHub:
         self.early = {s: f for s, f in self.early.items() if s > self.last_seq}
         while self.last_seq + 1 in self.early:
             self._accept(self.early.pop(self.last_seq + 1))
-        self.needs_resync = bool(self.early)
+        self.gap_since = time.monotonic() if self.early else None
 
     # -- outbound, once per tick --------------------------------------------
 
@@ -281,15 +290,19 @@ class RoomHub:
                         await self.stop()
                         return
                     continue
-                if self.needs_resync or now - self.last_resync > resync_every:
+                periodic = now - self.last_resync > resync_every
+                self._flush_reactions(save=periodic)
+                await self._publish_presence(now)
+                await self._flush()
+                # Database reads come after the flush, so they never delay what is ready.
+                # An out-of-order arrival usually fills itself within milliseconds: only a
+                # gap older than a few ticks is read from the database.
+                if periodic or (self.gap_since is not None and now - self.gap_since > 3 * self.tick):
                     self.last_resync = now
                     await self._fill_gap()
                 if self.snapshot_stale:
                     self.snapshot_stale = False
                     self.snapshot = await database_sync_to_async(_snapshot)(self.room_id)
-                await self._publish_presence(now)
-                self._flush_reactions()
-                await self._flush()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -306,13 +319,22 @@ class RoomHub:
         except Exception:  # noqa: BLE001 - the receive loop notices a dead layer
             logger.warning("live: presence publish failed for room %s", self.room_id)
 
-    def _flush_reactions(self) -> None:
-        if not self.reaction_taps or (self._reaction_flush and not self._reaction_flush.done()):
-            return
-        taps, self.reaction_taps = dict(self.reaction_taps), Counter()
-        self._reaction_flush = asyncio.create_task(
-            database_sync_to_async(services.reactions_flush)(room_id=self.room_id, counts=taps)
-        )
+    def _flush_reactions(self, *, save: bool) -> None:
+        """Announce this tick's taps to every process (no database); save them every few seconds."""
+        if self.reaction_taps:
+            taps, self.reaction_taps = dict(self.reaction_taps), Counter()
+            self._background(apublish(self.room_id, {"type": "reactions", "delta": taps}))
+        if save and self.reaction_unsaved and (self._reaction_flush is None or self._reaction_flush.done()):
+            unsaved, self.reaction_unsaved = dict(self.reaction_unsaved), Counter()
+            self._reaction_flush = self._background(
+                database_sync_to_async(services.reactions_record)(room_id=self.room_id, counts=unsaved)
+            )
+
+    def _background(self, coro) -> asyncio.Task:
+        task = asyncio.create_task(coro)
+        self._tasks.append(task)
+        task.add_done_callback(lambda t: t in self._tasks and self._tasks.remove(t))
+        return task
 
     def _state_events(self, *, force: bool = False) -> list[dict]:
         state = []

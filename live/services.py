@@ -339,11 +339,12 @@ def report_resolve(*, room_id: int, actor: Participant, report_id: int, status: 
 
 
 @transaction.atomic
-def reactions_flush(*, room_id: int, counts: dict[str, int]) -> dict[str, int]:
-    """Add one process's tick of reaction taps to the room's totals and announce the delta.
+def reactions_record(*, room_id: int, counts: dict[str, int]) -> dict[str, int]:
+    """Add a process's unsaved reaction taps to the room's stored totals.
 
-    Reactions are latest-value state, not sequenced events: a lost announcement only
-    delays the totals until the next one.
+    Reactions are latest-value state, not sequenced events: hubs announce each tick's
+    taps to one another directly (``RoomHub._flush_reactions``) and save them here about
+    every two seconds, so a tap costs no database write.
     """
     room = Room.objects.select_for_update().get(pk=room_id)
     totals = dict(room.reaction_counts or {})
@@ -352,8 +353,6 @@ def reactions_flush(*, room_id: int, counts: dict[str, int]) -> dict[str, int]:
             totals[kind] = totals.get(kind, 0) + int(n)
     room.reaction_counts = totals
     room.save(update_fields=["reaction_counts"])
-    delta = {k: int(n) for k, n in counts.items() if k in REACTION_KINDS and n > 0}
-    publish_on_commit(room_id, {"type": "reactions", "delta": delta, "totals": totals})
     return totals
 
 
