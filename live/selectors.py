@@ -55,6 +55,11 @@ def sanction_active(*, room_id: int, user_id: int, kind: str) -> Sanction | None
     return _active(Sanction.objects.filter(room_id=room_id, user_id=user_id, kind=kind)).order_by("-created_at").first()
 
 
+def sanctions_active(*, room_id: int, user_id: int) -> list[str]:
+    """Kinds (``mute``, ``ban``) of the user's sanctions in force in the room."""
+    return list(_active(Sanction.objects.filter(room_id=room_id, user_id=user_id)).values_list("kind", flat=True))
+
+
 def is_banned(*, room_id: int, user_id: int | None) -> bool:
     return user_id is not None and sanction_active(room_id=room_id, user_id=user_id, kind=Sanction.Kind.BAN) is not None
 
