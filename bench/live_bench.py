@@ -370,6 +370,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--verbose", action="store_true", help="print every level as well")
+    parser.add_argument("--postgres", metavar="URL", help="run our server on PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432 "
+                        "(a database chodem_livebench is dropped and created); default: a temporary SQLite file")
     args = parser.parse_args()
     raise_fd_limit()
     levels = [int(x) for x in args.levels.split(",")]
@@ -381,6 +383,13 @@ def main() -> None:
     wait_port(redis_port, redis_proc)
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
     db_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    if args.postgres:
+        import psycopg
+
+        with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as pg:
+            pg.execute("DROP DATABASE IF EXISTS chodem_livebench")
+            pg.execute("CREATE DATABASE chodem_livebench")
+        db_url = f"{args.postgres}/chodem_livebench"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": db_url}
     env.pop("REDIS_URL", None)
     room_id, cookies = setup_django_db(tmp / "bench.sqlite3", env)
