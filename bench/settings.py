@@ -19,3 +19,7 @@ LIVE = {
     "CONNECTION_BURST": 50,
     "CONNECTION_RATE": 50.0,
 }
+
+# As docs/operations.md recommends for daphne: keep database connections between the
+# socket's database calls instead of reconnecting for every one.
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
