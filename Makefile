@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install chromium migrate seed serve lint format messages bench-live check-deploy
+.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live check-deploy
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ seed: install
 
 serve: install
 	@echo "Chợ Đêm Trên Mây: http://127.0.0.1:$(PORT)/"
-	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) config.asgi:application
+	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) --websocket-max-message-size 16384 --websocket-max-frame-size 16384 config.asgi:application
 
 # Debian's Chromium for the browser tests; Playwright's own download cannot work here.
 chromium:
@@ -34,7 +34,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
-test: install chromium
+# redis-server for the live-room tests that need a real channel layer (they start their own on a free port).
+redis-server:
+	@command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+
+test: install chromium redis-server
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest --create-db -q $(PYTEST_ARGS)
 
 lint: install

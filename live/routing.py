@@ -1,1 +1,7 @@
-websocket_urlpatterns = []
+from django.urls import path
+
+from live.consumers import RoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/rooms/<int:room_id>/", RoomConsumer.as_asgi()),
+]

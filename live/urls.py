@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from live import views
 
 app_name = "live"
-urlpatterns = []
+urlpatterns = [
+    path("", views.show_list, name="show_list"),
+    path("<int:show_id>/", views.show_watch, name="show_watch"),
+    path("<int:show_id>/dieu-khien/", views.show_console, name="show_console"),
+]

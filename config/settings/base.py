@@ -383,3 +383,41 @@ LEARNING_SUBMISSION_MAX_BYTES = env.int("LEARNING_SUBMISSION_MAX_BYTES", default
 LEARNING_VERIFY_RATE = env("LEARNING_VERIFY_RATE", default="30/m")
 LEARNING_WRITE_RATE = env("LEARNING_WRITE_RATE", default="60/m")
 LEARNING_CERTIFICATE_RATE = env("LEARNING_CERTIFICATE_RATE", default="10/m")
+
+# ---------------------------------------------------------------------------
+# Live rooms (live/): limits that keep a room up under floods; see docs/operations.md
+# ---------------------------------------------------------------------------
+LIVE = {
+    # One coalesced frame per connection per tick at most (chat, reactions, viewer count).
+    "TICK_SECONDS": env.float("LIVE_TICK_SECONDS", default=0.1),
+    # Largest inbound text frame the consumer reads (daphne's own cap is set on its command line).
+    "MAX_FRAME_BYTES": 8192,
+    # Inbound frames per connection: token bucket (burst, refill per second).
+    "CONNECTION_BURST": 20,
+    "CONNECTION_RATE": 10.0,
+    # Frames refused for rate or size before the connection is closed (4429 / 4413).
+    "VIOLATIONS_BEFORE_CLOSE": 10,
+    # Per-user rules shared by every process through the cache: (count, seconds) windows.
+    "USER_CHAT_RULES": [(5, 5), (30, 60)],
+    "USER_REPORT_RULES": [(10, 60)],
+    # Connection caps (per process; put the proxy's per-address cap in front for the whole site).
+    "MAX_CONNECTIONS_PER_USER": env.int("LIVE_MAX_CONNECTIONS_PER_USER", default=5),
+    "MAX_CONNECTIONS_PER_ADDRESS": env.int("LIVE_MAX_CONNECTIONS_PER_ADDRESS", default=50),
+    # Slow viewers: sequenced events held for a connection whose socket buffer is full,
+    # and the socket backlog (bytes) above which a connection counts as congested.
+    "OUTBOUND_QUEUE_MAX_EVENTS": 500,
+    "OUTBOUND_BACKLOG_BYTES": 512 * 1024,
+    # Replay on (re)connect: at most this many events; history for a fresh viewer.
+    "REPLAY_MAX_EVENTS": 1000,
+    "HISTORY_EVENTS": 100,
+    # The hub re-reads the room's last sequence from the database this often, so a
+    # broadcast the channel layer dropped still reaches everyone.
+    "RESYNC_SECONDS": 2.0,
+    # Presence heartbeat between processes sharing a room.
+    "PRESENCE_HEARTBEAT_SECONDS": 10.0,
+}
+if REDIS_URL:
+    # Rate limits and slow mode read the cache on every chat message: fail fast, not after
+    # the OS's connect timeout, when Redis is unreachable (limits then fail open).
+    CACHES["default"]["OPTIONS"].setdefault("SOCKET_CONNECT_TIMEOUT", 2)
+    CACHES["default"]["OPTIONS"].setdefault("SOCKET_TIMEOUT", 2)

@@ -1,0 +1,434 @@
+"""Live-room benchmark: our room vs the Channels-tutorial baseline vs a bare websockets ceiling.
+
+    make bench-live                      # all three servers
+    .venv/bin/python bench/live_bench.py --servers ours --levels 1000,2000 --seconds 8
+
+Each server runs in its own process on this machine; (a) and (b) share a private
+redis-server (channels-redis; InMemoryChannelLayer is never benchmarked). The load client
+runs in its own processes (``--client-procs``): viewers connect, then for ``--seconds``
+10 senders post 20 chat messages/s in total and 50 reaction frames/s while every viewer
+measures each chat's delivery latency from the timestamp in its text and which messages
+never arrived. For each server it climbs the ladder of viewer counts until p99 > 300 ms,
+a message is lost or connections fail, and prints one JSON line per server. A presence
+storm (1,000 joins in 10 s) checks that our room sends at most one count per tick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import random
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+PY = sys.executable
+DEFAULT_LEVELS = [25, 50, 100, 250, 500, 1000, 2000, 3000, 4000]
+CHAT_PER_S, REACTIONS_PER_S, SENDERS = 20, 50, 10
+P99_LIMIT_MS = 300.0
+BENCH_PASSWORD = "bench-Pass-2026"  # noqa: S105 - throw-away users in a temporary database
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited ({proc.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"port {port} never opened")
+
+
+def raise_fd_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+# ---------------------------------------------------------------------------
+# Load client worker (its own process): holds viewers, measures deliveries
+# ---------------------------------------------------------------------------
+
+
+def viewer_worker(conn, worker_id: int) -> None:
+    raise_fd_limit()
+    asyncio.run(_viewer_worker(conn, worker_id))
+
+
+async def _viewer_worker(conn, worker_id: int) -> None:
+    import websockets
+
+    loop = asyncio.get_running_loop()
+    viewers: list[dict] = []
+    tasks: list[asyncio.Task] = []
+
+    async def viewer(url: str, origin: str, state: dict, sample: bool):
+        try:
+            async with websockets.connect(url, origin=origin, open_timeout=30, max_size=2**22, ping_interval=None) as ws:
+                state["open"] = True
+                async for raw in ws:
+                    if not state["measuring"] or '"chat"' not in raw:
+                        if '"viewers"' in raw:
+                            state["viewer_frames"] += 1
+                        continue
+                    frame = json.loads(raw)
+                    events = frame.get("events") or [frame]
+                    now = time.time()
+                    for ev in events:
+                        if ev.get("type") == "chat":
+                            sender, n, ts = ev["text"].split(":")
+                            state["got"].add((int(sender), int(n)))
+                            if sample:
+                                state["lat"].append((now - float(ts)) * 1000)
+                        elif ev.get("type") == "viewers":
+                            state["viewer_frames"] += 1
+        except Exception as exc:  # noqa: BLE001 - counted as a connection failure
+            state["error"] = repr(exc)[:120]
+        finally:
+            state["open"] = False
+
+    while True:
+        cmd, arg = await loop.run_in_executor(None, conn.recv)
+        if cmd == "connect":
+            url, origin, count, rate = arg
+            for i in range(count):
+                state = {"open": False, "measuring": False, "got": set(), "lat": [], "error": None, "viewer_frames": 0}
+                viewers.append(state)
+                tasks.append(asyncio.create_task(viewer(url, origin, state, sample=(i % 4 == 0))))
+                if rate:
+                    await asyncio.sleep(1 / rate)
+                elif i % 50 == 49:
+                    await asyncio.sleep(0.02)
+            deadline = loop.time() + 60
+            while loop.time() < deadline and any(not v["open"] and v["error"] is None for v in viewers):
+                await asyncio.sleep(0.1)
+            conn.send({"open": sum(v["open"] for v in viewers), "failed": sum(v["error"] is not None for v in viewers)})
+        elif cmd == "measure":
+            for v in viewers:
+                v["measuring"] = True
+                v["got"].clear()
+                v["lat"].clear()
+                v["viewer_frames"] = 0
+            conn.send("ok")
+        elif cmd == "collect":
+            expected = arg
+            for v in viewers:
+                v["measuring"] = False
+            lost = sum(len(expected - v["got"]) for v in viewers if v["error"] is None)
+            lat = [x for v in viewers for x in v["lat"]]
+            failed = sum(v["error"] is not None for v in viewers)
+            errors = list({v["error"] for v in viewers if v["error"]})[:3]
+            conn.send({"lost": lost, "lat": lat, "failed": failed, "errors": errors,
+                       "viewer_frames": max((v["viewer_frames"] for v in viewers), default=0)})
+        elif cmd == "close":
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            viewers.clear()
+            tasks.clear()
+            conn.send("ok")
+        elif cmd == "exit":
+            return
+
+
+# ---------------------------------------------------------------------------
+# Senders (in the driver process): 20 chat messages/s and 50 reactions/s in total
+# ---------------------------------------------------------------------------
+
+
+async def run_senders(url: str, origin: str, cookies: list[str | None], seconds: float) -> tuple[set, int]:
+    import websockets
+
+    sent: set = set()
+    errors = 0
+
+    async def sender(idx: int, cookie: str | None):
+        nonlocal errors
+        headers = {"Cookie": cookie} if cookie else {}
+        async with websockets.connect(url, origin=origin, additional_headers=headers, open_timeout=30) as ws:
+
+            async def drain():
+                nonlocal errors
+                async for raw in ws:
+                    if '"error"' in raw:
+                        errors += 1
+
+            reader = asyncio.create_task(drain())
+            chat_every = SENDERS / CHAT_PER_S
+            react_every = SENDERS / REACTIONS_PER_S
+            start = time.monotonic()
+            next_chat = start + random.uniform(0, chat_every)
+            next_react = start + random.uniform(0, react_every)
+            n = 0
+            while time.monotonic() - start < seconds:
+                now = time.monotonic()
+                if now >= next_chat:
+                    n += 1
+                    sent.add((idx, n))
+                    await ws.send(json.dumps({"v": 1, "type": "chat.send", "text": f"{idx}:{n}:{time.time():.6f}"}))
+                    next_chat += chat_every
+                if now >= next_react:
+                    await ws.send(json.dumps({"v": 1, "type": "reaction", "kind": "heart"}))
+                    next_react += react_every
+                await asyncio.sleep(max(0.0, min(next_chat, next_react) - time.monotonic()))
+            await asyncio.sleep(0.2)
+            reader.cancel()
+
+    await asyncio.gather(*[sender(i, cookies[i % len(cookies)]) for i in range(SENDERS)])
+    return sent, errors
+
+
+# ---------------------------------------------------------------------------
+# Servers
+# ---------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name: str, cmd: list[str], env: dict, port: int, url: str, cookies: list):
+        self.name, self.port, self.url, self.cookies = name, port, url, cookies
+        self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log", delete=False)  # noqa: SIM115
+        self.proc = subprocess.Popen(cmd, cwd=BASE, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        wait_port(port, self.proc)
+        self.ps = psutil.Process(self.proc.pid)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def setup_django_db(db_path: Path, env: dict) -> tuple[int, list[str]]:
+    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE, env=env, check=True)
+    os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
+    os.environ.pop("REDIS_URL", None)
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.services import user_create
+    from live.services import show_create
+
+    host = user_create(email="bench-host@example.vn", password=BENCH_PASSWORD, full_name="Chủ Thể Bench")
+    now = timezone.now()
+    show = show_create(title="Bench", host=host, scheduled_start=now, scheduled_end=now + timedelta(days=1))
+    cookies = []
+    for i in range(SENDERS):
+        user = user_create(email=f"bench{i}@example.vn", password=BENCH_PASSWORD, full_name=f"Người Xem {i}")
+        client = Client()
+        client.force_login(user)
+        cookies.append(f"sessionid={client.cookies['sessionid'].value}")
+    return show.room.pk, cookies
+
+
+def start_server(name: str, redis_url: str, db_url: str, room_id: int, cookies: list) -> Server:
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": db_url, "PYTHONPATH": str(BASE)}
+    daphne = [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket-max-message-size", "16384"]
+    if name == "ours":
+        env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=f"bench{port}")
+        return Server(name, [*daphne, "config.asgi:application"], env, port, f"ws://127.0.0.1:{port}/ws/rooms/{room_id}/", cookies)
+    if name == "baseline":
+        env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=f"bench{port}")
+        return Server(name, [*daphne, "bench.baseline_asgi:application"], env, port, f"ws://127.0.0.1:{port}/ws/rooms/1/", [None])
+    return Server(name, [PY, "bench/ceiling_server.py", str(port)], env, port, f"ws://127.0.0.1:{port}/ws/rooms/1/", [None])
+
+
+# ---------------------------------------------------------------------------
+# Driver
+# ---------------------------------------------------------------------------
+
+
+class Workers:
+    def __init__(self, count: int):
+        ctx = mp.get_context("spawn")
+        self.pipes, self.procs = [], []
+        for i in range(count):
+            parent, child = ctx.Pipe()
+            p = ctx.Process(target=viewer_worker, args=(child, i), daemon=True)
+            p.start()
+            self.pipes.append(parent)
+            self.procs.append(p)
+        self.ps = [psutil.Process(p.pid) for p in self.procs]
+
+    def ask(self, cmd, args):
+        for pipe, arg in zip(self.pipes, args, strict=True):
+            pipe.send((cmd, arg))
+        return [pipe.recv() for pipe in self.pipes]
+
+    def cpu(self) -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in self.ps)
+
+    def exit(self):
+        for pipe in self.pipes:
+            pipe.send(("exit", None))
+        for p in self.procs:
+            p.join(5)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def run_level(server: Server, workers: Workers, n: int, seconds: float) -> dict:
+    origin = f"http://127.0.0.1:{server.port}"
+    rss_idle = server.ps.memory_info().rss
+    k = len(workers.pipes)
+    shares = [n // k + (1 if i < n % k else 0) for i in range(k)]
+    opened = workers.ask("connect", [(server.url, origin, s, 0) for s in shares])
+    failed_connect = sum(o["failed"] for o in opened)
+    time.sleep(1.0)
+    rss_loaded = server.ps.memory_info().rss
+    workers.ask("measure", [None] * k)
+    cpu_s0, cpu_c0, wall0 = sum(server.ps.cpu_times()[:2]), workers.cpu(), time.monotonic()
+    try:
+        sent, send_errors = asyncio.run(run_senders(server.url, origin, server.cookies, seconds))
+    except Exception as exc:  # noqa: BLE001 - a sender that cannot connect fails the level
+        sent, send_errors = set(), 1
+        print(json.dumps({"server": server.name, "viewers": n, "sender_failed": repr(exc)[:160]}), file=sys.stderr)
+    time.sleep(1.5)  # in-flight deliveries
+    wall = time.monotonic() - wall0
+    cpu_s, cpu_c = sum(server.ps.cpu_times()[:2]) - cpu_s0, workers.cpu() - cpu_c0
+    results = workers.ask("collect", [sent] * k)
+    workers.ask("close", [None] * k)
+    time.sleep(1.0)
+    lat = [x for r in results for x in r["lat"]]
+    failed = failed_connect + sum(r["failed"] for r in results)
+    client_pct = 100 * cpu_c / wall
+    return {
+        "viewers": n,
+        "p50_ms": round(percentile(lat, 0.50), 1),
+        "p99_ms": round(percentile(lat, 0.99), 1),
+        "lost": sum(r["lost"] for r in results),
+        "connection_failures": failed,
+        "sent": len(sent),
+        "send_errors": send_errors,
+        "server_cpu_pct": round(100 * cpu_s / wall, 1),
+        "client_cpu_pct": round(client_pct, 1),
+        "client_saturated": client_pct / len(workers.pipes) > 90,
+        "rss_mb_per_1000_viewers": round((rss_loaded - rss_idle) / 2**20 * 1000 / n, 1),
+        "rss_mb": round(rss_loaded / 2**20, 1),
+        "errors": [e for r in results for e in r["errors"]][:3],
+    }
+
+
+def passes(r: dict) -> bool:
+    return r["p99_ms"] <= P99_LIMIT_MS and r["lost"] == 0 and r["connection_failures"] == 0 and r["sent"] > 0
+
+
+def presence_storm(server: Server, workers: Workers, joins: int = 1000, seconds: float = 10.0, tick: float = 0.1) -> dict:
+    """One observer counts viewer-count frames while ``joins`` sockets join over ``seconds``."""
+    origin = f"http://127.0.0.1:{server.port}"
+    k = len(workers.pipes)
+    workers.ask("connect", [(server.url, origin, 1, 0)] + [(server.url, origin, 0, 0)] * (k - 1))
+    workers.ask("measure", [None] * k)
+    started = time.monotonic()
+    rate = joins / seconds / (k)
+    workers.ask("connect", [(server.url, origin, joins // k, rate) for _ in range(k)])
+    elapsed = time.monotonic() - started
+    time.sleep(0.5)
+    results = workers.ask("collect", [set()] * k)
+    workers.ask("close", [None] * k)
+    frames = results[0]["viewer_frames"]
+    ticks = (elapsed + 0.5) / tick
+    return {"check": "presence_storm", "server": server.name, "joins": joins, "seconds": round(elapsed, 1),
+            "count_frames_seen_by_one_viewer": frames, "ticks": int(ticks), "at_most_one_per_tick": frames <= ticks + 1}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--servers", default="ours,baseline,ceiling")
+    parser.add_argument("--levels", default=",".join(map(str, DEFAULT_LEVELS)))
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--client-procs", type=int, default=2)
+    parser.add_argument("--verbose", action="store_true", help="print every level as well")
+    parser.add_argument("--postgres", metavar="URL", help="run our server on PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432 "
+                        "(a database chodem_livebench is dropped and created); default: a temporary SQLite file")
+    args = parser.parse_args()
+    raise_fd_limit()
+    levels = [int(x) for x in args.levels.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="live-bench-"))
+    redis_port = free_port()
+    redis_bin = shutil.which("redis-server") or "/usr/bin/redis-server"
+    redis_proc = subprocess.Popen([redis_bin, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                                  stdout=subprocess.DEVNULL)
+    wait_port(redis_port, redis_proc)
+    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    db_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    if args.postgres:
+        import psycopg
+
+        with psycopg.connect(f"{args.postgres}/postgres", autocommit=True) as pg:
+            pg.execute("DROP DATABASE IF EXISTS chodem_livebench")
+            pg.execute("CREATE DATABASE chodem_livebench")
+        db_url = f"{args.postgres}/chodem_livebench"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": db_url}
+    env.pop("REDIS_URL", None)
+    room_id, cookies = setup_django_db(tmp / "bench.sqlite3", env)
+    workers = Workers(args.client_procs)
+    try:
+        for name in args.servers.split(","):
+            server = start_server(name, redis_url, db_url, room_id, cookies)
+            best, best_row, rows = 0, None, []
+            try:
+                # Warm-up, not measured: first requests import code, open connections, fill caches.
+                run_level(server, workers, 10, 3.0)
+                for n in levels:
+                    row = run_level(server, workers, n, args.seconds)
+                    rows.append(row)
+                    if args.verbose:
+                        print(json.dumps({"server": name, "level": row}, ensure_ascii=False), flush=True)
+                    if not passes(row):
+                        break
+                    best, best_row = n, row
+                shown = best_row or rows[0]
+                failed_at = rows[-1] if not passes(rows[-1]) else None
+                line = {"server": name, "max_viewers": best, **{k: shown[k] for k in (
+                    "p50_ms", "p99_ms", "lost", "server_cpu_pct", "client_cpu_pct", "rss_mb_per_1000_viewers")},
+                    "connection_failures": shown["connection_failures"], "client_saturated": shown["client_saturated"]}
+                if failed_at is not None:
+                    line["next_level"] = {k: failed_at[k] for k in ("viewers", "p99_ms", "lost", "connection_failures",
+                                                                    "server_cpu_pct", "client_cpu_pct", "client_saturated")}
+                    if failed_at["client_saturated"] and failed_at["server_cpu_pct"] < 90:
+                        line["note"] = "the load client saturated its cores before the server did"
+                print(json.dumps(line, ensure_ascii=False), flush=True)
+                if name == "ours":
+                    print(json.dumps(presence_storm(server, workers), ensure_ascii=False), flush=True)
+            finally:
+                server.stop()
+    finally:
+        workers.exit()
+        redis_proc.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

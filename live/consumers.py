@@ -1,0 +1,239 @@
+"""The room socket: authenticate, check limits, validate, delegate. Nothing else.
+
+Business rules live in ``live.services``; ordering, fan-out and resume live in
+``live.hub``. Every inbound frame is answered (ack or error); none can crash the socket.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import partial
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from config.errors import ApplicationError
+from live import hub as hubs
+from live import protocol as p
+from live import selectors, services
+from live.limits import TokenBucket, caps, live_setting
+from live.models import Room
+from live.owners import owner_for
+
+logger = logging.getLogger(__name__)
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    # No per-socket channel: the process's RoomHub holds the room's one channel.
+    channel_layer_alias = "live:no-per-socket-channel"
+
+    hub = None
+    participant = None
+    _capped = False
+
+    async def connect(self):
+        self.hub_state = hubs.HubState()
+        self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
+        self.lang = _language(self.scope)
+        self.address = (self.scope.get("client") or [None])[0]
+        self._send = _raw_send(self.base_send)
+        self.bucket = TokenBucket(live_setting("CONNECTION_BURST"), live_setting("CONNECTION_RATE"))
+        self.violations, self.last_violation = 0, 0.0
+        user = self.scope.get("user")
+        verdict, participant = await database_sync_to_async(_admission)(self.room_id, user)
+        await self.accept()
+        if verdict is not None:
+            await self._refuse(*verdict)
+            return
+        self.participant = participant
+        if not caps.acquire(user_id=participant.user_id, address=self.address):
+            await self._refuse(p.CloseCode.TOO_MANY_CONNECTIONS, p.ErrorCode.RATE_LIMITED, _("Bạn đã mở quá nhiều kết nối."))
+            return
+        self._capped = True
+        try:
+            self.hub = await hubs.hub_for(self.room_id)
+        except Exception:
+            logger.warning("live: cannot start hub for room %s", self.room_id, exc_info=True)
+            await self.close(code=p.CloseCode.TRY_AGAIN_LATER)
+            return
+        await self.hub.attach(self, after=_after(self.scope))
+
+    async def disconnect(self, code):
+        if self.hub is not None:
+            self.hub.detach(self)
+        if self._capped:
+            caps.release(user_id=self.participant.user_id, address=self.address)
+            self._capped = False
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.hub is None or self.hub_state.closing:
+            return
+        with translation.override(self.lang):
+            if text_data is None:
+                await self._violation(p.ErrorCode.BAD_MESSAGE, _("Chỉ nhận khung văn bản JSON."), p.CloseCode.MESSAGE_TOO_LARGE)
+                return
+            if len(text_data) > live_setting("MAX_FRAME_BYTES") or len(text_data.encode("utf-8")) > live_setting("MAX_FRAME_BYTES"):
+                await self._violation(p.ErrorCode.TOO_LARGE, _("Khung tin quá lớn."), p.CloseCode.MESSAGE_TOO_LARGE)
+                return
+            if not self.bucket.take():
+                await self._violation(p.ErrorCode.RATE_LIMITED, _("Bạn gửi nhanh quá, hãy chậm lại."), p.CloseCode.RATE_LIMITED)
+                return
+            try:
+                message = p.parse_inbound(text_data)
+            except p.ProtocolError as exc:
+                await self.send_frame(p.error_frame(exc.code, exc.message, ref=exc.ref, fields=exc.fields))
+                return
+            try:
+                await self._dispatch(message)
+            except ApplicationError as exc:
+                await self.send_frame(p.error_frame(exc.code, exc.message, ref=message.ref, fields=exc.fields))
+            except Exception:
+                logger.exception("live: %s failed in room %s", message.type, self.room_id)
+                await self.send_frame(p.error_frame(p.ErrorCode.INTERNAL, _("Có lỗi, hãy thử lại."), ref=message.ref))
+
+    async def _dispatch(self, m) -> None:
+        actor, room_id = self.participant, self.room_id
+        call = database_sync_to_async
+        if m.type == "ping":
+            await self.send_frame({"v": p.VERSION, "type": "pong", "ref": m.ref, "seq": self.hub.flushed_seq})
+            return
+        if m.type == "reaction":
+            if actor.user_id is None:
+                raise ApplicationError(_("Hãy đăng nhập để thả cảm xúc."), code=p.ErrorCode.AUTH_REQUIRED)
+            self.hub.react(m.kind, m.count)
+            return
+        if m.type == "report":
+            report = await call(services.report_create)(room_id=room_id, actor=actor, message_seq=m.message_seq, reason=m.reason)
+            await self.send_frame({"v": p.VERSION, "type": "ack", "ref": m.ref, "report_id": report.pk})
+            return
+        if m.type == "mod.report_resolve":
+            await call(services.report_resolve)(room_id=room_id, actor=actor, report_id=m.report_id, status=m.status)
+            await self.send_frame({"v": p.VERSION, "type": "ack", "ref": m.ref})
+            return
+        action = {
+            "chat.send": partial(services.chat_post, text=getattr(m, "text", "")),
+            "mod.delete": partial(services.chat_delete, message_seq=getattr(m, "message_seq", 0)),
+            "mod.pin": partial(services.chat_pin, message_seq=getattr(m, "message_seq", None)),
+            "mod.slow_mode": partial(services.room_slow_mode_set, seconds=getattr(m, "seconds", 0)),
+            "mod.mute": partial(services.user_mute, user_id=getattr(m, "user_id", 0), minutes=getattr(m, "minutes", None)),
+            "mod.unmute": partial(services.user_unmute, user_id=getattr(m, "user_id", 0)),
+            "mod.ban": partial(services.user_ban, user_id=getattr(m, "user_id", 0), reason=getattr(m, "reason", "")),
+            "mod.unban": partial(services.user_unban, user_id=getattr(m, "user_id", 0)),
+            "show.start": services.show_start,
+            "show.end": services.show_end,
+        }[m.type]
+        frame = await call(action)(room_id=room_id, actor=actor)
+        await self.send_frame({"v": p.VERSION, "type": "ack", "ref": m.ref, "seq": frame["seq"]})
+
+    # -- the hub's side (live.hub.Subscriber) --------------------------------
+
+    async def send_raw(self, text: str) -> None:
+        if not self.hub_state.closing:
+            await self._send({"type": "websocket.send", "text": text})
+
+    async def send_frame(self, frame: dict) -> None:
+        await self.send_raw(hubs.encode(frame))
+
+    async def close_with(self, code: int) -> None:
+        if self.hub_state.closing:
+            return
+        self.hub_state.closing = True
+        if self.hub is not None:
+            self.hub.detach(self)
+        await self.close(code=code)
+
+    def backlog_bytes(self) -> int:
+        """Bytes waiting in the socket's write buffer (daphne/Twisted); 0 where unknown."""
+        transport = self._transport
+        if transport is None:
+            return 0
+        try:
+            return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
+        except AttributeError:
+            return 0
+
+    @property
+    def _transport(self):
+        send = self._send
+        if isinstance(send, partial) and send.args:
+            return getattr(send.args[0], "transport", None)
+        return None
+
+    # -- helpers -------------------------------------------------------------
+
+    async def _refuse(self, close_code: int, error_code: str, message: str) -> None:
+        with translation.override(self.lang):
+            await self.send(text_data=hubs.encode(p.error_frame(error_code, str(message))))
+        await self.close(code=close_code)
+
+    async def _violation(self, code: str, message: str, close_code: int) -> None:
+        """Tell the client; close it once it keeps on (``VIOLATIONS_BEFORE_CLOSE``)."""
+        now = time.monotonic()
+        if now - self.last_violation > 10:
+            self.violations = 0
+        self.violations += 1
+        self.last_violation = now
+        if self.violations >= live_setting("VIOLATIONS_BEFORE_CLOSE"):
+            await self.send_frame(p.error_frame(code, message))
+            await self.close_with(close_code)
+            return
+        if self.violations <= 3:
+            await self.send_frame(p.error_frame(code, message))
+
+
+def _admission(room_id: int, user):
+    """(refusal or None, participant) for a socket about to join ``room_id``."""
+    room = Room.objects.select_related("show", "show__host").filter(pk=room_id).first()
+    if room is None:
+        return (p.CloseCode.NOT_FOUND, p.ErrorCode.NOT_FOUND, _("Không tìm thấy phòng.")), None
+    show = room.show
+    authenticated = getattr(user, "is_authenticated", False)
+    if not owner_for(show).may_enter(user, show):
+        if not authenticated:
+            return (p.CloseCode.AUTH_REQUIRED, p.ErrorCode.AUTH_REQUIRED, _("Hãy đăng nhập để vào phòng này.")), None
+        return (p.CloseCode.FORBIDDEN, p.ErrorCode.FORBIDDEN, _("Phòng này chỉ dành cho khách mời.")), None
+    participant = selectors.participant_for(user=user, show=show)
+    if not participant.may_moderate and selectors.is_banned(room_id=room_id, user_id=participant.user_id):
+        return (p.CloseCode.FORBIDDEN, p.ErrorCode.FORBIDDEN, _("Bạn đã bị cấm khỏi phòng này.")), None
+    return None, participant
+
+
+def _after(scope) -> int | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin1")).get("after")
+    if not values:
+        return None
+    try:
+        after = int(values[0])
+    except ValueError:
+        return None
+    return after if after >= 0 else None
+
+
+def _language(scope) -> str:
+    from django.conf import settings
+    from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
+
+    candidates = []
+    cookie = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie:
+        candidates.append(cookie)
+    for name, value in scope.get("headers", []):
+        if name == b"accept-language":
+            candidates += [lang for lang, _q in parse_accept_lang_header(value.decode("latin1")) if lang != "*"]
+    for lang in candidates:
+        try:
+            return get_supported_language_variant(lang)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def _raw_send(send):
+    """Skip the session middleware's send wrapper: the hub writes thousands of frames a second."""
+    wrapper = getattr(send, "__self__", None)
+    real = getattr(wrapper, "real_send", None)
+    return real or send

@@ -1,0 +1,465 @@
+"""One broadcaster per room per process: receive once, encode once, fan out per tick.
+
+The Channels tutorial gives every socket its own channel and ``group_send``s to all of
+them: each message then costs one channel-layer delivery and one JSON encode *per
+recipient*, which cannot feed thousands of viewers. Here a process joins each room's
+group once, through its ``RoomHub``; the hub
+
+* keeps sequenced events in order and without gaps (anything missing or dropped by the
+  channel layer is re-read from the database: ``_fill_gap`` and the periodic resync),
+* coalesces a tick's worth of events, reaction counts and the viewer count into one
+  ``batch`` frame, encoded once and written to every local socket,
+* holds a bounded queue for a socket whose transport is congested (latest-value state
+  is simply overwritten; sequenced events queue up to ``OUTBOUND_QUEUE_MAX_EVENTS``,
+  after which the socket is closed with 4408 and the client resumes by sequence),
+* announces its local viewer count to the other processes (at most once per tick),
+* closes its sockets with 4012 when the channel layer fails, so clients reconnect and
+  resume against a fresh hub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections import Counter, deque
+from typing import Protocol
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from live import selectors, services
+from live.broadcast import apublish, room_group
+from live.limits import live_setting
+from live.models import Room
+from live.protocol import VERSION, CloseCode
+
+logger = logging.getLogger(__name__)
+
+IDLE_STOP_SECONDS = 30.0
+
+
+def encode(frame: dict) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+
+
+class Subscriber(Protocol):
+    """What a hub needs of a socket (``RoomConsumer`` implements it)."""
+
+    participant: selectors.Participant
+    hub_state: HubState
+
+    async def send_raw(self, text: str) -> None: ...
+    async def close_with(self, code: int) -> None: ...
+    def backlog_bytes(self) -> int: ...
+
+
+class HubState:
+    """Per-socket delivery bookkeeping owned by the hub."""
+
+    __slots__ = ("delivered", "held", "replaying", "closing")
+
+    def __init__(self):
+        self.delivered = 0
+        self.held: list[dict] = []
+        self.replaying = True
+        self.closing = False
+
+
+class RoomHub:
+    def __init__(self, room_id: int):
+        self.room_id = room_id
+        self.group = room_group(room_id)
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.subscribers: set = set()
+        self.last_seq = 0  # last event accepted in order (maybe not yet sent)
+        self.flushed_seq = 0  # last event written to the sockets
+        self.pending: list[dict] = []
+        self.early: dict[int, dict] = {}
+        self.staff_pending: list[dict] = []
+        self.reaction_taps: Counter = Counter()  # this tick's taps on this process, to announce
+        self.reaction_unsaved: Counter = Counter()  # taps on this process not yet in the database
+        self.reaction_delta: Counter = Counter()
+        self.reaction_totals: dict[str, int] = {}
+        self.presence: dict[str, tuple[int, float]] = {}
+        self.viewers_sent: int | None = None
+        self.presence_published: tuple[int, float] = (-1, 0.0)
+        self.gap_since: float | None = None  # when events first arrived ahead of a missing one
+        self.last_resync = time.monotonic()
+        self.idle_since: float | None = None
+        self.stopped = False
+        self._tasks: list[asyncio.Task] = []
+        self._reaction_flush: asyncio.Task | None = None
+        self.tick = live_setting("TICK_SECONDS")
+        # The room's recent events and state, kept in order in memory so that a join or a
+        # resume within the window costs no database read (a join storm must not queue
+        # up behind the one thread Channels gives database calls).
+        self.recent: deque[dict] = deque(maxlen=live_setting("REPLAY_MAX_EVENTS"))
+        self.snapshot: dict | None = None
+        self.snapshot_stale = False
+
+    # -- life cycle ---------------------------------------------------------
+
+    async def start(self) -> None:
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(self.group, self.channel)
+        room, snapshot, recent = await database_sync_to_async(_initial_state)(self.room_id, live_setting("HISTORY_EVENTS"))
+        self.last_seq = self.flushed_seq = room.last_seq
+        self.reaction_totals = dict(room.reaction_counts or {})
+        self.snapshot = snapshot
+        self.recent.extend(recent)
+        self._tasks = [
+            asyncio.create_task(self._receive_loop(), name=f"live-hub-{self.room_id}-receive"),
+            asyncio.create_task(self._tick_loop(), name=f"live-hub-{self.room_id}-tick"),
+        ]
+
+    async def stop(self, *, close_code: int | None = None) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        _HUBS.pop(self.room_id, None)
+        current = asyncio.current_task()
+        for task in self._tasks:
+            if task is not current:
+                task.cancel()
+        if close_code is not None:
+            for sub in list(self.subscribers):
+                with contextlib.suppress(Exception):
+                    await sub.close_with(close_code)
+        self.subscribers.clear()
+        if self.reaction_unsaved:
+            with contextlib.suppress(Exception):
+                await database_sync_to_async(services.reactions_record)(room_id=self.room_id, counts=dict(self.reaction_unsaved))
+        if self.channel:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.layer.group_discard(self.group, self.channel), 2)
+
+    # -- subscribers --------------------------------------------------------
+
+    @property
+    def viewers(self) -> int:
+        now = time.monotonic()
+        ttl = 3 * live_setting("PRESENCE_HEARTBEAT_SECONDS")
+        others = sum(c for ch, (c, seen) in self.presence.items() if ch != self.channel and now - seen < ttl)
+        return others + len(self.subscribers)
+
+    async def attach(self, sub, *, after: int | None) -> None:
+        """Welcome a socket, replay what it missed from the database, then go live."""
+        state = sub.hub_state = HubState()
+        self.subscribers.add(sub)
+        self.idle_since = None
+        # Replay up to what the sockets have been sent; anything newer is in ``pending``
+        # and reaches this socket with the next batch.
+        upto = self.flushed_seq
+        limit = live_setting("REPLAY_MAX_EVENTS") if after is not None else live_setting("HISTORY_EVENTS")
+        from_memory = self._replay_from_memory(after, upto, limit)
+        if from_memory is not None and self.snapshot is not None:
+            events, complete = from_memory
+            snapshot = dict(self.snapshot)
+        else:
+            snapshot, events, complete = await database_sync_to_async(_replay)(self.room_id, after, upto, limit)
+        if sub not in self.subscribers:  # left while we read
+            return
+        snapshot.update(seq=upto, viewers=self.viewers, reactions=dict(self.reaction_totals))
+        welcome = {"v": VERSION, "type": "welcome", **snapshot, "you": _you(sub.participant)}
+        if sub.participant.may_moderate:
+            welcome["reports"] = await database_sync_to_async(selectors.open_reports)(room_id=self.room_id)
+        await sub.send_raw(encode(welcome))
+        await sub.send_raw(encode({"v": VERSION, "type": "replay", "seq": upto, "complete": complete, "events": events}))
+        state.delivered = max(upto, after or 0)
+        held = [e for e in state.held if e["seq"] > state.delivered]
+        state.held = []
+        state.replaying = False
+        if held:
+            state.delivered = held[-1]["seq"]
+            await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": state.delivered, "events": held}))
+
+    def detach(self, sub) -> None:
+        self.subscribers.discard(sub)
+        if not self.subscribers:
+            self.idle_since = time.monotonic()
+
+    def react(self, kind: str, count: int) -> None:
+        self.reaction_taps[kind] += count
+        self.reaction_unsaved[kind] += count
+
+    # -- inbound from the channel layer -------------------------------------
+
+    async def _receive_loop(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("live: room %s lost its channel layer; closing sockets for resume", self.room_id, exc_info=True)
+                await self.stop(close_code=CloseCode.SERVICE_RESTART)
+                return
+            try:
+                self._on_message(message)
+            except Exception:
+                logger.exception("live: room %s could not handle %r", self.room_id, message.get("type"))
+
+    def _on_message(self, message: dict) -> None:
+        kind = message.get("type")
+        if kind == "room.presence":
+            self.presence[message["process"]] = (int(message["count"]), time.monotonic())
+            return
+        if kind != "room.event":
+            return
+        frame = message["frame"]
+        if message.get("staff"):
+            self.staff_pending.append(frame)
+            return
+        seq = frame.get("seq")
+        if seq is None:
+            if frame.get("type") == "reactions":
+                for kind, n in frame.get("delta", {}).items():
+                    self.reaction_delta[kind] += n
+                    self.reaction_totals[kind] = self.reaction_totals.get(kind, 0) + n
+            return
+        if seq <= self.last_seq:
+            return  # already delivered (duplicate or filled from the database)
+        if seq == self.last_seq + 1:
+            self._accept(frame)
+            while self.last_seq + 1 in self.early:
+                self._accept(self.early.pop(self.last_seq + 1))
+        else:
+            self.early[seq] = frame
+            if self.gap_since is None:
+                self.gap_since = time.monotonic()
+            return
+        if not self.early:
+            self.gap_since = None
+
+    def _accept(self, frame: dict) -> None:
+        self.pending.append(frame)
+        self.last_seq = frame["seq"]
+        self.recent.append(frame)
+        kind = frame["type"]
+        if kind in {"show.state", "pin", "slow_mode"}:
+            self.snapshot_stale = True
+        elif kind == "chat.deleted":
+            for i, old in enumerate(self.recent):
+                if old["seq"] == frame["message_seq"] and old["type"] == "chat":
+                    self.recent[i] = {**old, "text": "", "deleted": True}
+                    break
+
+    def _replay_from_memory(self, after: int | None, upto: int, limit: int):
+        """(events, complete) for ``seq`` in (after, upto] from ``recent``, or None if it is not all there."""
+        start = max(0, upto - limit) if after is None else min(after, upto)
+        if upto - start > limit:
+            return None
+        if upto == start:
+            return [], True
+        if not self.recent or self.recent[0]["seq"] > start + 1:
+            return None
+        return [f for f in self.recent if start < f["seq"] <= upto], True
+
+    async def _fill_gap(self) -> None:
+        """Read from the database whatever the channel layer has not (yet) brought."""
+        db_last = await database_sync_to_async(
+            lambda: Room.objects.filter(pk=self.room_id).values_list("last_seq", flat=True).first() or 0
+        )()
+        upto = max([db_last, *self.early])
+        if upto > self.last_seq:
+            frames = await database_sync_to_async(selectors.events_between)(
+                room_id=self.room_id, after=self.last_seq, upto=upto
+            )
+            for frame in frames:
+                if frame["seq"] == self.last_seq + 1:
+                    self._accept(frame)
+        self.early = {s: f for s, f in self.early.items() if s > self.last_seq}
+        while self.last_seq + 1 in self.early:
+            self._accept(self.early.pop(self.last_seq + 1))
+        self.gap_since = time.monotonic() if self.early else None
+
+    # -- outbound, once per tick --------------------------------------------
+
+    async def _tick_loop(self) -> None:
+        resync_every = live_setting("RESYNC_SECONDS")
+        while True:
+            await asyncio.sleep(self.tick)
+            try:
+                now = time.monotonic()
+                if not self.subscribers:
+                    if self.idle_since is not None and now - self.idle_since > IDLE_STOP_SECONDS:
+                        await self.stop()
+                        return
+                    continue
+                periodic = now - self.last_resync > resync_every
+                self._flush_reactions(save=periodic)
+                await self._publish_presence(now)
+                await self._flush()
+                # Database reads come after the flush, so they never delay what is ready.
+                # An out-of-order arrival usually fills itself within milliseconds: only a
+                # gap older than a few ticks is read from the database.
+                if periodic or (self.gap_since is not None and now - self.gap_since > 3 * self.tick):
+                    self.last_resync = now
+                    await self._fill_gap()
+                if self.snapshot_stale:
+                    self.snapshot_stale = False
+                    self.snapshot = await database_sync_to_async(_snapshot)(self.room_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("live: room %s tick failed", self.room_id)
+
+    async def _publish_presence(self, now: float) -> None:
+        count = len(self.subscribers)
+        last_count, last_at = self.presence_published
+        if count == last_count and now - last_at < live_setting("PRESENCE_HEARTBEAT_SECONDS"):
+            return
+        self.presence_published = (count, now)
+        try:
+            await self.layer.group_send(self.group, {"type": "room.presence", "process": self.channel, "count": count})
+        except Exception:  # noqa: BLE001 - the receive loop notices a dead layer
+            logger.warning("live: presence publish failed for room %s", self.room_id)
+
+    def _flush_reactions(self, *, save: bool) -> None:
+        """Announce this tick's taps to every process (no database); save them every few seconds."""
+        if self.reaction_taps:
+            taps, self.reaction_taps = dict(self.reaction_taps), Counter()
+            self._background(apublish(self.room_id, {"type": "reactions", "delta": taps}))
+        if save and self.reaction_unsaved and (self._reaction_flush is None or self._reaction_flush.done()):
+            unsaved, self.reaction_unsaved = dict(self.reaction_unsaved), Counter()
+            self._reaction_flush = self._background(
+                database_sync_to_async(services.reactions_record)(room_id=self.room_id, counts=unsaved)
+            )
+
+    def _background(self, coro) -> asyncio.Task:
+        task = asyncio.create_task(coro)
+        self._tasks.append(task)
+        task.add_done_callback(lambda t: t in self._tasks and self._tasks.remove(t))
+        return task
+
+    def _state_events(self, *, force: bool = False) -> list[dict]:
+        state = []
+        viewers = self.viewers
+        if force or viewers != self.viewers_sent:
+            self.viewers_sent = viewers
+            state.append({"type": "viewers", "count": viewers})
+        if self.reaction_delta or force:
+            state.append({"type": "reactions", "delta": dict(self.reaction_delta), "totals": dict(self.reaction_totals)})
+            self.reaction_delta = Counter()
+        return state
+
+    async def _flush(self) -> None:
+        events, self.pending = self.pending, []
+        if events:
+            self.flushed_seq = events[-1]["seq"]
+        state = self._state_events()
+        staff, self.staff_pending = self.staff_pending, []
+        if events or state:
+            text = encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": events + state})
+            limit = live_setting("OUTBOUND_BACKLOG_BYTES")
+            queue_max = live_setting("OUTBOUND_QUEUE_MAX_EVENTS")
+            for sub in list(self.subscribers):
+                hs = sub.hub_state
+                if hs.replaying:
+                    hs.held.extend(events)
+                    continue
+                if hs.held or sub.backlog_bytes() > limit:
+                    await self._deliver_congested(sub, hs, events, limit, queue_max)
+                    continue
+                if events and events[0]["seq"] <= hs.delivered:
+                    # This socket already has some of these (it resumed from a later sequence).
+                    mine = [e for e in events if e["seq"] > hs.delivered] + state
+                    hs.delivered = self.flushed_seq
+                    if mine:
+                        await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": mine}))
+                    continue
+                if events:
+                    hs.delivered = self.flushed_seq
+                await sub.send_raw(text)
+        if staff:
+            text = encode({"v": VERSION, "type": "staff", "events": staff})
+            for sub in list(self.subscribers):
+                if sub.participant.may_moderate and not sub.hub_state.replaying:
+                    await sub.send_raw(text)
+        for event in events:
+            if event["type"] == "user.banned":
+                for sub in list(self.subscribers):
+                    if sub.participant.user_id == event["user_id"] and not sub.participant.may_moderate:
+                        await sub.close_with(CloseCode.FORBIDDEN)
+
+    async def _deliver_congested(self, sub, hs: HubState, events: list[dict], limit: int, queue_max: int) -> None:
+        """Latest-value state is skipped (the next frame carries it); sequenced events wait, bounded."""
+        hs.held.extend(events)
+        if len(hs.held) > queue_max:
+            hs.held = []
+            await sub.close_with(CloseCode.TOO_FAR_BEHIND)
+            return
+        if sub.backlog_bytes() <= limit:
+            held, hs.held = hs.held, []
+            frame_events = held + [
+                {"type": "viewers", "count": self.viewers},
+                {"type": "reactions", "delta": {}, "totals": dict(self.reaction_totals)},
+            ]
+            if held:
+                hs.delivered = held[-1]["seq"]
+            await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": frame_events}))
+
+
+def _snapshot(room_id: int) -> dict:
+    return selectors.room_snapshot(room=Room.objects.select_related("show", "show__host").get(pk=room_id))
+
+
+def _initial_state(room_id: int, history: int):
+    room = Room.objects.select_related("show", "show__host").get(pk=room_id)
+    recent = selectors.events_between(room_id=room_id, after=max(0, room.last_seq - history), upto=room.last_seq)
+    return room, selectors.room_snapshot(room=room), recent
+
+
+def _replay(room_id: int, after: int | None, upto: int, limit: int):
+    room = Room.objects.select_related("show", "show__host").get(pk=room_id)
+    snapshot = selectors.room_snapshot(room=room)
+    after_effective = max(0, upto - limit) if after is None or after > upto else after
+    complete = upto - after_effective <= limit
+    start = max(after_effective, upto - limit)
+    events = selectors.events_between(room_id=room_id, after=start, upto=upto)
+    if after is None:
+        complete = True  # a fresh viewer asked for recent history, not for everything
+    return snapshot, events, complete
+
+
+def _you(p: selectors.Participant) -> dict:
+    return {"user_id": p.user_id, "name": p.name, "role": p.role, "may_chat": p.user_id is not None, "may_moderate": p.may_moderate}
+
+
+_HUBS: dict[int, RoomHub] = {}
+_STARTING: dict[int, asyncio.Future] = {}
+
+
+async def hub_for(room_id: int) -> RoomHub:
+    """The running hub of a room in this process, started on first use."""
+    hub = _HUBS.get(room_id)
+    if hub is not None and not hub.stopped:
+        return hub
+    starting = _STARTING.get(room_id)
+    if starting is not None:
+        return await asyncio.shield(starting)
+    future = asyncio.get_running_loop().create_future()
+    _STARTING[room_id] = future
+    try:
+        hub = RoomHub(room_id)
+        await hub.start()
+        _HUBS[room_id] = hub
+        future.set_result(hub)
+        return hub
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # mark retrieved
+        raise
+    finally:
+        _STARTING.pop(room_id, None)
+
+
+async def hubs_stop_all() -> None:
+    """Used by tests between event loops."""
+    for hub in list(_HUBS.values()):
+        await hub.stop()
+    _HUBS.clear()

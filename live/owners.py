@@ -1,0 +1,49 @@
+"""How the app that owns a room plugs into the engine without ``live`` importing it.
+
+The practice market and the weekly market each register a ``RoomOwner`` under an
+``owner_kind`` string (``live.owners.register("market", MarketRoomOwner())`` in their
+``AppConfig.ready``); a show's ``owner_kind`` picks it. ``live`` only calls the three
+questions below, so the dependency arrow stays ``market → live``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from live.models import RoomRole, Show
+
+
+class RoomOwner:
+    """The default owner, used for standalone shows and as the base class for others."""
+
+    def may_host(self, user, show: Show) -> bool:
+        """May ``user`` act as host (start/end the show, moderate, pin)?"""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return user.pk == show.host_id or RoomRole.objects.filter(
+            room__show=show, user=user, role=RoomRole.Role.COHOST
+        ).exists()
+
+    def may_enter(self, user, show: Show) -> bool:
+        """May ``user`` (possibly anonymous) watch? Bans are checked by the engine, not here."""
+        if show.audience == Show.Audience.PUBLIC:
+            return True
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return user.pk == show.host_id or user.is_staff or RoomRole.objects.filter(room__show=show, user=user).exists()
+
+    def order_confirmed(self, *, show: Show, order: Any) -> None:
+        """What a confirmed order becomes: the owner decides (standalone shows sell nothing)."""
+        return None
+
+
+_OWNERS: dict[str, RoomOwner] = {"standalone": RoomOwner()}
+
+
+def register(kind: str, owner: RoomOwner) -> None:
+    """Called by an owning app's ``AppConfig.ready``."""
+    _OWNERS[kind] = owner
+
+
+def owner_for(show: Show) -> RoomOwner:
+    return _OWNERS.get(show.owner_kind) or _OWNERS["standalone"]

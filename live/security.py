@@ -1,0 +1,37 @@
+"""Origin check for the room socket.
+
+A browser always sends ``Origin`` on a WebSocket handshake; a page on another site must
+not open sockets with our visitors' cookies (cross-site WebSocket hijacking), and a
+client that sends no Origin at all is not a browser on our pages, so it is refused too.
+Allowed: the hosts in ``ALLOWED_HOSTS`` (Channels' matching, ``.example.vn`` style) and
+the exact origins in ``CSRF_TRUSTED_ORIGINS``.
+"""
+
+from urllib.parse import urlparse
+
+from channels.security.websocket import OriginValidator, WebsocketDenier
+from django.conf import settings
+
+
+class SiteOriginValidator(OriginValidator):
+    def __init__(self, application):
+        allowed = [h for h in settings.ALLOWED_HOSTS if h != "*"]
+        if settings.DEBUG and not allowed:
+            allowed = [".localhost", "127.0.0.1", "[::1]"]
+        super().__init__(application, allowed)
+        self.trusted = {o.rstrip("/").lower() for o in getattr(settings, "CSRF_TRUSTED_ORIGINS", [])}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.application(scope, receive, send)
+        origin = None
+        for name, value in scope.get("headers", []):
+            if name == b"origin":
+                origin = value.decode("latin1")
+                break
+        if origin and origin != "null" and (
+            origin.rstrip("/").lower() in self.trusted or self.validate_origin(urlparse(origin))
+        ):
+            return await self.application(scope, receive, send)
+        denier = WebsocketDenier()
+        return await denier(scope, receive, send)

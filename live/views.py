@@ -1,0 +1,88 @@
+"""Pages of the live rooms: the list, the viewer page and the host console.
+
+The pages only render the frame of the room; everything live happens over the
+socket (``site/static/js/live/room.js``).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from live import selectors
+from live.models import Show
+from live.owners import owner_for
+
+
+def client_strings() -> dict:
+    """Every string the room script shows, translated here so the script needs no catalog."""
+    return {
+        "connecting": _("Đang kết nối…"),
+        "reconnecting": _("Mất kết nối, đang kết nối lại…"),
+        "connected": _("Đã kết nối"),
+        "banned": _("Bạn đã bị cấm khỏi phòng này."),
+        "not_found": _("Không tìm thấy phòng."),
+        "login": _("Hãy đăng nhập để vào phòng này."),
+        "too_many": _("Bạn đã mở quá nhiều kết nối. Hãy đóng bớt tab."),
+        "muted": _("Bạn đang bị tắt tiếng."),
+        "unmuted": _("Bạn đã được bật tiếng."),
+        "deleted": _("Bình luận đã bị xoá"),
+        "pinned": _("Đã ghim"),
+        "delete": _("Xoá"),
+        "mute": _("Tắt tiếng"),
+        "ban": _("Cấm"),
+        "pin": _("Ghim"),
+        "unpin": _("Bỏ ghim"),
+        "report": _("Báo cáo"),
+        "reported": _("Đã gửi báo cáo, cảm ơn bạn."),
+        "report_reason": _("Lý do báo cáo (không bắt buộc):"),
+        "confirm_ban": _("Cấm người này khỏi phòng đến hết buổi?"),
+        "resolve": _("Đã xử lý"),
+        "dismiss": _("Bỏ qua"),
+        "no_reports": _("Chưa có báo cáo nào."),
+        "state_scheduled": _("Sắp diễn ra"),
+        "state_live": _("Đang phát"),
+        "state_ended": _("Đã kết thúc"),
+        "slow_mode": _("Chế độ chậm: %(s)s giây"),
+        "slow_off": _("Chế độ chậm đã tắt"),
+        "user_muted": _("%(name)s đã bị tắt tiếng"),
+        "user_banned": _("%(name)s đã bị cấm khỏi phòng"),
+        "older_omitted": _("Một số bình luận cũ hơn không được hiển thị."),
+        "login_to_chat": _("Đăng nhập để bình luận và thả cảm xúc."),
+        "host": _("Người dẫn"),
+        "cohost": _("Đồng dẫn"),
+        "moderator": _("Kiểm duyệt"),
+    }
+
+
+def show_list(request):
+    shows = selectors.shows_visible(user=request.user)
+    return render(request, "live/show_list.html", {"shows": shows})
+
+
+def _room_context(request, show: Show) -> dict:
+    return {
+        "show": show,
+        "room": show.room,
+        "participant": selectors.participant_for(user=request.user, show=show),
+        "strings": client_strings(),
+    }
+
+
+def show_watch(request, show_id: int):
+    show = get_object_or_404(Show.objects.select_related("host", "room"), pk=show_id)
+    if not owner_for(show).may_enter(request.user, show):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    return render(request, "live/show_watch.html", _room_context(request, show))
+
+
+@login_required
+def show_console(request, show_id: int):
+    show = get_object_or_404(Show.objects.select_related("host", "room"), pk=show_id)
+    context = _room_context(request, show)
+    if not context["participant"].may_moderate:
+        raise PermissionDenied
+    return render(request, "live/show_console.html", context)

@@ -1,0 +1,137 @@
+"""Host and viewer in two browsers: chat both ways, moderation, and a dropped network.
+
+The pages open a WebSocket, so they are served by a real daphne process (ASGI) on the
+test database, not by Django's HTTP-only live server.
+"""
+
+import re
+import threading
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from live.services import show_create
+from tests.live.servers import free_port, start_daphne, stop
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    port = free_port()
+    proc = start_daphne(port)
+    yield f"http://127.0.0.1:{port}"
+    stop(proc)
+
+
+def _logged_in_context(browser, base, user, **kwargs):
+    """A browser context carrying a real session of ``user`` (the log-in form has tests of its own)."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="vi-VN", **kwargs)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
+    return context
+
+
+class NetworkSwitch:
+    """Passes the page's WebSocket through Playwright, and can cut it like a dropped network."""
+
+    def __init__(self):
+        self.up = True
+        self.routes = []
+        self.lock = threading.Lock()
+
+    def handler(self, ws):
+        if not self.up:
+            ws.close()
+            return
+        server = ws.connect_to_server()
+        self.routes.append((ws, server))
+
+    def drop(self):
+        self.up = False
+        for ws, server in self.routes:
+            server.close()
+            ws.close()
+        self.routes.clear()
+
+    def restore(self):
+        self.up = True
+
+
+def test_host_and_viewer_chat_moderate_and_survive_a_network_drop(browser, asgi_server, make_user):
+    host_user = make_user("chuthe-live@example.vn", roles=[Role.VENDOR], full_name="Lê Thị Hồng Nhung")
+    viewer_user = make_user("nguoixem@example.vn", roles=[Role.CONSUMER], full_name="Phạm Quốc Bảo")
+    now = timezone.now()
+    show = show_create(title="Bưởi đỏ Đông Cao", host=host_user, host_display_name="HTX Bưởi đỏ",
+                       scheduled_start=now, scheduled_end=now + timedelta(hours=1))
+    base = asgi_server
+
+    host_ctx = _logged_in_context(browser, base, host_user)
+    viewer_ctx = _logged_in_context(browser, base, viewer_user, viewport={"width": 360, "height": 740})
+    host, viewer = host_ctx.new_page(), viewer_ctx.new_page()
+    network = NetworkSwitch()
+    viewer.route_web_socket(re.compile(r".*/ws/rooms/.*"), network.handler)
+
+    host.goto(f"{base}/phong-live/{show.pk}/dieu-khien/")
+    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    host.click("[data-live-action='show.start']")
+    expect(host.locator("[data-live-state]")).to_have_text("Đang phát")
+
+    viewer.goto(f"{base}/phong-live/{show.pk}/")
+    expect(viewer.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    expect(viewer.locator("[data-live-state]")).to_have_text("Đang phát")
+    expect(host.locator("[data-live-viewers]")).to_have_text("2")
+
+    host.fill("[data-live-chat-input]", "Chào cả nhà, bưởi vừa hái sáng nay!")
+    host.press("[data-live-chat-input]", "Enter")
+    expect(viewer.locator(".live-msg", has_text="Chào cả nhà, bưởi vừa hái sáng nay!")).to_be_visible()
+
+    viewer.fill("[data-live-chat-input]", "Bưởi bao nhiêu một quả ạ?")
+    viewer.click("[data-live-chat-send]")
+    question = host.locator(".live-msg", has_text="Bưởi bao nhiêu một quả ạ?")
+    expect(question).to_be_visible()
+    viewer.fill("[data-live-chat-input]", "Link mua hàng giá rẻ ở đây")
+    viewer.click("[data-live-chat-send]")
+    spam = host.locator(".live-msg", has_text="Link mua hàng giá rẻ ở đây")
+    expect(spam).to_be_visible()
+
+    # The host deletes the spam, then mutes the viewer: the viewer sees both.
+    spam.locator("[data-action=delete]").click()
+    expect(viewer.locator(".live-msg--deleted")).to_have_text(re.compile("Bình luận đã bị xoá"))
+    expect(viewer.locator(".live-msg", has_text="Link mua hàng")).to_have_count(0)
+    question.locator("[data-action=mute]").click()
+    expect(viewer.locator("[data-live-notice]")).to_have_text("Bạn đang bị tắt tiếng.")
+    expect(viewer.locator("[data-live-chat-input]")).to_be_disabled()
+
+    # The viewer's network drops; the host keeps talking; the network comes back.
+    network.drop()
+    expect(viewer.locator("[data-live-status]")).to_have_text("Mất kết nối, đang kết nối lại…")
+    for text in ("Tin nhắn lúc bạn mất mạng 1", "Tin nhắn lúc bạn mất mạng 2"):
+        host.fill("[data-live-chat-input]", text)
+        host.press("[data-live-chat-input]", "Enter")
+        expect(host.locator(".live-msg", has_text=text)).to_be_visible()
+    network.restore()
+    expect(viewer.locator("[data-live-status]")).to_have_text("Đã kết nối", timeout=20_000)
+    for text in ("Tin nhắn lúc bạn mất mạng 1", "Tin nhắn lúc bạn mất mạng 2"):
+        expect(viewer.locator(".live-msg", has_text=text)).to_have_count(1)
+    expect(viewer.locator(".live-msg", has_text="Chào cả nhà")).to_have_count(1)
+    host_ctx.close()
+    viewer_ctx.close()
+
+
+def test_show_list_and_anonymous_viewer_page(browser, asgi_server, make_user):
+    host_user = make_user("chuthe-list@example.vn", roles=[Role.VENDOR])
+    now = timezone.now()
+    show = show_create(title="Chè Shan tuyết Ba Vì", host=host_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
+    page = browser.new_page(locale="en-US", viewport={"width": 360, "height": 740})
+    page.goto(f"{asgi_server}/phong-live/")
+    page.click("text=Chè Shan tuyết Ba Vì")
+    expect(page.locator("[data-live-status]")).to_have_text(re.compile("Đã kết nối|Connected"))
+    expect(page.locator("[data-live-chat-input]")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"{asgi_server}/phong-live/{show.pk}/dieu-khien/")
+    assert "/tai-khoan/login/" in page.url
+    page.close()
