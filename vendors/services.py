@@ -136,9 +136,30 @@ def vendor_create(*, user: User, logo=None, **fields) -> Vendor:
     _store_logo(vendor, logo)
     vendor.name_folded = search.vendor_name_text(vendor)
     vendor.search_text = search.vendor_search_text(vendor)
-    vendor.save()
+    _insert_vendor(vendor)
     VendorMember.objects.create(vendor=vendor, user=user, role=MemberRole.OWNER)
     return vendor
+
+
+def _insert_vendor(vendor: Vendor, *, attempts: int = 3) -> None:
+    """Insert ``vendor``; a concurrent sign-up (or a double-clicked submit) may take its slug or number first.
+
+    ``full_clean`` and ``_unique_slug`` check before the insert, so the database's unique
+    constraints are the real guard: a taken registration number becomes the form's error,
+    a taken slug is recomputed, instead of an IntegrityError and a 500 page.
+    """
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                vendor.save()
+            return
+        except IntegrityError as exc:
+            if Vendor.objects.filter(registration_number=vendor.registration_number).exists():
+                message = _("Mã số thuế / số đăng ký này đã có chủ thể khác dùng.")
+                raise ApplicationError(message, code="duplicate_registration", fields={"registration_number": [message]}) from exc
+            if attempt == attempts - 1:
+                raise
+            vendor.slug = _unique_slug(vendor.legal_name)
 
 
 @transaction.atomic

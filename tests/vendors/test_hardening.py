@@ -33,3 +33,31 @@ def test_api_upload_answers_outsiders_the_same_whether_or_not_a_document_id_is_t
         for replaces_id in (document.pk, document.pk + 1000)
     }
     assert answers == {403}
+
+
+def test_vendor_sign_up_racing_another_for_the_same_registration_number_gets_a_form_error(vendor, make_user, monkeypatch):
+    """Two submits that both pass validation before either inserts: the second gets a field error, not a 500."""
+    from config.errors import ApplicationError
+    from tests.vendors.conftest import VENDOR_DATA
+    from vendors import services
+    from vendors.models import Vendor
+
+    monkeypatch.setattr(services, "_full_clean", lambda obj, **kwargs: None)  # validation ran before the other insert
+    other = make_user("chuthe2@x.vn", roles=["vendor"])
+    with pytest.raises(ApplicationError) as refused:
+        services.vendor_create(user=other, **{**VENDOR_DATA, "legal_name": "HTX khác"})
+    assert "registration_number" in refused.value.fields
+    assert Vendor.objects.count() == 1
+
+
+def test_vendor_sign_up_racing_another_for_the_same_slug_takes_the_next_slug(vendor, make_user, monkeypatch):
+    from tests.vendors.conftest import VENDOR_DATA
+    from vendors import services
+
+    monkeypatch.setattr(services, "_full_clean", lambda obj, **kwargs: None)  # validation ran before the other insert
+    real_unique_slug = services._unique_slug
+    answers = iter([vendor.slug])  # the first check ran before the other vendor was inserted
+    monkeypatch.setattr(services, "_unique_slug", lambda name, **kw: next(answers, None) or real_unique_slug(name, **kw))
+    other = make_user("chuthe2@x.vn", roles=["vendor"])
+    created = services.vendor_create(user=other, **{**VENDOR_DATA, "registration_number": "0109999999"})
+    assert created.slug == f"{vendor.slug}-2"
