@@ -497,7 +497,8 @@ def _notify_members(vendor: Vendor, *, subject: str, template: str, context: dic
     if not emails:
         return 0
     body = render_to_string(template, {"vendor": vendor, "site_url": settings.WAGTAILADMIN_BASE_URL, **context})
-    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=False))
+    # robust: a mail server that is down is logged; it must not turn a saved decision into a 500 page.
+    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=False), robust=True)
     return len(emails)
 
 

@@ -61,3 +61,26 @@ def test_vendor_sign_up_racing_another_for_the_same_slug_takes_the_next_slug(ven
     other = make_user("chuthe2@x.vn", roles=["vendor"])
     created = services.vendor_create(user=other, **{**VENDOR_DATA, "registration_number": "0109999999"})
     assert created.slug == f"{vendor.slug}-2"
+
+
+def test_a_mail_server_outage_does_not_break_a_saved_review_decision(
+    client, vendor, upload_document, organizer_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The rejection is committed before the e-mail is sent; a failing SMTP server must not surface as an error."""
+    import smtplib
+
+    from vendors import services
+    from vendors.models import DocumentStatus
+
+    def mail_server_down(*args, **kwargs):
+        raise smtplib.SMTPConnectError(421, "down")
+
+    monkeypatch.setattr(services, "send_mail", mail_server_down)
+    document = upload_document(vendor, "origin")
+    client.force_login(organizer_user)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(f"/chu-the/duyet/{document.pk}/", {"action": "rejected", "note": "Ảnh mờ"})
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.REJECTED
