@@ -193,7 +193,12 @@ def vendor_member_invite(*, vendor: Vendor, actor: User, email: str) -> VendorMe
     if VendorMember.objects.filter(vendor=vendor, user=user).exists():
         message = _("Người này đã là thành viên của chủ thể.")
         raise ApplicationError(message, code="already_member", fields={"email": [message]})
-    member = VendorMember.objects.create(vendor=vendor, user=user, role=MemberRole.STAFF, invited_by=actor)
+    try:
+        with transaction.atomic():  # a double-clicked invite races the check above; the constraint decides
+            member = VendorMember.objects.create(vendor=vendor, user=user, role=MemberRole.STAFF, invited_by=actor)
+    except IntegrityError as exc:
+        message = _("Người này đã là thành viên của chủ thể.")
+        raise ApplicationError(message, code="already_member", fields={"email": [message]}) from exc
     if not user.groups.filter(name=Role.VENDOR).exists():
         from django.contrib.auth.models import Group
 
@@ -243,8 +248,12 @@ def _prepare_product(product: Product, fields: dict) -> None:
     _full_clean(product, exclude=["vendor"], validate_unique=False, validate_constraints=False)
     clash = Product.objects.filter(vendor=product.vendor, code=product.code).exclude(pk=product.pk)
     if clash.exists():
-        message = _("Mã %(code)s đã dùng cho sản phẩm khác của chủ thể.") % {"code": product.code}
-        raise ApplicationError(message, code="duplicate_code", fields={"code": [message]})
+        raise _duplicate_code(product.code)
+
+
+def _duplicate_code(code: str) -> ApplicationError:
+    message = _("Mã %(code)s đã dùng cho sản phẩm khác của chủ thể.") % {"code": code}
+    return ApplicationError(message, code="duplicate_code", fields={"code": [message]})
 
 
 @transaction.atomic
@@ -256,8 +265,7 @@ def product_create(*, vendor: Vendor, actor: User, **fields) -> Product:
         with transaction.atomic():
             product.save()
     except IntegrityError as exc:  # a concurrent create took the code between check and insert
-        message = _("Mã %(code)s đã dùng cho sản phẩm khác của chủ thể.") % {"code": product.code}
-        raise ApplicationError(message, code="duplicate_code", fields={"code": [message]}) from exc
+        raise _duplicate_code(product.code) from exc
     product_verification_refresh(product=product)
     return product
 
@@ -267,7 +275,11 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
     require_member(actor, product.vendor)
     product = Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
     _prepare_product(product, fields)
-    product.save()
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError as exc:  # another edit or create took the code between check and update
+        raise _duplicate_code(product.code) from exc
     product_verification_refresh(product=product)
     return product
 
@@ -284,7 +296,12 @@ def price_tier_set(*, product: Product, actor: User, buyer_kind: str, min_quanti
     tier = tier or PriceTier(product=product, buyer_kind=buyer_kind, min_quantity=min_quantity)
     tier.unit_price = price
     _full_clean(tier, exclude=["product"], validate_unique=False)
-    tier.save()
+    try:
+        with transaction.atomic():
+            tier.save()
+    except IntegrityError:  # a double submit inserted the same tier first: set its price instead
+        PriceTier.objects.filter(product=product, buyer_kind=buyer_kind, min_quantity=min_quantity).update(unit_price=price)
+        tier = PriceTier.objects.get(product=product, buyer_kind=buyer_kind, min_quantity=min_quantity)
     return tier
 
 

@@ -84,3 +84,56 @@ def test_a_mail_server_outage_does_not_break_a_saved_review_decision(
     assert len(callbacks) == 1
     document.refresh_from_db()
     assert document.status == DocumentStatus.REJECTED
+
+
+# A double-clicked submit: both requests pass the "already exists?" check before either writes.
+# Simulated by making that check miss the row the other request wrote; the constraint must decide.
+
+
+def _check_misses(monkeypatch, model, method):
+    from django.db.models.query import QuerySet
+
+    real = getattr(QuerySet, method)
+    missing = False if method == "exists" else None
+    monkeypatch.setattr(QuerySet, method, lambda self: missing if self.model is model else real(self))
+
+
+def test_a_double_clicked_invite_says_already_a_member_instead_of_a_500(vendor, vendor_user, make_user, monkeypatch):
+    from config.errors import ApplicationError
+    from vendors import services
+    from vendors.models import VendorMember
+
+    staff = make_user("nhanvien@x.vn", roles=["vendor"])
+    services.vendor_member_invite(vendor=vendor, actor=vendor_user, email=staff.email)
+    _check_misses(monkeypatch, VendorMember, "exists")
+    with pytest.raises(ApplicationError) as refused:
+        services.vendor_member_invite(vendor=vendor, actor=vendor_user, email=staff.email)
+    assert refused.value.code == "already_member"
+    assert VendorMember.objects.filter(vendor=vendor, user=staff).count() == 1
+
+
+def test_a_double_submitted_wholesale_price_sets_the_price_instead_of_a_500(product, vendor_user, monkeypatch):
+    from vendors import services
+    from vendors.models import PriceTier
+
+    services.price_tier_set(product=product, actor=vendor_user, buyer_kind="distributor", min_quantity=10, unit_price=100000)
+    _check_misses(monkeypatch, PriceTier, "first")
+    tier = services.price_tier_set(product=product, actor=vendor_user, buyer_kind="distributor", min_quantity=10, unit_price=90000)
+    monkeypatch.undo()
+    assert tier.unit_price == 90000
+    assert list(PriceTier.objects.filter(product=product).values_list("unit_price", flat=True)) == [90000]
+
+
+def test_renaming_a_product_code_to_one_taken_meanwhile_is_a_form_error_not_a_500(vendor, product, vendor_user, monkeypatch):
+    from config.errors import ApplicationError
+    from tests.vendors.conftest import PRODUCT_DATA
+    from vendors import services
+    from vendors.models import Product
+
+    other = services.product_create(vendor=vendor, actor=vendor_user, **{**PRODUCT_DATA, "code": "B02", "name": "Bưởi khác"})
+    _check_misses(monkeypatch, Product, "exists")
+    with pytest.raises(ApplicationError) as refused:
+        services.product_update(product=other, actor=vendor_user, code=product.code)
+    assert refused.value.code == "duplicate_code"
+    monkeypatch.undo()
+    assert Product.objects.get(pk=other.pk).code == "B02"
