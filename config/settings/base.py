@@ -373,3 +373,11 @@ VENDORS_PHOTOS_PER_VENDOR = env.int("VENDORS_PHOTOS_PER_VENDOR", default=12)
 VENDORS_UPLOADS_PER_HOUR = env.int("VENDORS_UPLOADS_PER_HOUR", default=60)  # per user: documents + photos
 VENDORS_IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
 VENDORS_EXPIRY_REMINDER_DAYS = 30
+
+# ---------------------------------------------------------------------------
+# API throttles: who is the client? DRF's default (NUM_PROXIES None) trusts the
+# whole X-Forwarded-For header, which any client can set, so anonymous throttles
+# could be dodged with a new fake address per request. Trust exactly as many
+# proxies as axes does (AXES_PROXY_COUNT; 0 = use REMOTE_ADDR).
+# ---------------------------------------------------------------------------
+REST_FRAMEWORK["NUM_PROXIES"] = AXES_IPWARE_PROXY_COUNT
