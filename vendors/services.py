@@ -116,8 +116,9 @@ def _spend_upload_allowance(user: User) -> None:
         )
 
 
-def _store_logo(vendor: Vendor, logo) -> None:
+def _store_logo(vendor: Vendor, logo, *, actor: User) -> None:
     if logo:
+        _spend_upload_allowance(actor)  # decoding and re-encoding an image is the costly part: count logos too
         checked = check_image_file(logo, field="logo")
         vendor.logo.save(f"{vendor.slug}.jpg", checked.content, save=False)
 
@@ -133,7 +134,7 @@ def vendor_create(*, user: User, logo=None, **fields) -> Vendor:
     vendor.registration_number = (vendor.registration_number or "").strip().upper()
     vendor.slug = _unique_slug(vendor.legal_name)
     _full_clean(vendor, exclude=["search_text", "name_folded", "logo"])
-    _store_logo(vendor, logo)
+    _store_logo(vendor, logo, actor=user)
     vendor.name_folded = search.vendor_name_text(vendor)
     vendor.search_text = search.vendor_search_text(vendor)
     _insert_vendor(vendor)
@@ -171,7 +172,7 @@ def vendor_update(*, vendor: Vendor, actor: User, logo=None, **fields) -> Vendor
             setattr(vendor, name, value)
     vendor.registration_number = (vendor.registration_number or "").strip().upper()
     _full_clean(vendor, exclude=["search_text", "name_folded", "logo", "slug"])
-    _store_logo(vendor, logo)
+    _store_logo(vendor, logo, actor=actor)
     vendor.name_folded = search.vendor_name_text(vendor)
     vendor.search_text = search.vendor_search_text(vendor)
     vendor.save()

@@ -137,3 +137,18 @@ def test_renaming_a_product_code_to_one_taken_meanwhile_is_a_form_error_not_a_50
     assert refused.value.code == "duplicate_code"
     monkeypatch.undo()
     assert Product.objects.get(pk=other.pk).code == "B02"
+
+
+def test_logo_uploads_count_against_the_hourly_upload_allowance(vendor, vendor_user, settings):
+    """Every image is decoded and re-encoded; logos must not be a way around the per-hour upload limit."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from config.errors import ApplicationError
+    from tests.vendors.conftest import png_bytes
+    from vendors import services
+
+    settings.VENDORS_UPLOADS_PER_HOUR = 1
+    services.vendor_update(vendor=vendor, actor=vendor_user, logo=SimpleUploadedFile("logo.png", png_bytes()))
+    with pytest.raises(ApplicationError) as refused:
+        services.vendor_update(vendor=vendor, actor=vendor_user, logo=SimpleUploadedFile("logo.png", png_bytes()))
+    assert refused.value.status == 429
