@@ -271,18 +271,43 @@ def product_create(*, vendor: Vendor, actor: User, **fields) -> Product:
     return product
 
 
+# What the product's OCOP certificate states, and organizers checked when they approved it.
+CERTIFIED_PRODUCT_FIELDS = ("group", "stars", "certificate_number", "certificate_year", "certificate_level")
+
+
 @transaction.atomic
 def product_update(*, product: Product, actor: User, **fields) -> Product:
+    """Save a member's edit. Changing what the OCOP certificate states sends the certificate back for review.
+
+    Otherwise a vendor could raise a verified product from 3 to 5 stars and keep the
+    badge organizers gave to the 3-star claim. Locks the product row.
+    """
     require_member(actor, product.vendor)
     product = Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
+    certified_before = {name: getattr(product, name) for name in CERTIFIED_PRODUCT_FIELDS}
     _prepare_product(product, fields)
     try:
         with transaction.atomic():
             product.save()
     except IntegrityError as exc:  # another edit or create took the code between check and update
         raise _duplicate_code(product.code) from exc
+    changed = [name for name, value in certified_before.items() if getattr(product, name) != value]
+    if changed:
+        _certificates_back_to_review(product, actor=actor, changed=changed)
     product_verification_refresh(product=product)
     return product
+
+
+def _certificates_back_to_review(product: Product, *, actor: User, changed: list[str]) -> None:
+    labels = ", ".join(str(Product._meta.get_field(name).verbose_name) for name in changed)
+    note = _("Chủ thể đã sửa thông tin chứng nhận của sản phẩm (%(fields)s): cần duyệt lại.") % {"fields": labels}
+    approved = Document.objects.select_for_update(of=("self",)).filter(
+        product=product, kind__in=PRODUCT_ONLY_DOCUMENTS, status=DocumentStatus.APPROVED
+    )
+    for document in approved:
+        document.status = DocumentStatus.PENDING
+        document.save(update_fields=["status"])
+        _audit(document, actor=actor, action=ReviewAction.SUBMITTED, before=DocumentStatus.APPROVED, note=note)
 
 
 @transaction.atomic

@@ -152,3 +152,48 @@ def test_logo_uploads_count_against_the_hourly_upload_allowance(vendor, vendor_u
     with pytest.raises(ApplicationError) as refused:
         services.vendor_update(vendor=vendor, actor=vendor_user, logo=SimpleUploadedFile("logo.png", png_bytes()))
     assert refused.value.status == 429
+
+
+def _verify(product, vendor, upload_document, organizer_user):
+    import datetime
+
+    from tests.vendors.conftest import TODAY
+    from vendors import services
+    from vendors.models import DocumentKind, ReviewAction
+
+    for kind, target in ((DocumentKind.OCOP_CERTIFICATE, product), (DocumentKind.ORIGIN, None), (DocumentKind.FOOD_SAFETY, None)):
+        document = upload_document(vendor, kind, product=target, expires_on=TODAY + datetime.timedelta(days=90))
+        services.document_review(document=document, actor=organizer_user, action=ReviewAction.APPROVED)
+    product.refresh_from_db()
+    assert product.is_verified
+
+
+def test_raising_a_verified_products_stars_sends_its_certificate_back_for_review(
+    client, vendor, product, vendor_user, upload_document, organizer_user
+):
+    """The badge vouches for what organizers checked: a 4★ claim cannot silently become 5★."""
+    from vendors import selectors, services
+    from vendors.models import DocumentKind, DocumentStatus
+
+    _verify(product, vendor, upload_document, organizer_user)
+    services.product_update(product=product, actor=vendor_user, stars=5)
+    product.refresh_from_db()
+    assert product.stars == 5
+    assert not product.is_verified
+    certificate = product.documents.get(kind=DocumentKind.OCOP_CERTIFICATE)
+    assert certificate.status == DocumentStatus.PENDING
+    assert certificate in selectors.review_queue()
+    assert "cần duyệt lại" in certificate.reviews.order_by("-pk").first().note
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert 'data-testid="verified-badge"' not in html and 'data-testid="unverified"' in html
+
+
+def test_editing_price_or_stock_keeps_the_badge(vendor, product, vendor_user, upload_document, organizer_user):
+    from vendors import services
+    from vendors.models import DocumentStatus
+
+    _verify(product, vendor, upload_document, organizer_user)
+    services.product_update(product=product, actor=vendor_user, price=99000, stock=5, stars=product.stars)
+    product.refresh_from_db()
+    assert product.is_verified
+    assert not product.documents.filter(status=DocumentStatus.PENDING).exists()
