@@ -8,6 +8,7 @@ refuses, so nothing changes on bad input.
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -191,6 +192,14 @@ def vendor_member_invite(*, vendor: Vendor, actor: User, email: str) -> VendorMe
     if user is None:
         message = _("Chưa có tài khoản nào dùng e-mail này: hãy nhờ người đó đăng ký trước.")
         raise ApplicationError(message, code="user_not_found", fields={"email": [message]})
+    # E-mail verification is optional at sign-up, so anyone may have registered this address first:
+    # only the person who proved they own it may be let into the vendor's private dossier.
+    if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+        message = _(
+            "Tài khoản dùng e-mail này chưa xác nhận e-mail: hãy nhờ người đó bấm liên kết xác nhận trong thư "
+            "(hoặc gửi lại thư ở trang E-mail của tài khoản), rồi mời lại."
+        )
+        raise ApplicationError(message, code="email_unverified", fields={"email": [message]})
     if VendorMember.objects.filter(vendor=vendor, user=user).exists():
         message = _("Người này đã là thành viên của chủ thể.")
         raise ApplicationError(message, code="already_member", fields={"email": [message]})

@@ -100,10 +100,11 @@ def _check_misses(monkeypatch, model, method):
 
 def test_a_double_clicked_invite_says_already_a_member_instead_of_a_500(vendor, vendor_user, make_user, monkeypatch):
     from config.errors import ApplicationError
+    from tests.vendors.conftest import verified_email
     from vendors import services
     from vendors.models import VendorMember
 
-    staff = make_user("nhanvien@x.vn", roles=["vendor"])
+    staff = verified_email(make_user("nhanvien@x.vn", roles=["vendor"]))
     services.vendor_member_invite(vendor=vendor, actor=vendor_user, email=staff.email)
     _check_misses(monkeypatch, VendorMember, "exists")
     with pytest.raises(ApplicationError) as refused:
@@ -197,3 +198,19 @@ def test_editing_price_or_stock_keeps_the_badge(vendor, product, vendor_user, up
     product.refresh_from_db()
     assert product.is_verified
     assert not product.documents.filter(status=DocumentStatus.PENDING).exists()
+
+
+def test_an_account_whose_email_is_not_confirmed_cannot_be_let_into_a_dossier(vendor, vendor_user, make_user):
+    """Anyone may sign up with someone else's address (verification is optional): inviting that address must not
+    hand the squatter the vendor's private documents."""
+    from config.errors import ApplicationError
+    from tests.vendors.conftest import verified_email
+    from vendors import services
+
+    squatter = make_user("lan.nhanvien@example.vn", roles=["consumer"])
+    with pytest.raises(ApplicationError) as refused:
+        services.vendor_member_invite(vendor=vendor, actor=vendor_user, email="lan.nhanvien@example.vn")
+    assert refused.value.code == "email_unverified"
+    assert not vendor.members.filter(user=squatter).exists()
+    verified_email(squatter)  # the real owner of the address confirmed it
+    assert services.vendor_member_invite(vendor=vendor, actor=vendor_user, email="lan.nhanvien@example.vn").user == squatter
