@@ -350,8 +350,8 @@ WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 
 # ---------------------------------------------------------------------------
 # HTTP rate limits (django-ratelimit; counters live in the cache, shared by every
-# worker when REDIS_URL is set). Behind a proxy set RATELIMIT_IP_META_KEY, e.g.
-# "HTTP_X_FORWARDED_FOR" (see docs/operations.md).
+# worker when REDIS_URL is set). Behind reverse proxies set AXES_PROXY_COUNT (see
+# the client-address section at the end of this file).
 # ---------------------------------------------------------------------------
 SITE_SEARCH_RATE = env("SITE_SEARCH_RATE", default="30/m")
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
@@ -375,9 +375,11 @@ VENDORS_IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decodi
 VENDORS_EXPIRY_REMINDER_DAYS = 30
 
 # ---------------------------------------------------------------------------
-# API throttles: who is the client? DRF's default (NUM_PROXIES None) trusts the
-# whole X-Forwarded-For header, which any client can set, so anonymous throttles
-# could be dodged with a new fake address per request. Trust exactly as many
-# proxies as axes does (AXES_PROXY_COUNT; 0 = use REMOTE_ADDR).
+# Throttles and rate limits: who is the client? DRF's default (NUM_PROXIES None)
+# trusts the whole X-Forwarded-For header, which any client can set, so anonymous
+# throttles could be dodged with a new fake address per request; django-ratelimit
+# with RATELIMIT_IP_META_KEY="HTTP_X_FORWARDED_FOR" fails on a multi-address header.
+# Both trust exactly as many proxies as axes does (AXES_PROXY_COUNT; 0 = REMOTE_ADDR).
 # ---------------------------------------------------------------------------
 REST_FRAMEWORK["NUM_PROXIES"] = AXES_IPWARE_PROXY_COUNT
+RATELIMIT_IP_META_KEY = RATELIMIT_IP_META_KEY or "core.http.client_ip"
