@@ -177,10 +177,11 @@ def vendor_update(*, vendor: Vendor, actor: User, logo=None, **fields) -> Vendor
     vendor.name_folded = search.vendor_name_text(vendor)
     vendor.search_text = search.vendor_search_text(vendor)
     vendor.save()
-    # The vendor's name and district are part of every product's search text.
-    for product in vendor.products.all():
+    # The vendor's name and district are part of every product's search text (one UPDATE for all of them).
+    products = list(vendor.products.all())
+    for product in products:
         product.search_text = search.product_search_text(product, vendor)
-        product.save(update_fields=["search_text"])
+    Product.objects.bulk_update(products, ["search_text"], batch_size=500)
     return vendor
 
 

@@ -57,3 +57,21 @@ def test_list_pages_do_not_run_a_query_per_row(client, make_user, organizer_user
     few = queries(client)
     add_vendors(make_user, 1, 4)
     assert queries(client) == few
+
+
+def test_saving_a_vendor_profile_does_not_run_a_query_per_product(vendor, vendor_user):
+    """Renaming a producer refreshes every product's search text in one statement, whatever the catalogue size."""
+    from vendors.models import Product
+
+    def save_profile() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            services.vendor_update(vendor=vendor, actor=vendor_user, commune="Tráng Việt")
+        return len(captured)
+
+    services.product_create(vendor=vendor, actor=vendor_user, **PRODUCT_DATA)
+    few = save_profile()
+    for n in range(2, 7):
+        services.product_create(vendor=vendor, actor=vendor_user, **{**PRODUCT_DATA, "code": f"B0{n}", "name": f"Bưởi {n}"})
+    assert save_profile() == few
+    services.vendor_update(vendor=vendor, actor=vendor_user, legal_name="HTX Cam Canh")
+    assert all(" cam canh" in text for text in Product.objects.values_list("search_text", flat=True))
