@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -491,12 +491,14 @@ def document_review(*, document: Document, actor: User, action: str, note: str =
             earlier = earlier.replaces
     _refresh_after_document_change(document)
     if action != ReviewAction.APPROVED:
-        _notify_members(
-            document.vendor,
-            subject=_("Hồ sơ cần xử lý: %(kind)s") % {"kind": document.get_kind_display()},
-            template="vendors/email/document_reviewed.txt",
-            context={"document": document},
-        )
+        # In the site's language (Vietnamese), not in whatever language the organizer's browser is using.
+        with translation.override(settings.LANGUAGE_CODE):
+            _notify_members(
+                document.vendor,
+                subject=_("Hồ sơ cần xử lý: %(kind)s") % {"kind": document.get_kind_display()},
+                template="vendors/email/document_reviewed.txt",
+                context={"document": document},
+            )
     return document
 
 

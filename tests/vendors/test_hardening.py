@@ -214,3 +214,18 @@ def test_an_account_whose_email_is_not_confirmed_cannot_be_let_into_a_dossier(ve
     assert not vendor.members.filter(user=squatter).exists()
     verified_email(squatter)  # the real owner of the address confirmed it
     assert services.vendor_member_invite(vendor=vendor, actor=vendor_user, email="lan.nhanvien@example.vn").user == squatter
+
+
+def test_a_rejection_mail_is_in_vietnamese_even_when_the_organizer_reads_the_site_in_english(
+    vendor, upload_document, organizer_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    from vendors import services
+
+    document = upload_document(vendor, "origin")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.document_review(document=document, actor=organizer_user, action="rejected", note="Ảnh mờ")
+    (mail,) = mailoutbox
+    assert mail.subject == "Hồ sơ cần xử lý: Giấy tờ chứng minh nguồn gốc"
+    assert "Kính gửi" in mail.body and "Ảnh mờ" in mail.body
