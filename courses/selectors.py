@@ -14,7 +14,7 @@ def course_list(*, index: CourseIndexPage | None = None) -> list[CoursePage]:
     courses = CoursePage.objects.live().public().order_by("path")
     if index is not None:
         courses = courses.child_of(index)
-    courses = list(courses.select_related("cover_image").prefetch_related("course_instructors__instructor"))
+    courses = list(courses.select_related("cover_image").prefetch_related("cover_image__renditions", "course_instructors__instructor"))
     if not courses:
         return courses
     steplen = CoursePage.steplen

@@ -19,7 +19,7 @@ from config.api import schema_error_response
 from vendors import selectors, services
 from vendors.districts import District
 from vendors.models import Document, DocumentKind, DocumentStatus, OcopGroup, Product, Vendor, VendorMember
-from vendors.permissions import can_view_dossier, require_organizer
+from vendors.permissions import can_view_dossier, require_member, require_organizer
 
 
 class _Pagination(PageNumberPagination):
@@ -278,6 +278,8 @@ class VendorDocumentsApi(GenericAPIView):
     )
     def post(self, request, slug):
         vendor = get_object_or_404(Vendor, slug=slug)
+        # Refuse outsiders before any lookup, so 403/404 answers cannot tell them which document ids are this vendor's.
+        require_member(request.user, vendor)
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -8,6 +8,7 @@ refuses, so nothing changes on bad input.
 import datetime
 from decimal import Decimal, InvalidOperation
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -116,8 +117,9 @@ def _spend_upload_allowance(user: User) -> None:
         )
 
 
-def _store_logo(vendor: Vendor, logo) -> None:
+def _store_logo(vendor: Vendor, logo, *, actor: User) -> None:
     if logo:
+        _spend_upload_allowance(actor)  # decoding and re-encoding an image is the costly part: count logos too
         checked = check_image_file(logo, field="logo")
         vendor.logo.save(f"{vendor.slug}.jpg", checked.content, save=False)
 
@@ -133,12 +135,33 @@ def vendor_create(*, user: User, logo=None, **fields) -> Vendor:
     vendor.registration_number = (vendor.registration_number or "").strip().upper()
     vendor.slug = _unique_slug(vendor.legal_name)
     _full_clean(vendor, exclude=["search_text", "name_folded", "logo"])
-    _store_logo(vendor, logo)
+    _store_logo(vendor, logo, actor=user)
     vendor.name_folded = search.vendor_name_text(vendor)
     vendor.search_text = search.vendor_search_text(vendor)
-    vendor.save()
+    _insert_vendor(vendor)
     VendorMember.objects.create(vendor=vendor, user=user, role=MemberRole.OWNER)
     return vendor
+
+
+def _insert_vendor(vendor: Vendor, *, attempts: int = 3) -> None:
+    """Insert ``vendor``; a concurrent sign-up (or a double-clicked submit) may take its slug or number first.
+
+    ``full_clean`` and ``_unique_slug`` check before the insert, so the database's unique
+    constraints are the real guard: a taken registration number becomes the form's error,
+    a taken slug is recomputed, instead of an IntegrityError and a 500 page.
+    """
+    for attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                vendor.save()
+            return
+        except IntegrityError as exc:
+            if Vendor.objects.filter(registration_number=vendor.registration_number).exists():
+                message = _("Mã số thuế / số đăng ký này đã có chủ thể khác dùng.")
+                raise ApplicationError(message, code="duplicate_registration", fields={"registration_number": [message]}) from exc
+            if attempt == attempts - 1:
+                raise
+            vendor.slug = _unique_slug(vendor.legal_name)
 
 
 @transaction.atomic
@@ -150,14 +173,15 @@ def vendor_update(*, vendor: Vendor, actor: User, logo=None, **fields) -> Vendor
             setattr(vendor, name, value)
     vendor.registration_number = (vendor.registration_number or "").strip().upper()
     _full_clean(vendor, exclude=["search_text", "name_folded", "logo", "slug"])
-    _store_logo(vendor, logo)
+    _store_logo(vendor, logo, actor=actor)
     vendor.name_folded = search.vendor_name_text(vendor)
     vendor.search_text = search.vendor_search_text(vendor)
     vendor.save()
-    # The vendor's name and district are part of every product's search text.
-    for product in vendor.products.all():
+    # The vendor's name and district are part of every product's search text (one UPDATE for all of them).
+    products = list(vendor.products.all())
+    for product in products:
         product.search_text = search.product_search_text(product, vendor)
-        product.save(update_fields=["search_text"])
+    Product.objects.bulk_update(products, ["search_text"], batch_size=500)
     return vendor
 
 
@@ -169,10 +193,23 @@ def vendor_member_invite(*, vendor: Vendor, actor: User, email: str) -> VendorMe
     if user is None:
         message = _("Chưa có tài khoản nào dùng e-mail này: hãy nhờ người đó đăng ký trước.")
         raise ApplicationError(message, code="user_not_found", fields={"email": [message]})
+    # E-mail verification is optional at sign-up, so anyone may have registered this address first:
+    # only the person who proved they own it may be let into the vendor's private dossier.
+    if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+        message = _(
+            "Tài khoản dùng e-mail này chưa xác nhận e-mail: hãy nhờ người đó bấm liên kết xác nhận trong thư "
+            "(hoặc gửi lại thư ở trang E-mail của tài khoản), rồi mời lại."
+        )
+        raise ApplicationError(message, code="email_unverified", fields={"email": [message]})
     if VendorMember.objects.filter(vendor=vendor, user=user).exists():
         message = _("Người này đã là thành viên của chủ thể.")
         raise ApplicationError(message, code="already_member", fields={"email": [message]})
-    member = VendorMember.objects.create(vendor=vendor, user=user, role=MemberRole.STAFF, invited_by=actor)
+    try:
+        with transaction.atomic():  # a double-clicked invite races the check above; the constraint decides
+            member = VendorMember.objects.create(vendor=vendor, user=user, role=MemberRole.STAFF, invited_by=actor)
+    except IntegrityError as exc:
+        message = _("Người này đã là thành viên của chủ thể.")
+        raise ApplicationError(message, code="already_member", fields={"email": [message]}) from exc
     if not user.groups.filter(name=Role.VENDOR).exists():
         from django.contrib.auth.models import Group
 
@@ -222,8 +259,12 @@ def _prepare_product(product: Product, fields: dict) -> None:
     _full_clean(product, exclude=["vendor"], validate_unique=False, validate_constraints=False)
     clash = Product.objects.filter(vendor=product.vendor, code=product.code).exclude(pk=product.pk)
     if clash.exists():
-        message = _("Mã %(code)s đã dùng cho sản phẩm khác của chủ thể.") % {"code": product.code}
-        raise ApplicationError(message, code="duplicate_code", fields={"code": [message]})
+        raise _duplicate_code(product.code)
+
+
+def _duplicate_code(code: str) -> ApplicationError:
+    message = _("Mã %(code)s đã dùng cho sản phẩm khác của chủ thể.") % {"code": code}
+    return ApplicationError(message, code="duplicate_code", fields={"code": [message]})
 
 
 @transaction.atomic
@@ -235,20 +276,48 @@ def product_create(*, vendor: Vendor, actor: User, **fields) -> Product:
         with transaction.atomic():
             product.save()
     except IntegrityError as exc:  # a concurrent create took the code between check and insert
-        message = _("Mã %(code)s đã dùng cho sản phẩm khác của chủ thể.") % {"code": product.code}
-        raise ApplicationError(message, code="duplicate_code", fields={"code": [message]}) from exc
+        raise _duplicate_code(product.code) from exc
     product_verification_refresh(product=product)
     return product
+
+
+# What the product's OCOP certificate states, and organizers checked when they approved it.
+CERTIFIED_PRODUCT_FIELDS = ("group", "stars", "certificate_number", "certificate_year", "certificate_level")
 
 
 @transaction.atomic
 def product_update(*, product: Product, actor: User, **fields) -> Product:
+    """Save a member's edit. Changing what the OCOP certificate states sends the certificate back for review.
+
+    Otherwise a vendor could raise a verified product from 3 to 5 stars and keep the
+    badge organizers gave to the 3-star claim. Locks the product row.
+    """
     require_member(actor, product.vendor)
     product = Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
+    certified_before = {name: getattr(product, name) for name in CERTIFIED_PRODUCT_FIELDS}
     _prepare_product(product, fields)
-    product.save()
+    try:
+        with transaction.atomic():
+            product.save()
+    except IntegrityError as exc:  # another edit or create took the code between check and update
+        raise _duplicate_code(product.code) from exc
+    changed = [name for name, value in certified_before.items() if getattr(product, name) != value]
+    if changed:
+        _certificates_back_to_review(product, actor=actor, changed=changed)
     product_verification_refresh(product=product)
     return product
+
+
+def _certificates_back_to_review(product: Product, *, actor: User, changed: list[str]) -> None:
+    labels = ", ".join(str(Product._meta.get_field(name).verbose_name) for name in changed)
+    note = _("Chủ thể đã sửa thông tin chứng nhận của sản phẩm (%(fields)s): cần duyệt lại.") % {"fields": labels}
+    approved = Document.objects.select_for_update(of=("self",)).filter(
+        product=product, kind__in=PRODUCT_ONLY_DOCUMENTS, status=DocumentStatus.APPROVED
+    )
+    for document in approved:
+        document.status = DocumentStatus.PENDING
+        document.save(update_fields=["status"])
+        _audit(document, actor=actor, action=ReviewAction.SUBMITTED, before=DocumentStatus.APPROVED, note=note)
 
 
 @transaction.atomic
@@ -263,7 +332,12 @@ def price_tier_set(*, product: Product, actor: User, buyer_kind: str, min_quanti
     tier = tier or PriceTier(product=product, buyer_kind=buyer_kind, min_quantity=min_quantity)
     tier.unit_price = price
     _full_clean(tier, exclude=["product"], validate_unique=False)
-    tier.save()
+    try:
+        with transaction.atomic():
+            tier.save()
+    except IntegrityError:  # a double submit inserted the same tier first: set its price instead
+        PriceTier.objects.filter(product=product, buyer_kind=buyer_kind, min_quantity=min_quantity).update(unit_price=price)
+        tier = PriceTier.objects.get(product=product, buyer_kind=buyer_kind, min_quantity=min_quantity)
     return tier
 
 
@@ -417,12 +491,14 @@ def document_review(*, document: Document, actor: User, action: str, note: str =
             earlier = earlier.replaces
     _refresh_after_document_change(document)
     if action != ReviewAction.APPROVED:
-        _notify_members(
-            document.vendor,
-            subject=_("Hồ sơ cần xử lý: %(kind)s") % {"kind": document.get_kind_display()},
-            template="vendors/email/document_reviewed.txt",
-            context={"document": document},
-        )
+        # In the site's language (Vietnamese), not in whatever language the organizer's browser is using.
+        with translation.override(settings.LANGUAGE_CODE):
+            _notify_members(
+                document.vendor,
+                subject=_("Hồ sơ cần xử lý: %(kind)s") % {"kind": document.get_kind_display()},
+                template="vendors/email/document_reviewed.txt",
+                context={"document": document},
+            )
     return document
 
 
@@ -476,7 +552,8 @@ def _notify_members(vendor: Vendor, *, subject: str, template: str, context: dic
     if not emails:
         return 0
     body = render_to_string(template, {"vendor": vendor, "site_url": settings.WAGTAILADMIN_BASE_URL, **context})
-    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=False))
+    # robust: a mail server that is down is logged; it must not turn a saved decision into a 500 page.
+    transaction.on_commit(lambda: send_mail(subject, body, None, emails, fail_silently=False), robust=True)
     return len(emails)
 
 

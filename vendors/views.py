@@ -4,6 +4,7 @@ Views are thin: parse a form, call a service, render. A refused rule comes back 
 ``ApplicationError`` and is shown on the form (or as 403/404 when that is the answer).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from accounts.roles import Role
 from config.errors import ApplicationError
@@ -33,6 +35,15 @@ from vendors.models import Document, DocumentStatus, MemberRole, PriceTier, Prod
 from vendors.permissions import can_view_dossier, is_organizer, member_role
 
 PAGE_SIZE = 24
+
+
+def _search_rate(group, request) -> str | None:
+    """Typed searches cost as much as the site search, so they share its per-address rate; browsing does not count."""
+    return settings.SITE_SEARCH_RATE if request.GET.get("q", "").strip() else None
+
+
+def _too_many_searches(request):
+    return render(request, "429.html", status=429) if getattr(request, "limited", False) else None
 
 
 def _show_error(request, form, exc: ApplicationError) -> None:
@@ -79,7 +90,10 @@ def product_filters_from(data, *, vendor=None) -> tuple[ProductFilterForm, selec
 
 
 @require_GET
+@ratelimit(key="ip", rate=_search_rate, block=False)
 def product_list(request):
+    if limited := _too_many_searches(request):
+        return limited
     form, filters = product_filters_from(request.GET)
     page = Paginator(selectors.product_search(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     prefetch_related_objects(page.object_list, "photos")  # one query for the cards' thumbnails
@@ -92,7 +106,10 @@ def product_list(request):
 
 
 @require_GET
+@ratelimit(key="ip", rate=_search_rate, block=False)
 def vendor_list(request):
+    if limited := _too_many_searches(request):
+        return limited
     form = VendorFilterForm(request.GET)
     cleaned = form.cleaned_data if form.is_valid() else {}
     vendors = selectors.vendor_search(

@@ -350,8 +350,8 @@ WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 
 # ---------------------------------------------------------------------------
 # HTTP rate limits (django-ratelimit; counters live in the cache, shared by every
-# worker when REDIS_URL is set). Behind a proxy set RATELIMIT_IP_META_KEY, e.g.
-# "HTTP_X_FORWARDED_FOR" (see docs/operations.md).
+# worker when REDIS_URL is set). Behind reverse proxies set AXES_PROXY_COUNT (see
+# the client-address section at the end of this file).
 # ---------------------------------------------------------------------------
 SITE_SEARCH_RATE = env("SITE_SEARCH_RATE", default="30/m")
 RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default=None)
@@ -421,3 +421,13 @@ if REDIS_URL:
     # the OS's connect timeout, when Redis is unreachable (limits then fail open).
     CACHES["default"]["OPTIONS"].setdefault("SOCKET_CONNECT_TIMEOUT", 2)
     CACHES["default"]["OPTIONS"].setdefault("SOCKET_TIMEOUT", 2)
+
+# ---------------------------------------------------------------------------
+# Throttles and rate limits: who is the client? DRF's default (NUM_PROXIES None)
+# trusts the whole X-Forwarded-For header, which any client can set, so anonymous
+# throttles could be dodged with a new fake address per request; django-ratelimit
+# with RATELIMIT_IP_META_KEY="HTTP_X_FORWARDED_FOR" fails on a multi-address header.
+# Both trust exactly as many proxies as axes does (AXES_PROXY_COUNT; 0 = REMOTE_ADDR).
+# ---------------------------------------------------------------------------
+REST_FRAMEWORK["NUM_PROXIES"] = AXES_IPWARE_PROXY_COUNT
+RATELIMIT_IP_META_KEY = RATELIMIT_IP_META_KEY or "core.http.client_ip"

@@ -145,12 +145,12 @@ def test_vendor_documents_reviewed_and_badge_shown(browser, live_server, vendor_
 
 @pytest.mark.django_db(transaction=True)
 def test_owner_adds_wholesale_price_photo_and_staff_then_buyers_browse_the_directory(browser, live_server, vendor_user, make_user):
-    from tests.vendors.conftest import PRODUCT_DATA, VENDOR_DATA, png_bytes
+    from tests.vendors.conftest import PRODUCT_DATA, VENDOR_DATA, png_bytes, verified_email
     from vendors import services
 
     vendor = services.vendor_create(user=vendor_user, **VENDOR_DATA)
     services.product_create(vendor=vendor, actor=vendor_user, **PRODUCT_DATA)
-    staff = make_user("nhanvien@example.vn", roles=[Role.VENDOR], full_name="Đỗ Văn Tài")
+    staff = verified_email(make_user("nhanvien@example.vn", roles=[Role.VENDOR], full_name="Đỗ Văn Tài"))
 
     page = browser.new_context(**PHONE).new_page()
     _login(page, live_server, vendor_user.email)

@@ -95,3 +95,11 @@ def upload_document(vendor_user):
         )
 
     return _upload
+
+
+def verified_email(user):
+    """Mark the user's e-mail as confirmed (allauth), as after clicking the link in the confirmation mail."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user

@@ -12,7 +12,7 @@ from PIL import Image
 
 from accounts.roles import Role
 from config.errors import ApplicationError
-from tests.vendors.conftest import PRODUCT_DATA, TODAY, VENDOR_DATA, jpeg_with_exif, png_bytes, upload
+from tests.vendors.conftest import PRODUCT_DATA, TODAY, VENDOR_DATA, jpeg_with_exif, png_bytes, upload, verified_email
 from vendors import services
 from vendors.models import Document, DocumentKind, DocumentReview, DocumentStatus, MemberRole, Product, ReviewAction
 
@@ -44,8 +44,8 @@ def test_a_duplicate_registration_number_is_refused(vendor, make_user):
 
 
 def test_the_owner_invites_staff_and_staff_cannot_invite(vendor, vendor_user, make_user):
-    staff = make_user("nhanvien@example.vn", roles=[Role.VENDOR])
-    outsider = make_user("ngoai@example.vn", roles=[Role.CONSUMER])
+    staff = verified_email(make_user("nhanvien@example.vn", roles=[Role.VENDOR]))
+    outsider = verified_email(make_user("ngoai@example.vn", roles=[Role.CONSUMER]))
     member = services.vendor_member_invite(vendor=vendor, actor=vendor_user, email="NhanVien@example.vn")
     assert member.role == MemberRole.STAFF
     with pytest.raises(ApplicationError) as error:
