@@ -64,3 +64,15 @@ def organizer_user(make_user):
 @pytest.fixture
 def buyer_user(make_user):
     return make_user("nguoimua@example.vn", roles=[Role.CONSUMER], full_name="Phạm Quốc Bảo")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last.
+
+    Playwright's sync API leaves an event loop running in the main thread for the rest
+    of the session, after which pytest-asyncio cannot start the loops of the WebSocket
+    tests. pytest-django has already put transactional tests after the others; this
+    stable sort keeps that order and only moves the browser tests to the very end.
+    """
+    items.sort(key=lambda item: "/tests/browser/" in str(item.path))
