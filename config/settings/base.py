@@ -342,6 +342,8 @@ LOGGING = {
         "django.channels.server": {"level": "WARNING"},
         # fpdf2's font subsetting logs every glyph of every certificate at INFO.
         "fontTools": {"level": "WARNING"},
+        # Wagtail runs its reference-index tasks inline and logs each one at INFO.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 
