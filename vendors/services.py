@@ -166,12 +166,22 @@ def _insert_vendor(vendor: Vendor, *, attempts: int = 3) -> None:
 
 @transaction.atomic
 def vendor_update(*, vendor: Vendor, actor: User, logo=None, **fields) -> Vendor:
+    """Save a member's edit of the profile. Locks the vendor row.
+
+    The legal name and registration number say who every document was issued to: only
+    the owner may change them, and a change sends the vendor's approved documents back
+    to the organizers (the products lose their badge until they are approved again).
+    """
     require_member(actor, vendor)
     vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+    identity_before = {name: getattr(vendor, name) for name in VENDOR_IDENTITY_FIELDS}
     for name, value in fields.items():
         if name in VENDOR_FIELDS:
             setattr(vendor, name, value)
     vendor.registration_number = (vendor.registration_number or "").strip().upper()
+    identity_changed = [name for name, value in identity_before.items() if getattr(vendor, name) != value]
+    if identity_changed:
+        require_owner(actor, vendor)
     _full_clean(vendor, exclude=["search_text", "name_folded", "logo", "slug"])
     _store_logo(vendor, logo, actor=actor)
     vendor.name_folded = search.vendor_name_text(vendor)
@@ -182,7 +192,17 @@ def vendor_update(*, vendor: Vendor, actor: User, logo=None, **fields) -> Vendor
     for product in products:
         product.search_text = search.product_search_text(product, vendor)
     Product.objects.bulk_update(products, ["search_text"], batch_size=500)
+    if identity_changed:
+        _vendor_documents_back_to_review(vendor, actor=actor, changed=identity_changed)
+        for product in products:
+            product_verification_refresh(product=product)
     return vendor
+
+
+def _vendor_documents_back_to_review(vendor: Vendor, *, actor: User, changed: list[str]) -> None:
+    labels = ", ".join(str(Vendor._meta.get_field(name).verbose_name) for name in changed)
+    note = _("Chủ thể đã sửa thông tin pháp lý (%(fields)s): cần duyệt lại.") % {"fields": labels}
+    _back_to_review(Document.objects.filter(vendor=vendor), actor=actor, note=note)
 
 
 @transaction.atomic
@@ -282,7 +302,10 @@ def product_create(*, vendor: Vendor, actor: User, **fields) -> Product:
 
 
 # What the product's OCOP certificate states, and organizers checked when they approved it.
-CERTIFIED_PRODUCT_FIELDS = ("group", "stars", "certificate_number", "certificate_year", "certificate_level")
+# What the OCOP certificate states about the product, its name included.
+CERTIFIED_PRODUCT_FIELDS = ("name", "group", "stars", "certificate_number", "certificate_year", "certificate_level")
+# Who the vendor legally is: every document was issued to that entity.
+VENDOR_IDENTITY_FIELDS = ("legal_name", "registration_number")
 
 
 @transaction.atomic
@@ -311,9 +334,12 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
 def _certificates_back_to_review(product: Product, *, actor: User, changed: list[str]) -> None:
     labels = ", ".join(str(Product._meta.get_field(name).verbose_name) for name in changed)
     note = _("Chủ thể đã sửa thông tin chứng nhận của sản phẩm (%(fields)s): cần duyệt lại.") % {"fields": labels}
-    approved = Document.objects.select_for_update(of=("self",)).filter(
-        product=product, kind__in=PRODUCT_ONLY_DOCUMENTS, status=DocumentStatus.APPROVED
-    )
+    _back_to_review(Document.objects.filter(product=product, kind__in=PRODUCT_ONLY_DOCUMENTS), actor=actor, note=note)
+
+
+def _back_to_review(documents, *, actor: User, note: str) -> None:
+    """Approved ``documents`` become pending again, each with an audit entry saying why."""
+    approved = documents.select_for_update(of=("self",)).filter(status=DocumentStatus.APPROVED)
     for document in approved:
         document.status = DocumentStatus.PENDING
         document.save(update_fields=["status"])

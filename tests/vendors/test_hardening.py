@@ -229,3 +229,53 @@ def test_a_rejection_mail_is_in_vietnamese_even_when_the_organizer_reads_the_sit
     (mail,) = mailoutbox
     assert mail.subject == "Hồ sơ cần xử lý: Giấy tờ chứng minh nguồn gốc"
     assert "Kính gửi" in mail.body and "Ảnh mờ" in mail.body
+
+
+def test_renaming_a_verified_product_sends_its_certificate_back_for_review(
+    vendor, product, vendor_user, upload_document, organizer_user
+):
+    """The OCOP certificate names the product: a new name is a new claim."""
+    from vendors import services
+    from vendors.models import DocumentKind, DocumentStatus
+
+    _verify(product, vendor, upload_document, organizer_user)
+    services.product_update(product=product, actor=vendor_user, name="Bưởi đỏ đặc biệt")
+    product.refresh_from_db()
+    assert not product.is_verified
+    assert product.documents.get(kind=DocumentKind.OCOP_CERTIFICATE).status == DocumentStatus.PENDING
+
+
+def test_changing_the_legal_name_sends_every_approved_document_back_for_review(
+    vendor, product, vendor_user, upload_document, organizer_user
+):
+    from vendors import services
+    from vendors.models import DocumentStatus
+
+    _verify(product, vendor, upload_document, organizer_user)
+    services.vendor_update(vendor=vendor, actor=vendor_user, legal_name="HTX Nông nghiệp khác")
+    product.refresh_from_db()
+    assert not product.is_verified
+    assert not vendor.documents.filter(status=DocumentStatus.APPROVED).exists()
+    notes = [doc.reviews.order_by("-pk").first().note for doc in vendor.documents.all()]
+    assert all("thông tin pháp lý" in note for note in notes)
+
+
+def test_staff_cannot_change_who_the_vendor_legally_is(vendor, product, vendor_user, make_user, upload_document, organizer_user):
+    from config.errors import ApplicationError
+    from tests.vendors.conftest import verified_email
+    from vendors import services
+    from vendors.models import DocumentStatus
+
+    _verify(product, vendor, upload_document, organizer_user)
+    staff = verified_email(make_user("nhanvien@example.vn"))
+    services.vendor_member_invite(vendor=vendor, actor=vendor_user, email=staff.email)
+    with pytest.raises(ApplicationError) as refused:
+        services.vendor_update(vendor=vendor, actor=staff, registration_number="0109999999")
+    assert refused.value.status == 403
+    vendor.refresh_from_db()
+    assert vendor.registration_number != "0109999999"
+    assert vendor.documents.filter(status=DocumentStatus.APPROVED).count() == 3
+    # Staff may still edit the rest of the profile, and the badge stays.
+    services.vendor_update(vendor=vendor, actor=staff, story="Câu chuyện mới của hợp tác xã.")
+    product.refresh_from_db()
+    assert product.is_verified
