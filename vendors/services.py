@@ -100,21 +100,31 @@ def _unique_slug(name: str, *, exclude_pk=None) -> str:
     return slug
 
 
-def _spend_upload_allowance(user: User) -> None:
-    """At most VENDORS_UPLOADS_PER_HOUR uploads per user per clock hour: a flood of files is refused early."""
-    key = f"vendors:uploads:{user.pk}:{timezone.now():%Y%m%d%H}"
+def _spend_hourly_allowance(user: User, *, action: str, limit: int, message: str, code: str) -> None:
+    """Count one ``action`` for ``user`` in this clock hour; refuse (429) past ``limit``.
+
+    Counters live in the cache, so every worker shares them when REDIS_URL is set.
+    """
+    key = f"vendors:{action}:{user.pk}:{timezone.now():%Y%m%d%H}"
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)
     except ValueError:  # evicted between add and incr
         cache.set(key, 1, timeout=3600)
         count = 1
-    if count > settings.VENDORS_UPLOADS_PER_HOUR:
-        raise ApplicationError(
-            _("Bạn đã tải lên quá nhiều tệp trong một giờ. Hãy thử lại sau."),
-            code="too_many_uploads",
-            status=status.HTTP_429_TOO_MANY_REQUESTS,
-        )
+    if count > limit:
+        raise ApplicationError(message, code=code, status=status.HTTP_429_TOO_MANY_REQUESTS)
+
+
+def _spend_upload_allowance(user: User) -> None:
+    """At most VENDORS_UPLOADS_PER_HOUR uploads per user per clock hour: a flood of files is refused early."""
+    _spend_hourly_allowance(
+        user,
+        action="uploads",
+        limit=settings.VENDORS_UPLOADS_PER_HOUR,
+        message=_("Bạn đã tải lên quá nhiều tệp trong một giờ. Hãy thử lại sau."),
+        code="too_many_uploads",
+    )
 
 
 def _store_logo(vendor: Vendor, logo, *, actor: User) -> None:
@@ -209,6 +219,14 @@ def _vendor_documents_back_to_review(vendor: Vendor, *, actor: User, changed: li
 def vendor_member_invite(*, vendor: Vendor, actor: User, email: str) -> VendorMember:
     """The owner adds a staff member by the e-mail of their account, and they are told by e-mail."""
     require_owner(actor, vendor)
+    # The answer says whether an e-mail has an account: keep that from becoming a directory.
+    _spend_hourly_allowance(
+        actor,
+        action="invites",
+        limit=settings.VENDORS_INVITES_PER_HOUR,
+        message=_("Bạn đã mời quá nhiều lần trong một giờ. Hãy thử lại sau."),
+        code="too_many_invites",
+    )
     user = User.objects.filter(email=(email or "").strip().lower()).first()
     if user is None:
         message = _("Chưa có tài khoản nào dùng e-mail này: hãy nhờ người đó đăng ký trước.")

@@ -383,6 +383,7 @@ VENDORS_DOCUMENTS_PER_PRODUCT = env.int("VENDORS_DOCUMENTS_PER_PRODUCT", default
 VENDORS_PHOTOS_PER_PRODUCT = env.int("VENDORS_PHOTOS_PER_PRODUCT", default=8)
 VENDORS_PHOTOS_PER_VENDOR = env.int("VENDORS_PHOTOS_PER_VENDOR", default=12)
 VENDORS_UPLOADS_PER_HOUR = env.int("VENDORS_UPLOADS_PER_HOUR", default=60)  # per user: documents + photos
+VENDORS_INVITES_PER_HOUR = env.int("VENDORS_INVITES_PER_HOUR", default=20)  # per owner
 VENDORS_IMAGE_MAX_PIXELS = 40_000_000  # larger images are refused before decoding (decompression bombs)
 VENDORS_EXPIRY_REMINDER_DAYS = 30
 

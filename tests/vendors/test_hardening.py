@@ -279,3 +279,18 @@ def test_staff_cannot_change_who_the_vendor_legally_is(vendor, product, vendor_u
     services.vendor_update(vendor=vendor, actor=staff, story="Câu chuyện mới của hợp tác xã.")
     product.refresh_from_db()
     assert product.is_verified
+
+
+def test_invites_are_rate_limited_so_they_cannot_probe_which_emails_have_accounts(vendor, vendor_user, settings):
+    from config.errors import ApplicationError
+    from vendors import services
+
+    settings.VENDORS_INVITES_PER_HOUR = 3
+    for n in range(3):
+        with pytest.raises(ApplicationError) as unknown:
+            services.vendor_member_invite(vendor=vendor, actor=vendor_user, email=f"khong-co-{n}@example.vn")
+        assert unknown.value.code == "user_not_found"
+    with pytest.raises(ApplicationError) as limited:
+        services.vendor_member_invite(vendor=vendor, actor=vendor_user, email="khong-co-4@example.vn")
+    assert limited.value.status == 429
+    assert "quá nhiều lần" in str(limited.value.message)
