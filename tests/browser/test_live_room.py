@@ -79,6 +79,9 @@ def test_host_and_viewer_chat_moderate_and_survive_a_network_drop(browser, asgi_
     expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
     host.click("[data-live-action='show.start']")
     expect(host.locator("[data-live-state]")).to_have_text("Đang phát")
+    # Once live, the host is offered "end", not "start" again.
+    expect(host.locator("[data-live-action='show.start']")).to_be_hidden()
+    expect(host.locator("[data-live-action='show.end']")).to_be_visible()
 
     viewer.goto(f"{base}/phong-live/{show.pk}/")
     expect(viewer.locator("[data-live-status]")).to_have_text("Đã kết nối")
