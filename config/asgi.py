@@ -23,3 +23,7 @@ application = ProtocolTypeRouter(
         "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+from live.gc_tuning import tune_for_server  # noqa: E402
+
+tune_for_server()

@@ -93,6 +93,7 @@ class RoomHub:
         self.stopped = False
         self._tasks: list[asyncio.Task] = []
         self._reaction_flush: asyncio.Task | None = None
+        self._catch_up: asyncio.Task | None = None
         self.tick = live_setting("TICK_SECONDS")
         # The room's recent events and state, kept in order in memory so that a join or a
         # resume within the window costs no database read (a join storm must not queue
@@ -281,8 +282,14 @@ class RoomHub:
 
     async def _tick_loop(self) -> None:
         resync_every = live_setting("RESYNC_SECONDS")
+        loop = asyncio.get_running_loop()
+        next_tick = loop.time()
         while True:
-            await asyncio.sleep(self.tick)
+            # A fixed cadence: the time a flush takes (some milliseconds per thousand
+            # sockets) does not stretch the period, and a late tick does not shift the
+            # ones after it.
+            next_tick = max(next_tick + self.tick, loop.time())
+            await asyncio.sleep(next_tick - loop.time())
             try:
                 now = time.monotonic()
                 if not self.subscribers:
@@ -294,19 +301,35 @@ class RoomHub:
                 self._flush_reactions(save=periodic)
                 await self._publish_presence(now)
                 await self._flush()
-                # Database reads come after the flush, so they never delay what is ready.
+                # Database reads run beside the ticks, never inside them: Channels gives
+                # every database call of the process one thread, and a read queued behind
+                # a join storm (measured: up to 480 ms) must not hold back the next flush.
                 # An out-of-order arrival usually fills itself within milliseconds: only a
                 # gap older than a few ticks is read from the database.
-                if periodic or (self.gap_since is not None and now - self.gap_since > 3 * self.tick):
-                    self.last_resync = now
-                    await self._fill_gap()
-                if self.snapshot_stale:
-                    self.snapshot_stale = False
-                    self.snapshot = await database_sync_to_async(_snapshot)(self.room_id)
+                fill = periodic or (self.gap_since is not None and now - self.gap_since > 3 * self.tick)
+                if (fill or self.snapshot_stale) and (self._catch_up is None or self._catch_up.done()):
+                    if fill:
+                        self.last_resync = now
+                    refresh, self.snapshot_stale = self.snapshot_stale, False
+                    self._catch_up = self._background(self._catch_up_from_database(fill=fill, refresh_snapshot=refresh))
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.exception("live: room %s tick failed", self.room_id)
+
+    async def _catch_up_from_database(self, *, fill: bool, refresh_snapshot: bool) -> None:
+        """Gap fill and snapshot refresh, one at a time, in the background of the ticks."""
+        try:
+            if fill:
+                await self._fill_gap()
+            if refresh_snapshot:
+                self.snapshot = await database_sync_to_async(_snapshot)(self.room_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            if refresh_snapshot:
+                self.snapshot_stale = True
+            logger.exception("live: room %s could not catch up from the database", self.room_id)
 
     async def _publish_presence(self, now: float) -> None:
         count = len(self.subscribers)
