@@ -45,6 +45,19 @@ def encode(frame: dict) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
+def ws_text_frame(text: str) -> bytes:
+    """A server-to-client WebSocket text frame (RFC 6455: FIN, opcode 1, unmasked)."""
+    payload = text.encode("utf-8")
+    n = len(payload)
+    if n < 126:
+        header = bytes((0x81, n))
+    elif n < 65536:
+        header = b"\x81\x7e" + n.to_bytes(2, "big")
+    else:
+        header = b"\x81\x7f" + n.to_bytes(8, "big")
+    return header + payload
+
+
 class Subscriber(Protocol):
     """What a hub needs of a socket (``RoomConsumer`` implements it)."""
 
@@ -52,6 +65,7 @@ class Subscriber(Protocol):
     hub_state: HubState
 
     async def send_raw(self, text: str) -> None: ...
+    def write_now(self, wire: bytes) -> bool: ...
     async def close_with(self, code: int) -> None: ...
     def backlog_bytes(self) -> int: ...
 
@@ -378,6 +392,7 @@ class RoomHub:
         staff, self.staff_pending = self.staff_pending, []
         if events or state:
             text = encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": events + state})
+            wire = ws_text_frame(text)  # written as is to every socket that can take it now
             limit = live_setting("OUTBOUND_BACKLOG_BYTES")
             queue_max = live_setting("OUTBOUND_QUEUE_MAX_EVENTS")
             for sub in list(self.subscribers):
@@ -397,7 +412,8 @@ class RoomHub:
                     continue
                 if events:
                     hs.delivered = self.flushed_seq
-                await sub.send_raw(text)
+                if not sub.write_now(wire):
+                    await sub.send_raw(text)
         if staff:
             text = encode({"v": VERSION, "type": "staff", "events": staff})
             for sub in list(self.subscribers):
