@@ -61,4 +61,7 @@ check-deploy: install
 	  DJANGO_ALLOWED_HOSTS=chodem.example.vn $(PY) manage.py check --deploy --fail-level WARNING
 
 bench-live: install
+	@echo '# the profile alone (chat 20/s, reactions 50/s, viewer count)'
 	$(PY) bench/live_bench.py
+	@echo '# the same with a flash sale running (bench/flash_sale.py)'
+	$(PY) bench/live_bench.py --flash-sale

@@ -30,7 +30,7 @@ from typing import Protocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from live import selectors, services
+from live import gc_tuning, selectors, services
 from live.broadcast import apublish, room_group
 from live.limits import live_setting
 from live.models import Room
@@ -424,6 +424,7 @@ class RoomHub:
                 for sub in list(self.subscribers):
                     if sub.participant.user_id == event["user_id"] and not sub.participant.may_moderate:
                         await sub.close_with(CloseCode.FORBIDDEN)
+        gc_tuning.collect_between_ticks()  # the loop waits for the next tick anyway
 
     async def _deliver_congested(self, sub, hs: HubState, events: list[dict], limit: int, queue_max: int) -> None:
         """Latest-value state is skipped (the next frame carries it); sequenced events wait, bounded."""
