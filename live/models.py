@@ -189,3 +189,24 @@ class Report(models.Model):
 
     def __str__(self):
         return f"#{self.message_seq} · {self.get_status_display()}"
+
+
+class ViewerSample(models.Model):
+    """The room's viewer count, one row per minute (the most seen that minute), for analytics.
+
+    Every process's hub knows the room-wide count (its own sockets plus the others'
+    announcements), so each writes the same minute; the service keeps the maximum.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="viewer_samples")
+    minute = models.DateTimeField(_("phút"))
+    viewers = models.PositiveIntegerField(_("người xem"))
+
+    class Meta:
+        verbose_name = _("số người xem theo phút")
+        verbose_name_plural = _("số người xem theo phút")
+        ordering = ["room", "minute"]
+        constraints = [models.UniqueConstraint(fields=["room", "minute"], name="live_viewersample_unique_minute")]
+
+    def __str__(self):
+        return f"{self.minute:%H:%M} · {self.viewers}"

@@ -76,6 +76,7 @@ LOCAL_APPS = [
     "learning",
     "vendors",
     "live",
+    "selling",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

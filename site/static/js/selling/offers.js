@@ -1,0 +1,1 @@
+/* Products on show and flash sales in the room (uses window.ChoDemLive from js/live/room.js). */

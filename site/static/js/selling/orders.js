@@ -1,0 +1,1 @@
+/* Order intents, the confirmation card and the order board (uses window.ChoDemLive). */
