@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db.models import F
 
 from accounts.roles import Role
-from live.models import RoomEvent, Show, ViewerSample
-from live.services import event_append, show_create
+from live.models import Room, RoomEvent, Show, ViewerSample
+from live.services import show_create
 from selling.models import FlashSale, OrderAction, OrderIntent, RecordedOrder, ShowOffer
 
 T0 = datetime(2026, 11, 20, 19, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
@@ -43,17 +43,18 @@ def _at(seconds: int) -> datetime:
 
 
 def _chat(show, author, text, seconds, *, role="viewer", deleted=False) -> RoomEvent:
-    with transaction.atomic():
-        event = event_append(
-            room_id=show.room.pk,
-            kind="chat",
-            payload={"text": text, "user_id": author.pk, "name": author.get_full_name(), "role": role},
-            author_id=author.pk,
-        )
-    RoomEvent.objects.filter(pk=event.pk).update(
-        created_at=_at(seconds), deleted_at=_at(seconds + 20) if deleted else None
+    """A stored chat event, numbered like ``event_append`` does but not broadcast (nobody listens)."""
+    Room.objects.filter(pk=show.room.pk).update(last_seq=F("last_seq") + 1)
+    seq = Room.objects.filter(pk=show.room.pk).values_list("last_seq", flat=True).get()
+    return RoomEvent.objects.create(
+        room_id=show.room.pk,
+        seq=seq,
+        kind="chat",
+        payload={"text": text, "user_id": author.pk, "name": author.get_full_name(), "role": role},
+        author=author,
+        created_at=_at(seconds),
+        deleted_at=_at(seconds + 20) if deleted else None,
     )
-    return event
 
 
 def _intent(
