@@ -42,6 +42,7 @@ Definitions (what the page and the CSV show):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -53,11 +54,12 @@ from django.utils.translation import gettext as _
 
 from core.money import format_vnd
 from live.models import RoomEvent, Show, ViewerSample
-from live.order_parser import parse_comment
+from live.order_parser import OrderParser
 from live.selectors import HOSTING_ROLES
 from selling.models import FlashSale, OrderAction, OrderIntent, RecordedOrder, ShowOffer
 
 MINUTE = timedelta(minutes=1)
+_PARSABLE_CODE = re.compile(r"[A-Za-z]{1,12}[0-9]{1,8}")
 
 
 @dataclass(frozen=True)
@@ -147,20 +149,33 @@ def _viewers(show: Show, now: datetime) -> tuple[int, int, float, list[ViewerPoi
 
 
 def _comments(show: Show, codes: list[str]) -> tuple[int, int, int, int]:
-    """(chat messages, deleted, order comments, parsed order comments)."""
+    """(chat messages, deleted, order comments, parsed order comments).
+
+    Parsing costs about 50 µs a comment (measured: 50,000 in 2.7 s), so each distinct
+    text is parsed once: live chat repeats itself ("chốt B01 2" by many buyers).
+    """
     chat = deleted = orders = parsed = 0
+    # The parser only reads letters-then-digits codes (B01); a product coded otherwise
+    # ("BUOI" passes the product form) cannot be ordered from chat, so it is left out.
+    codes = [code for code in codes if _PARSABLE_CODE.fullmatch(code)]
+    parser = OrderParser(codes) if codes else None
+    seen: dict[str, tuple[bool, bool]] = {}
     rows = RoomEvent.objects.filter(room__show=show, kind="chat").values_list("deleted_at", "payload")
     for deleted_at, payload in rows.iterator(chunk_size=2000):
         if deleted_at is not None:
             deleted += 1
             continue
         chat += 1
-        if not codes or (payload or {}).get("role") in HOSTING_ROLES:
+        payload = payload or {}
+        if parser is None or payload.get("role") in HOSTING_ROLES:
             continue
-        result = parse_comment(str((payload or {}).get("text", "")), offered_codes=codes)
-        if result.kind == "order":
-            orders += 1
-            parsed += bool(result.lines)
+        text = str(payload.get("text", ""))
+        if text not in seen:
+            result = parser.parse(text)
+            seen[text] = (result.kind == "order", bool(result.lines))
+        is_order, has_lines = seen[text]
+        orders += is_order
+        parsed += is_order and has_lines
     return chat, deleted, orders, parsed
 
 

@@ -128,3 +128,62 @@ def test_charts_scale_to_the_largest_value():
     bars = bar_chart([("B01", 200, "200", ""), ("B02", 100, "100", ""), ("B03", 0, "0", "")])
     assert [b.width for b in bars.bars] == ["164", "82", "0"]
     assert not bars.empty and bar_chart([("B01", 0, "0", "")]).empty
+
+
+def _event(show, kind, payload, seconds):
+    from django.db.models import F
+
+    from live.models import Room, RoomEvent
+
+    Room.objects.filter(pk=show.room.pk).update(last_seq=F("last_seq") + 1)
+    seq = Room.objects.filter(pk=show.room.pk).values_list("last_seq", flat=True).get()
+    return RoomEvent.objects.create(
+        room_id=show.room.pk, seq=seq, kind=kind, payload=payload, created_at=scenario.T0 + timedelta(seconds=seconds)
+    )
+
+
+def test_timeline_has_pins_and_state_changes(ended_show):
+    show, data = ended_show
+    chat = show.room.events.get(kind="chat", payload__text="chốt B01 2")
+    deleted = show.room.events.get(kind="chat", deleted_at__isnull=False)
+    _event(show, "show.state", {"state": "live"}, 0)
+    _event(show, "pin", {"message": {"seq": chat.seq, "name": "Nguyễn Văn An", "text": "chốt B01 2"}}, 70)
+    _event(show, "pin", {"message": {"seq": deleted.seq, "name": "Trần Thị Bình", "text": "em lấy 3 hộp B03 nha"}}, 185)
+    _event(show, "product.pinned", {"offer": {"id": data["offers"]["B02"].pk}}, 300)
+    _event(show, "product.pinned", {"offer_id": data["offers"]["B03"].pk}, 380)
+    _event(show, "product.pinned", {"offer": None}, 600)
+    _event(show, "show.state", {"state": "ended"}, 630)
+    _event(show, "reaction", {"heart": 3}, 631)  # not on the replay
+    items, _truncated = show_timeline(show)
+    lines = [(i.clock, i.text) for i in items if i.kind in ("pin", "product_pin", "show_state")]
+    assert lines == [
+        ("00:00", "Bắt đầu phát"),
+        ("01:10", "Ghim bình luận: chốt B01 2"),
+        ("03:05", "Ghim một bình luận (đã bị xoá)"),
+        ("05:00", "Ghim sản phẩm B02"),
+        ("06:20", "Ghim sản phẩm B03"),
+        ("10:00", "Bỏ ghim sản phẩm"),
+        ("10:30", "Kết thúc buổi phát"),
+    ]
+    assert "em lấy 3 hộp B03 nha" not in [i.text for i in items]
+
+
+def test_clock_before_the_start_and_past_an_hour():
+    from selling.analytics import TimelineItem
+
+    before = TimelineItem(at=scenario.T0, offset=-30, kind="chat")
+    long = TimelineItem(at=scenario.T0, offset=3725, kind="chat")
+    assert (before.clock, before.minute) == ("-00:30", 0)
+    assert (long.clock, long.minute) == ("62:05", 62)
+
+
+def test_a_code_the_parser_cannot_read_does_not_break_the_figures(ended_show):
+    """Product codes like "BUOI" pass the product form but are not chat-orderable codes."""
+    show, data = ended_show
+    product = data["offers"]["B02"].product
+    product.code = "BUOI"
+    product.save(update_fields=["code"])
+    stats = show_analytics(show)
+    # "2 b02" is still read as an order, of a code not on offer: counted, not parsed.
+    assert (stats.order_comments, stats.parsed_comments) == (3, 1)
+    assert [p.code for p in stats.products] == ["B01", "BUOI", "B03"]

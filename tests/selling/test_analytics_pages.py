@@ -84,7 +84,10 @@ def test_page_shows_figures_charts_and_tables(client, ended_show):
     assert '<title id="chart-viewers-title">Người xem theo phút</title>' in main
     assert "<script" not in main
     # The numbers behind the charts are in tables too.
-    assert '<tr data-code="B03"><td>B03</td><td class="wrap">Trà sen Tây Hồ</td><td class="num">2</td><td class="num">1</td><td class="num">300.000 ₫</td></tr>' in html
+    assert (
+        '<tr data-code="B03"><td>B03</td><td class="wrap">Trà sen Tây Hồ</td><td class="num">2</td><td class="num">1</td><td class="num">300.000 ₫</td></tr>'
+        in html
+    )
     assert "<td>3/5</td>" not in html and '<td class="num">3/5</td>' in html
     assert "Hết giờ" in html
 
