@@ -171,3 +171,13 @@ def test_pages_in_english(client, ended_show):
     assert "Confirmed B01 × 2, 240.000 ₫" in replay
     assert "Comment deleted" in replay
     assert '"play": "Play"' in replay
+
+
+def test_page_reads_a_bounded_number_of_queries(client, ended_show, django_assert_max_num_queries):
+    """Session, user, show, permission checks and the service's six: not one per comment or intent."""
+    show, _data = ended_show
+    client.force_login(show.host)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("selling:show_analytics", args=[show.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("selling:show_replay", args=[show.pk])).status_code == 200
