@@ -258,8 +258,7 @@
     li.querySelector(".selling-card__total").textContent = S.total + ": " + money(it.total) + " (" + money(it.unit_price) + " × " + it.quantity + ")";
     var pending = it.status === "pending";
     form.querySelector("fieldset").disabled = !pending;
-    li.querySelector('[data-action="order.cancel"]').hidden = !pending;
-    li.querySelector('[data-action="order.update"]').hidden = !pending;
+    li.querySelector(".selling-card__actions").style.display = pending ? "" : "none";  // .button sets display
   }
 
   // -- wiring -------------------------------------------------------------------------------------
