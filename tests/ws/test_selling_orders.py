@@ -99,3 +99,28 @@ async def test_the_board_syncs_after_a_reconnect(selling_show, connect, vendor_u
     await host.send(type="board.sync", ref="s")
     synced = await host.wait_type("ack", ref="s")
     assert [(i["id"], i["quantity"]) for i in synced["intents"]] == [(intent["id"], 3)]
+
+
+async def test_the_reply_and_refusals_speak_the_buyers_language(selling_show, buyer_user, vendor_user):  # noqa: F811
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from tests.ws.conftest import ORIGIN, Socket, _session_cookie
+
+    room = await db(lambda: selling_show.room)()
+    cookie = await db(_session_cookie)(buyer_user)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/rooms/{room.pk}/", headers=[(b"origin", ORIGIN), (b"cookie", cookie), (b"accept-language", b"en")]
+    )
+    communicator.scope["client"] = ("10.0.0.9", 5000)
+    assert (await communicator.connect(timeout=3))[0]
+    buyer = Socket(communicator)
+    try:
+        await buyer.wait_type("welcome")
+        await buyer.send(type="chat.send", text="chốt B09 2", ref="c1")
+        reply = await buyer.wait_type("order.reply")
+        assert reply["text"] == "Please note: Code B09 is not on offer in this live session. Thank you!"
+        await buyer.send(type="board.sync", ref="b")
+        assert (await buyer.wait_type("error", ref="b"))["message"] == "Only the host and co-hosts can handle orders."
+    finally:
+        await communicator.disconnect()
