@@ -203,15 +203,16 @@ def intents_from_comment(
     De-duplication: the buyer's open chat intent for the same offer is not repeated. The
     same quantity again changes nothing (the card is shown again); another quantity
     updates it while it is pending (the buyer is told), and is refused politely once a
-    host has claimed it. The buyer's row is locked so two quick comments of one buyer
-    cannot both create. Stock is checked here but taken only at confirmation.
+    host has claimed it. The buyer's user row is locked (``FOR NO KEY UPDATE``, which
+    does not hold up the buyer's next chat message referencing it) so two quick comments
+    of one buyer cannot both create. Stock is checked here but taken only at confirmation.
     """
     problems = list(parsed.problems)
     notes: list[str] = []
     changed: list[OrderIntent] = []
     repeated: list[OrderIntent] = []
     if parsed.lines:
-        list(get_user_model().objects.select_for_update().filter(pk=buyer_id).values_list("pk", flat=True))
+        list(get_user_model().objects.select_for_update(no_key=True).filter(pk=buyer_id).values_list("pk", flat=True))
         wanted = [offer_ids[line.code] for line in parsed.lines if line.code in offer_ids]
         offers_by_id = ShowOffer.objects.select_related("product").in_bulk(wanted)
         open_by_offer = {
@@ -343,8 +344,9 @@ def board_sync(*, room_id: int, actor) -> dict:
 def _act(*, room_id: int, actor, intent_id: int, key: str, kind: str, change: Callable[[OrderIntent], None]) -> dict:
     """Run ``change`` on the intent once per ``(actor, key)``; returns ``{"intent": frame}``.
 
-    Locking: the intent row (``SELECT … FOR UPDATE``) for the whole action, so claims,
-    confirmations and buyer edits of one intent are serialised; the ``OrderAction``
+    Locking: the intent row (``FOR NO KEY UPDATE``: rows that merely reference the intent
+    are not held up) for the whole action, so claims, confirmations and buyer edits of
+    one intent are serialised; the ``OrderAction``
     insert in a savepoint is the idempotency guard, also against a concurrent replay
     (it waits for the first transaction, then fails on the unique constraint).
     """
@@ -352,7 +354,7 @@ def _act(*, room_id: int, actor, intent_id: int, key: str, kind: str, change: Ca
     show_id = _show_id(room_id)
     with transaction.atomic():
         intent = (
-            OrderIntent.objects.select_for_update(of=("self",))
+            OrderIntent.objects.select_for_update(of=("self",), no_key=True)
             .select_related("show__room", "buyer", "claimed_by")
             .filter(pk=intent_id, show_id=show_id)
             .first()

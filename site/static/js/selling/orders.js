@@ -22,7 +22,8 @@
   var RETRY_AFTER_MS = 10000;
   var intents = {};       // id -> latest intent frame
   var profile = null;     // the buyer's remembered delivery details
-  var waiting = {};       // "action:id" -> idempotency key of the press in flight
+  var keys = {};          // "action:id" -> idempotency key of the last press not yet answered
+  var inflight = {};      // "action:id" -> true while its button waits for the answer
 
   function money(n) { return Number(n || 0).toLocaleString("vi-VN") + " " + S.currency; }
   function el(tag, cls, text) {
@@ -38,18 +39,21 @@
   /** Send one order-changing action: one key per press, kept for a retry of that press. */
   function act(button, action, intentId, extra, onDone) {
     var slot = action + ":" + intentId;
-    var key = waiting[slot] || L.key();
-    waiting[slot] = key;
+    var key = keys[slot] || L.key();
+    keys[slot] = key;
+    inflight[slot] = true;
     var frame = { type: action, intent_id: intentId, key: key };
     Object.keys(extra || {}).forEach(function (k) { frame[k] = extra[k]; });
     button.disabled = true;
     var timer = setTimeout(function () {  // no answer (socket down?): let the person press again, same key
+      delete inflight[slot];
       button.disabled = false;
       L.notice(S.try_again);
     }, RETRY_AFTER_MS);
     L.send(frame, function (reply) {
       clearTimeout(timer);
-      delete waiting[slot];
+      delete keys[slot];
+      delete inflight[slot];
       button.disabled = false;
       if (reply.type === "error") {
         var details = reply.fields ? Object.keys(reply.fields).map(function (f) { return reply.fields[f]; }).filter(Boolean) : [];
@@ -117,7 +121,7 @@
     var b = el("button", "button button--small " + extraClass, label);
     b.type = "button";
     b.dataset.action = action;
-    if (waiting[action + ":" + it.id]) b.disabled = true;
+    if (inflight[action + ":" + it.id]) b.disabled = true;
     b.addEventListener("click", function () { act(b, action, it.id); });
     return b;
   }
