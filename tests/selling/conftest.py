@@ -61,3 +61,37 @@ def selling_show(stall, vendor_user):
     for position, product in enumerate(products.values()):
         ShowOffer.objects.create(show=show, product=product, position=position, stock_left=product.stock)
     return show
+
+
+# --- orders (chốt đơn, the order board) ------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_offered_codes():
+    """The codes on offer are cached per process for a moment: every test starts without."""
+    from selling import orders
+
+    orders.offered_codes_forget()
+    yield
+    orders.offered_codes_forget()
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Every publish made after commit, as (room_id, frame, to)."""
+    from live import broadcast
+
+    sent = []
+    monkeypatch.setattr(broadcast, "publish", lambda room_id, frame, *, staff_only=False, to=None: sent.append((room_id, frame, to)))
+    return sent
+
+
+@pytest.fixture
+def as_participant():
+    """``as_participant(user, "host")``: the room identity a socket would have."""
+    from live.selectors import Participant
+
+    def _make(user, role="viewer"):
+        return Participant(user_id=user.pk, name=user.get_full_name(), role=role)
+
+    return _make
