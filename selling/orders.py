@@ -388,7 +388,9 @@ def _stored_outcome(actor_id: int, key: str, kind: str, intent_id: int) -> dict 
         return None
     if action.kind != kind or action.intent_id != intent_id:
         raise ApplicationError(_("Khoá chống lặp này đã dùng cho một thao tác khác."), code="invalid")
-    return {**action.outcome, "replayed": True}
+    # A retry after a lost answer, or a double tap: nothing is done twice; the client gets
+    # the first outcome (so its screen ends up right) and is told that nothing changed.
+    return {**action.outcome, "replayed": True, "message": _("Thao tác này đã được thực hiện trước đó; không có gì thay đổi.")}
 
 
 def _refuse_closed(intent: OrderIntent) -> None:

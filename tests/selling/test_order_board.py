@@ -194,6 +194,7 @@ def test_a_replayed_confirm_returns_the_first_outcome_and_changes_nothing(sellin
     first = orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="tap-confirm-7")
     again = orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="tap-confirm-7")
     assert again["replayed"] is True and again["intent"] == first["intent"]
+    assert again["message"] == "Thao tác này đã được thực hiện trước đó; không có gì thay đổi."
     assert _stock(selling_show, "B01") == 298
     assert RecordedOrder.objects.count() == 1
     assert OrderAction.objects.filter(kind="confirm").count() == 1
