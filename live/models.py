@@ -33,8 +33,22 @@ class Show(models.Model):
     scheduled_end = models.DateTimeField(_("kết thúc dự kiến"))
     state = models.CharField(_("trạng thái"), max_length=12, choices=State.choices, default=State.SCHEDULED)
     audience = models.CharField(_("khán giả"), max_length=12, choices=Audience.choices, default=Audience.PUBLIC)
+    class VideoMode(models.TextChoices):
+        URL = "url", _("Địa chỉ luồng")
+        CAMERA = "camera", _("Camera trình duyệt")
+
     video_url = models.URLField(
-        _("địa chỉ video"), blank=True, help_text=_("Luồng HLS/MP4 hoặc trang nhúng YouTube/Facebook của buổi phát.")
+        _("địa chỉ video"),
+        max_length=500,
+        blank=True,
+        help_text=_("Luồng HLS/MP4 hoặc trang nhúng YouTube/Facebook của buổi phát."),
+    )
+    video_mode = models.CharField(
+        _("nguồn video"),
+        max_length=8,
+        choices=VideoMode.choices,
+        default=VideoMode.URL,
+        help_text=_("Địa chỉ luồng (dùng địa chỉ video ở trên) hoặc camera của người dẫn qua trình duyệt (WebRTC)."),
     )
     owner_kind = models.CharField(
         _("loại chủ phòng"),
