@@ -48,7 +48,12 @@ def _context(browser, base, user=None, **kwargs):
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
     # Never reach the internet: the embed is a stand-in page with the same address.
     context.route("https://www.youtube-nocookie.com/**", lambda route: route.fulfill(body="<p>YouTube</p>", content_type="text/html"))
+    context.route("https://cdn.example.vn/**", lambda route: route.fulfill(
+        body=PLAYLIST, content_type="application/vnd.apple.mpegurl", headers={"Access-Control-Allow-Origin": "*"}))
     return context
+
+
+PLAYLIST = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-MEDIA-SEQUENCE:0\n"
 
 
 def _frames(page, selector="[data-live-video-remote]"):
@@ -66,6 +71,8 @@ def test_camera_reaches_viewers_and_a_stream_link_replaces_it(browser, asgi_serv
     base = asgi_server
 
     viewer = _context(browser, base, viewer_user, viewport={"width": 360, "height": 740}).new_page()
+    blocked = []
+    viewer.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     viewer.goto(f"{base}/phong-live/{show.pk}/")
     expect(viewer.locator("[data-live-status]")).to_have_text("Đã kết nối")
     expect(viewer.locator("[data-live-video-stage]")).to_contain_text("Video sẽ hiển thị ở đây khi người dẫn chọn nguồn phát.")
@@ -115,3 +122,12 @@ def test_camera_reaches_viewers_and_a_stream_link_replaces_it(browser, asgi_serv
     fresh = _context(browser, base).new_page()
     fresh.goto(f"{base}/phong-live/{show.pk}/")
     expect(fresh.locator("[data-live-video-stage] iframe")).to_have_attribute("src", embed)
+
+    # An HLS stream plays in the page's own player through the vendored hls.js (Chromium has
+    # no native HLS): the script, its worker and the media source all pass the page's policy.
+    host.fill("#live-video-url", "https://cdn.example.vn/cho-dem/live.m3u8")
+    host.click("[data-live-video-form] button[type=submit]")
+    player = viewer.locator("[data-live-video-stage] video[data-hls]")
+    expect(player).to_have_attribute("data-hls", "https://cdn.example.vn/cho-dem/live.m3u8")
+    viewer.wait_for_function("() => window.Hls && document.querySelector('video[data-hls]').src.startsWith('blob:')")
+    assert blocked == []

@@ -144,15 +144,18 @@
     };
   }
   function attachHls(video, src) {
-    // Safari (and browsers with native HLS) play the playlist themselves.
-    if (video.canPlayType("application/vnd.apple.mpegurl")) {
-      video.src = src;
-      offerUnmute(video);
+    // hls.js wherever Media Source Extensions exist (the same player everywhere, low-latency
+    // live); the iPhone's Safari has no MSE and plays the playlist itself.
+    var native = video.canPlayType("application/vnd.apple.mpegurl");
+    if (!window.MediaSource && !window.ManagedMediaSource) {
+      if (native) { video.src = src; offerUnmute(video); }
+      else { stage.textContent = ""; stage.appendChild(placeholder(T.hls_unsupported)); }
       return;
     }
     loadHls(function () {
       if (video.parentNode !== stage) return;  // switched away meanwhile
       if (!window.Hls || !window.Hls.isSupported()) {
+        if (native) { video.src = src; offerUnmute(video); return; }
         stage.textContent = "";
         stage.appendChild(placeholder(T.hls_unsupported));
         return;
