@@ -216,7 +216,6 @@ def client_strings() -> dict:
         "none": _("Video sẽ hiển thị ở đây khi người dẫn chọn nguồn phát."),
         "peers": _("Đang gửi hình tới %(n)s người xem"),
         "hls_unsupported": _("Trình duyệt này không phát được luồng HLS."),
-        "saved": _("Đã đổi nguồn video."),
         "title": _("Video buổi phát"),
     }
 
