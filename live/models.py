@@ -8,6 +8,7 @@ client that missed frames asks for ``seq > n`` and gets exactly the gap from her
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,18 @@ class Show(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """The admin's form checks a stream URL as the console does (live.video.video_source)."""
+        super().clean()
+        if self.video_url:
+            from config.errors import ApplicationError
+            from live.video import https_only, video_source
+
+            try:
+                video_source(self.video_url, require_https=https_only())
+            except ApplicationError as exc:
+                raise ValidationError({"video_url": exc.message}) from exc
 
     @property
     def host_name(self) -> str:

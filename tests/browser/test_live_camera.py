@@ -82,6 +82,8 @@ def test_camera_reaches_viewers_and_a_stream_link_replaces_it(browser, asgi_serv
     expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
     host.click("[data-live-video-camera]")
     expect(host.locator("[data-live-video-local]")).to_be_visible()
+    expect(host.locator("[data-live-video-camera]")).to_be_hidden()
+    expect(host.locator("[data-live-video-stop]")).to_be_visible()
     local = _frames(host, "[data-live-video-local]")
     assert local["width"] > 0
 

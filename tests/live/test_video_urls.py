@@ -116,6 +116,17 @@ def test_video_state_follows_the_show(show):
     assert video_state(show) == {"mode": "none"}
 
 
+def test_the_admin_form_checks_the_stream_url_like_the_console(show):
+    from django.core.exceptions import ValidationError
+
+    show.video_url = "https://www.youtube.com/@htxchetancuong"
+    with pytest.raises(ValidationError) as refused:
+        show.full_clean()
+    assert refused.value.message_dict["video_url"][0].startswith("Không tìm thấy mã video trong đường dẫn YouTube.")
+    show.video_url = "https://youtu.be/a1B2c3D4e5F"
+    show.full_clean()
+
+
 def test_the_watch_page_embeds_the_stream_and_its_policy_allows_only_what_plays(client, show):
     show.video_url = "https://www.youtube.com/watch?v=a1B2c3D4e5F"
     show.save()
