@@ -66,6 +66,7 @@ bench-live: install
 # hls.js (Apache-2.0) plays HLS live streams in browsers without native HLS (Safari has it).
 # Vendored, never from a CDN: the npm registry's tarball, checked against its integrity,
 # light build (no subtitles/DRM) plus the transmux worker loaded from our own origin (CSP).
+# Run `make vendor-hls` to refresh after changing HLS_VERSION and HLS_INTEGRITY (`npm view hls.js@X dist.integrity`).
 HLS_VERSION := 1.7.4
 HLS_INTEGRITY := sha512-3GlxGdPvT2YHvQYOt+yOzT/DEior/qJVNIylHA77kgeoBTdQQqi70GwefNEUmHQeNGyjC8U62+bruqW/Tpm+tg==
 vendor-hls:
@@ -73,5 +74,6 @@ vendor-hls:
 	  test "sha512-$$(openssl dgst -sha512 -binary hls.js-$(HLS_VERSION).tgz | base64 -w0)" = "$(HLS_INTEGRITY)" && \
 	  tar xzf hls.js-$(HLS_VERSION).tgz && mkdir -p $(CURDIR)/site/static/vendor/hls.js && \
 	  cp package/dist/hls.light.min.js package/dist/hls.worker.js package/LICENSE $(CURDIR)/site/static/vendor/hls.js/ && \
-	  echo "hls.js $(HLS_VERSION) from the npm registry ($(HLS_INTEGRITY))" > $(CURDIR)/site/static/vendor/hls.js/VERSION && \
+	  sed -i '/^\/\/# sourceMappingURL=/d' $(CURDIR)/site/static/vendor/hls.js/*.js && \
+	  echo "hls.js $(HLS_VERSION) from the npm registry ($(HLS_INTEGRITY)); dist/hls.light.min.js and dist/hls.worker.js without their sourceMappingURL line (the maps are not shipped; collectstatic's manifest would look for them)" > $(CURDIR)/site/static/vendor/hls.js/VERSION && \
 	  rm -rf $$tmp && echo "site/static/vendor/hls.js: hls.js $(HLS_VERSION)"
