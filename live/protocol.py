@@ -194,7 +194,8 @@ def parse_inbound(raw: str) -> Message:
     except ValidationError as exc:
         fields: dict[str, str] = {}
         for err in exc.errors(include_url=False, include_input=False):
-            loc = ".".join(str(p) for p in err["loc"][1:]) or "_"
+            # The union's errors start with the ``type`` tag; an extension schema's do not.
+            loc = ".".join(str(p) for p in err["loc"][0 if extension_schema is not None else 1 :]) or "_"
             fields.setdefault(loc, err["msg"])
         raise ProtocolError(ErrorCode.BAD_MESSAGE, _("Tin nhắn không đúng định dạng."), ref=ref, fields=fields) from exc
 

@@ -256,7 +256,7 @@ async def test_invalid_frames_get_errors_and_the_socket_survives(live_show, conn
         ('{"v": 1, "type": "reaction", "kind": "heart", "count": 1000}', "bad_message"),
         ('{"v": 1, "type": "ping", "extra": true}', "bad_message"),
         ('{"v": 1, "type": "chat.send", "text": "' + "a" * 4097 + '"}', "too_large"),
-        ("x" * 9000, "too_large"),
+        ("x" * 17000, "too_large"),
     ]
     for raw, code in cases:
         await sock.send_text(raw)
