@@ -22,6 +22,7 @@ the socket's language.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 from datetime import timedelta
@@ -642,12 +643,14 @@ def schedule_close(*, sale_id: int, at) -> bool:
         return False
     delay = max(0.0, (at - timezone.now()).total_seconds()) + 0.05
 
+    # A fresh context: the caller's (the database thread's) tells asgiref it is already
+    # inside sync_to_async, which would refuse the timer's own database call.
     def fire():
-        task = loop.create_task(_close_later(sale_id))
+        task = loop.create_task(_close_later(sale_id), context=contextvars.Context())
         _TIMERS.add(task)
         task.add_done_callback(_TIMERS.discard)
 
-    loop.call_soon_threadsafe(lambda: loop.call_later(delay, fire))
+    loop.call_soon_threadsafe(lambda: loop.call_later(delay, fire), context=contextvars.Context())
     return True
 
 

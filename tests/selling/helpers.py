@@ -15,8 +15,8 @@ def as_participant(user, show) -> Participant:
 
 
 def go_live(show) -> None:
-    Show.objects.filter(pk=show.pk).update(state=Show.State.LIVE, started_at=timezone.now())
-    show.refresh_from_db()
+    show.state, show.started_at = Show.State.LIVE, timezone.now()
+    Show.objects.filter(pk=show.pk).update(state=show.state, started_at=show.started_at)
 
 
 def open_now(sale: FlashSale) -> FlashSale:
