@@ -200,8 +200,6 @@ def room_state(*, show_id: int) -> dict | None:
 def client_strings() -> dict:
     """Every string ``js/selling/offers.js`` shows, translated here (the script has no catalog)."""
     return {
-        "pinned_none": _("Chưa ghim sản phẩm nào."),
-        "verified": _("Đã xác minh"),
         "stock_left": _("Còn %(n)s %(unit)s"),
         "out_of_stock": _("Hết hàng"),
         "stars": _("%(n)s sao OCOP"),
@@ -215,13 +213,10 @@ def client_strings() -> dict:
         "buy": _("Mua ngay"),
         "buying": _("Đang mua…"),
         "bought": _("Đã đặt %(n)s sản phẩm. Người bán sẽ xác nhận đơn của bạn."),
-        "login_to_buy": _("Đăng nhập để mua."),
         "pin": _("Ghim"),
         "unpin": _("Bỏ ghim"),
-        "pinned": _("Đang ghim"),
         "saved": _("Đã lưu danh sách sản phẩm."),
         "sale_started": _("Đã lên lịch flash sale."),
-        "cancel_sale": _("Huỷ flash sale"),
         "confirm_cancel": _("Huỷ flash sale này?"),
         "no_offers": _("Chưa có sản phẩm nào được chào bán."),
     }
