@@ -229,7 +229,7 @@ def page_context(*, request, show, participant, console: bool) -> dict:
     context = {
         "state": state,
         "pinned": pinned,
-        "pinned_price": format_vnd(pinned["price"]) if pinned else "",
+        "pinned_stars": "★" * pinned["stars"] if pinned else "",
         "strings": client_strings(),
         "may_buy": participant.user_id is not None,
         "countdown_range": COUNTDOWN_RANGE,

@@ -231,3 +231,22 @@ def test_database_never_lets_a_sale_oversell(selling_show, vendor_user, b01):
     sale = start_sale(selling_show, vendor_user, b01, quantity=2)
     with pytest.raises(IntegrityError), transaction.atomic():
         FlashSale.objects.filter(pk=sale.pk).update(sold=3)
+
+
+def test_refusals_speak_the_buyers_language(selling_show, vendor_user, b01, buyer):
+    from django.utils import translation
+
+    sale = start_sale(selling_show, vendor_user, b01)
+    with translation.override("en"):
+        error = _refused("sale_not_open", _buy, selling_show, buyer, sale)
+    assert error.message == "The flash sale is not open yet: wait for the countdown to end."
+
+
+def test_an_offer_with_a_running_sale_cannot_be_taken_off(selling_show, vendor_user, b01, stall):
+    start_sale(selling_show, vendor_user, b01)
+    error = _refused(
+        "invalid", offers.offers_set, room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show),
+        product_ids=[stall[1]["B02"].pk],
+    )
+    assert "flash sale" in error.message
+    assert ShowOffer.objects.get(pk=b01.pk).is_active

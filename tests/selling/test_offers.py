@@ -155,3 +155,19 @@ def test_console_context_lists_the_hosts_products(rf, selling_show, vendor_user,
     viewer = as_participant(buyer_user, selling_show)
     context = offers.page_context(request=rf.get("/"), show=selling_show, participant=viewer, console=False)
     assert context["products"] == [] and context["strings"]["buy"]
+
+
+def test_viewer_page_shows_the_pinned_card_and_console_shows_the_picker(client, selling_show, vendor_user, buyer_user):
+    from django.urls import reverse
+
+    b01 = _offer(selling_show, "B01")
+    offers.offer_pin(room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show), offer_id=b01.pk)
+    client.force_login(buyer_user)
+    html = client.get(reverse("live:show_watch", args=[selling_show.pk])).content.decode()
+    assert "Bưởi đỏ Đông Cao" in html and "120.000 ₫" in html and "Còn 300 hộp" in html
+    assert 'id="selling-offers-strings"' in html and "data-sale-buy" in html
+    assert "data-offers-picker" not in html
+    client.force_login(vendor_user)
+    html = client.get(reverse("live:show_console", args=[selling_show.pk])).content.decode()
+    assert html.count('name="product"') == 3 and "data-sale-form" in html
+    assert 'min="10" max="300"' in html and 'min="60" max="1200"' in html

@@ -115,7 +115,7 @@
     $("[data-offers-code]").textContent = card.code;
     $("[data-offers-name]").textContent = card.name;
     $("[data-offers-price]").textContent = vnd(card.price);
-    $("[data-offers-stars]").textContent = fmt(S.stars, { n: card.stars });
+    $("[data-offers-stars]").textContent = new Array(card.stars + 1).join("★") + " " + fmt(S.stars, { n: card.stars });
     show($("[data-offers-verified]"), !!card.verified);
     $("[data-offers-stock]").textContent = card.stock_left > 0 ? fmt(S.stock_left, { n: card.stock_left, unit: card.unit }) : S.out_of_stock;
   }
