@@ -501,16 +501,20 @@ def sale_buy(*, room_id: int, actor: Participant, sale_id: int, quantity: int, u
     replay = _replayed(actor.user_id, key, sale_id)
     if replay is not None:
         return replay
-    refusal: ApplicationError | None = None
+    # A first look without the lock. Every refusal below stays true once true (a sale
+    # never reopens, ``sold`` and a buyer's purchases only grow, prices never change), so
+    # in a rush the losers are told at once instead of queueing for the lock.
     with transaction.atomic():
-        sale = (
-            FlashSale.objects.select_for_update(of=("self",))
-            .select_related("offer__product", "offer__show")
-            .filter(pk=sale_id, offer__show__room__pk=room_id)
-            .first()
-        )
-        if sale is None:
-            raise ApplicationError(_("Không tìm thấy flash sale này."), code=Code.NOT_FOUND, status=404)
+        sale = _sale_for(room_id, sale_id)
+        refusal = _refusal(sale, room_id=room_id, quantity=quantity, unit_price=unit_price, user_id=actor.user_id)
+    if refusal is not None:
+        # (A double tap whose twin has just committed is a replay, not a refusal.)
+        replay = _replayed(actor.user_id, key, sale_id)
+        if replay is not None:
+            return replay
+        raise refusal
+    with transaction.atomic():
+        sale = _sale_for(room_id, sale_id, lock=True)
         replay = _replayed(actor.user_id, key, sale_id)  # the same key may have won the lock just before us
         if replay is not None:
             return replay
@@ -525,6 +529,16 @@ def sale_buy(*, room_id: int, actor: Participant, sale_id: int, quantity: int, u
         if refusal is None:
             return _take(sale, actor=actor, quantity=quantity, key=key, room_id=room_id, publish=orders.intent_publish)
     raise refusal
+
+
+def _sale_for(room_id: int, sale_id: int, *, lock: bool = False) -> FlashSale:
+    qs = FlashSale.objects.select_related("offer__product", "offer__show")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    sale = qs.filter(pk=sale_id, offer__show__room__pk=room_id).first()
+    if sale is None:
+        raise ApplicationError(_("Không tìm thấy flash sale này."), code=Code.NOT_FOUND, status=404)
+    return sale
 
 
 def _replayed(user_id: int, key: str, sale_id: int) -> dict | None:
