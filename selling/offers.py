@@ -478,6 +478,8 @@ def sale_cancel(*, room_id: int, actor: Participant, sale_id: int) -> None:
 
 
 def _bought_by(sale: FlashSale, user_id: int) -> int:
+    """Units this buyer took in this sale, cancelled or declined ones included: a sale's ``sold``
+    never goes back down, so neither does a buyer's share of it."""
     return OrderIntent.objects.filter(flash_sale=sale, buyer_id=user_id).aggregate(n=Sum("quantity"))["n"] or 0
 
 

@@ -46,6 +46,7 @@ async def test_viewer_cannot_send_host_messages(selling_show, connect, buyer_use
         {"type": "offer.pin", "offer_id": b01},
         {"type": "sale.start", "offer_id": b01, "sale_price": 90_000, "quantity": 5, "per_buyer_cap": 1,
          "countdown_seconds": 10, "duration_seconds": 60},
+        {"type": "sale.cancel", "sale_id": 1},
     ]
     for n, frame in enumerate(frames):
         await viewer.send(**frame, ref=f"f{n}")
