@@ -37,6 +37,7 @@ from core.money import format_vnd
 from live.models import Show
 from live.selectors import Participant
 from live.services import event_append
+from selling.idempotency import replayed_outcome
 from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
 from vendors.models import Photo, Product
 
@@ -79,6 +80,18 @@ def stock_take(*, offer_id: int, quantity: int) -> bool:
 def stock_return(*, offer_id: int, quantity: int) -> None:
     """Give units back (a declined or cancelled order that had taken them)."""
     ShowOffer.objects.filter(pk=offer_id).update(stock_left=F("stock_left") + quantity)
+
+
+def stock_announce(*, offer_id: int, author_id: int | None = None) -> None:
+    """Tell the room an offer's stock changed outside a flash sale (an order confirmed, declined or cancelled).
+
+    A sequenced ``offer.stock`` event (call inside the transaction that moved the stock),
+    so every card, and late joiners' snapshots, show what is really left.
+    """
+    room_id, stock_left = ShowOffer.objects.filter(pk=offer_id).values_list("show__room__pk", "stock_left").get()
+    event_append(
+        room_id=room_id, kind="offer.stock", payload={"offer_id": offer_id, "stock_left": stock_left}, author_id=author_id
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -544,12 +557,11 @@ def _sale_for(room_id: int, sale_id: int, *, lock: bool = False) -> FlashSale:
 
 
 def _replayed(user_id: int, key: str, sale_id: int) -> dict | None:
-    action = OrderAction.objects.filter(actor_id=user_id, key=key).first()
-    if action is None:
-        return None
-    if action.kind != OrderAction.Kind.BUY or action.outcome.get("sale_id") != sale_id:
-        raise ApplicationError(_("Khoá chống lặp này đã dùng cho một thao tác khác."), code=Code.INVALID)
-    return {k: v for k, v in action.outcome.items() if k != "sale_id"}
+    return replayed_outcome(
+        actor_id=user_id,
+        key=key,
+        same_action=lambda action: action.kind == OrderAction.Kind.BUY and action.outcome.get("sale_id") == sale_id,
+    )
 
 
 def _refusal(sale: FlashSale, *, room_id: int, quantity: int, unit_price: int, user_id: int) -> ApplicationError | None:

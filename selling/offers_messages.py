@@ -103,7 +103,9 @@ async def sale_clock(*, ctx, message: SaleClock) -> dict:
 
 
 #: sequenced kinds this module emits; each changes ``offers.room_state`` (hubs refresh the welcome)
-SNAPSHOT_KINDS: frozenset[str] = frozenset({"offers", "product.pinned", "sale.scheduled", "sale.progress", "sale.ended"})
+SNAPSHOT_KINDS: frozenset[str] = frozenset(
+    {"offers", "product.pinned", "sale.scheduled", "sale.progress", "sale.ended", "offer.stock"}
+)
 
 MESSAGES: dict = {
     "offer.set": (OfferSet, offer_set),

@@ -43,6 +43,7 @@ from live.models import Room, Show
 from live.owners import owner_for
 from live.selectors import HOST
 from selling import offers
+from selling.idempotency import replayed_outcome
 from selling.models import DeliveryProfile, OrderAction, OrderIntent, ShowOffer
 
 OFFERS_CACHE_SECONDS = 2.0
@@ -383,14 +384,9 @@ def _act(*, room_id: int, actor, intent_id: int, key: str, kind: str, change: Ca
 
 
 def _stored_outcome(actor_id: int, key: str, kind: str, intent_id: int) -> dict | None:
-    action = OrderAction.objects.filter(actor_id=actor_id, key=key).first()
-    if action is None:
-        return None
-    if action.kind != kind or action.intent_id != intent_id:
-        raise ApplicationError(_("Khoá chống lặp này đã dùng cho một thao tác khác."), code="invalid")
-    # A retry after a lost answer, or a double tap: nothing is done twice; the client gets
-    # the first outcome (so its screen ends up right) and is told that nothing changed.
-    return {**action.outcome, "replayed": True, "message": _("Thao tác này đã được thực hiện trước đó; không có gì thay đổi.")}
+    return replayed_outcome(
+        actor_id=actor_id, key=key, same_action=lambda action: action.kind == kind and action.intent_id == intent_id
+    )
 
 
 def _refuse_closed(intent: OrderIntent) -> None:
@@ -483,6 +479,7 @@ def order_cancel(*, room_id: int, actor, intent_id: int, key: str) -> dict:
         _own_pending(intent, actor)
         if intent.source == OrderIntent.Source.FLASH_SALE:
             offers.stock_return(offer_id=intent.offer_id, quantity=intent.quantity)
+            offers.stock_announce(offer_id=intent.offer_id, author_id=actor.user_id)
         intent.status = Status.CANCELLED
         intent.decided_by_id, intent.decided_at = actor.user_id, timezone.now()
 
@@ -541,6 +538,8 @@ def board_confirm(*, room_id: int, actor, intent_id: int, key: str) -> dict:
                 _("Không đủ hàng: mã %(code)s chỉ còn %(left)s sản phẩm.") % {"code": intent.product_code, "left": left},
                 code="not_enough_stock",
             )
+        if intent.source == OrderIntent.Source.CHAT:
+            offers.stock_announce(offer_id=intent.offer_id, author_id=actor.user_id)
         now = timezone.now()
         intent.status = Status.CONFIRMED
         if intent.claimed_by_id is None:
@@ -569,6 +568,7 @@ def board_decline(*, room_id: int, actor, intent_id: int, key: str, reason: str)
         _refuse_claimed_by_other(intent, actor)
         if intent.source == OrderIntent.Source.FLASH_SALE:
             offers.stock_return(offer_id=intent.offer_id, quantity=intent.quantity)
+            offers.stock_announce(offer_id=intent.offer_id, author_id=actor.user_id)
         intent.status = Status.DECLINED
         intent.decline_reason = reason
         intent.decided_by_id, intent.decided_at = actor.user_id, timezone.now()

@@ -47,6 +47,9 @@ async def test_a_chat_order_reaches_the_board_and_the_buyer_sees_it_confirmed(se
     await host.send(type="board.confirm", intent_id=on_board["id"], key="confirm-press-1", ref="k2")
     assert (await host.wait_type("ack", ref="k2"))["intent"]["status"] == "confirmed"
     await buyer.wait_for(_is_intent(id=on_board["id"], status="confirmed"))
+    # every viewer's product card shows the stock the confirmation took (in the same tick)
+    stock = [e for f in buyer.seen for e in f.get("events", []) if e.get("type") == "offer.stock"]
+    assert [(e["offer_id"], e["stock_left"]) for e in stock] == [(on_board["offer_id"], 298)]
     # a retry of the same press (the ack was lost) changes nothing
     await host.send(type="board.confirm", intent_id=on_board["id"], key="confirm-press-1", ref="k3")
     assert (await host.wait_type("ack", ref="k3"))["replayed"] is True

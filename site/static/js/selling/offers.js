@@ -89,6 +89,11 @@
     }
     render();
   });
+  L.on("offer.stock", function (ev) {
+    var offer = offerById(ev.offer_id);
+    if (offer) offer.stock_left = ev.stock_left;
+    render();
+  });
   L.on("sale.ended", function (ev) {
     if (!state.sale || state.sale.id !== ev.sale_id) return;
     state.sale.ended_at = state.sale.ended_at || new Date(serverNow()).toISOString();
