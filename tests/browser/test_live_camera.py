@@ -7,15 +7,13 @@ database (as in test_live_room.py).
 
 from datetime import timedelta
 
-import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from live.models import Show
 from live.services import show_create
-from tests.live.servers import free_port, start_daphne, stop
+from tests.browser.conftest import logged_in_context
 
 # The viewer's <video> shows the camera: it has a picture size, its clock runs and frames keep coming.
 FRAMES_ARRIVE = """async (selector) => {
@@ -32,20 +30,8 @@ FRAMES_ARRIVE = """async (selector) => {
 }"""
 
 
-@pytest.fixture
-def asgi_server(transactional_db):
-    port = free_port()
-    proc = start_daphne(port)
-    yield f"http://127.0.0.1:{port}"
-    stop(proc)
-
-
 def _context(browser, base, user=None, **kwargs):
-    context = browser.new_context(locale="vi-VN", **kwargs)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
+    context = logged_in_context(browser, base, user, **kwargs)
     # Never reach the internet: the embed is a stand-in page with the same address.
     context.route("https://www.youtube-nocookie.com/**", lambda route: route.fulfill(body="<p>YouTube</p>", content_type="text/html"))
     context.route("https://cdn.example.vn/**", lambda route: route.fulfill(

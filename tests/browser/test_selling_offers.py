@@ -6,40 +6,18 @@ shortest real countdown (10 s): the buy button must appear on the server's clock
 
 import re
 
-import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from selling.models import OrderIntent
-from tests.live.servers import free_port, start_daphne, stop
-from tests.selling import conftest as selling_fixtures
+from tests.browser.conftest import logged_in_context
 from tests.selling.helpers import go_live
-
-stall = selling_fixtures.stall
-selling_show = selling_fixtures.selling_show
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    port = free_port()
-    proc = start_daphne(port)
-    yield f"http://127.0.0.1:{port}"
-    stop(proc)
-
-
-def _context(browser, base, user, **kwargs):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="vi-VN", **kwargs)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
-    return context
 
 
 def test_host_pins_and_starts_a_sale_viewer_sees_it_and_buys(browser, asgi_server, selling_show, vendor_user, buyer_user):
     go_live(selling_show)
     base = asgi_server
-    host_ctx = _context(browser, base, vendor_user)
-    viewer_ctx = _context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
+    host_ctx = logged_in_context(browser, base, vendor_user)
+    viewer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
     host, viewer = host_ctx.new_page(), viewer_ctx.new_page()
     host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")
     viewer.goto(f"{base}/phong-live/{selling_show.pk}/")

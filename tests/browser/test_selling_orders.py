@@ -6,24 +6,16 @@ order card and the board on a 360 px phone.)
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from selling import orders
 from selling.models import DeliveryProfile, RecordedOrder
-from tests.browser.test_live_room import _logged_in_context, asgi_server  # noqa: F401 - fixture
-from tests.selling.conftest import selling_show, stall  # noqa: F401 - fixtures
+from tests.browser.conftest import logged_in_context
 
 
-@pytest.fixture(autouse=True)
-def _fresh_offered_codes():
-    orders.offered_codes_forget()
-
-
-def test_chot_don_card_and_board(browser, asgi_server, selling_show, vendor_user, buyer_user):  # noqa: F811
+def test_chot_don_card_and_board(browser, asgi_server, selling_show, vendor_user, buyer_user):
     base = asgi_server
-    host_ctx = _logged_in_context(browser, base, vendor_user)
-    buyer_ctx = _logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
+    host_ctx = logged_in_context(browser, base, vendor_user)
+    buyer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
     host, buyer = host_ctx.new_page(), buyer_ctx.new_page()
     host.on("dialog", lambda d: d.accept())
     host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")

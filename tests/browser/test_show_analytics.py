@@ -5,7 +5,6 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from tests.selling import analytics_scenario as scenario
-from tests.selling.conftest import selling_show, stall  # noqa: F401 - the selling fixtures, reused here
 
 PHONE = {"viewport": {"width": 360, "height": 800}, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
 

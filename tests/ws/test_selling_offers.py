@@ -4,15 +4,12 @@ import pytest
 from channels.db import database_sync_to_async
 
 from selling.models import FlashSale, OrderIntent, ShowOffer
-from tests.selling import conftest as selling_fixtures
 from tests.selling.helpers import go_live, open_now, start_sale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 db = database_sync_to_async
 # The stall (B01–B03) and the show offering them, shared with tests/selling.
-stall = selling_fixtures.stall
-selling_show = selling_fixtures.selling_show
 
 
 def _offer_id(show, code):

@@ -6,7 +6,6 @@ from channels.db import database_sync_to_async
 from accounts.roles import Role
 from selling import orders
 from selling.models import OrderIntent, RecordedOrder, ShowOffer
-from tests.selling.conftest import selling_show, stall  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +28,7 @@ def _is_intent(**match):
     return lambda f: f.get("type") == "intent" and all(f.get(k) == v for k, v in match.items())
 
 
-async def test_a_chat_order_reaches_the_board_and_the_buyer_sees_it_confirmed(selling_show, connect, vendor_user, buyer_user):  # noqa: F811
+async def test_a_chat_order_reaches_the_board_and_the_buyer_sees_it_confirmed(selling_show, connect, vendor_user, buyer_user):
     room = await db(lambda: selling_show.room)()
     host = await connect(room, vendor_user)
     buyer = await connect(room, buyer_user)
@@ -61,7 +60,7 @@ async def test_a_chat_order_reaches_the_board_and_the_buyer_sees_it_confirmed(se
     assert [(i["code"], i["status"]) for i in mine["intents"]] == [("B01", "confirmed")]
 
 
-async def test_the_polite_reply_reaches_only_that_buyer(selling_show, connect, vendor_user, buyer_user, viewer_user):  # noqa: F811
+async def test_the_polite_reply_reaches_only_that_buyer(selling_show, connect, vendor_user, buyer_user, viewer_user):
     room = await db(lambda: selling_show.room)()
     buyer = await connect(room, buyer_user)
     other = await connect(room, viewer_user)
@@ -77,7 +76,7 @@ async def test_the_polite_reply_reaches_only_that_buyer(selling_show, connect, v
     assert await db(OrderIntent.objects.count)() == 0
 
 
-async def test_a_viewer_cannot_send_board_messages(selling_show, connect, buyer_user, viewer_user):  # noqa: F811
+async def test_a_viewer_cannot_send_board_messages(selling_show, connect, buyer_user, viewer_user):
     room = await db(lambda: selling_show.room)()
     buyer = await connect(room, buyer_user)
     await buyer.send(type="chat.send", text="chốt B03 1", ref="c")
@@ -93,7 +92,7 @@ async def test_a_viewer_cannot_send_board_messages(selling_show, connect, buyer_
     assert await db(lambda: OrderIntent.objects.get(pk=intent["id"]).status)() == "pending"
 
 
-async def test_the_board_syncs_after_a_reconnect(selling_show, connect, vendor_user, buyer_user):  # noqa: F811
+async def test_the_board_syncs_after_a_reconnect(selling_show, connect, vendor_user, buyer_user):
     room = await db(lambda: selling_show.room)()
     buyer = await connect(room, buyer_user)
     await buyer.send(type="chat.send", text="B02 lấy 3", ref="c")
@@ -104,7 +103,7 @@ async def test_the_board_syncs_after_a_reconnect(selling_show, connect, vendor_u
     assert [(i["id"], i["quantity"]) for i in synced["intents"]] == [(intent["id"], 3)]
 
 
-async def test_the_reply_and_refusals_speak_the_buyers_language(selling_show, buyer_user, vendor_user):  # noqa: F811
+async def test_the_reply_and_refusals_speak_the_buyers_language(selling_show, buyer_user, vendor_user):
     from channels.testing import WebsocketCommunicator
 
     from config.asgi import application
