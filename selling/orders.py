@@ -57,13 +57,13 @@ Kind = OrderAction.Kind
 # ----------------------------------------------------------------------------- wire forms
 
 
-def _user_name(user) -> str:
+def user_display_name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.email.split("@")[0]
 
 
-def _phone_shown(phone: str) -> str:
+def phone_shown(phone: str) -> str:
     return format_phone(phone) if phone.startswith("+84") else phone
 
 
@@ -75,7 +75,7 @@ def intent_frame(intent: OrderIntent) -> dict:
         "show_id": intent.show_id,
         "offer_id": intent.offer_id,
         "buyer_id": intent.buyer_id,
-        "buyer_name": _user_name(intent.buyer),
+        "buyer_name": user_display_name(intent.buyer),
         "source": intent.source,
         "flash_sale_id": intent.flash_sale_id,
         "chat_seq": intent.chat_seq,
@@ -87,11 +87,11 @@ def intent_frame(intent: OrderIntent) -> dict:
         "total": intent.total,
         "status": intent.status,
         "claimed_by_id": intent.claimed_by_id,
-        "claimed_by_name": _user_name(intent.claimed_by) if intent.claimed_by_id else "",
+        "claimed_by_name": user_display_name(intent.claimed_by) if intent.claimed_by_id else "",
         "decline_reason": intent.decline_reason,
         "delivery": {
             "name": intent.delivery_name,
-            "phone": _phone_shown(intent.delivery_phone),
+            "phone": phone_shown(intent.delivery_phone),
             "address": intent.delivery_address,
         },
         "note": intent.note,
@@ -120,7 +120,7 @@ def _reply(room_id: int, buyer_id: int, text: str) -> None:
 def profile_frame(profile: DeliveryProfile | None) -> dict | None:
     if profile is None:
         return None
-    return {"name": profile.name, "phone": _phone_shown(profile.phone), "address": profile.address}
+    return {"name": profile.name, "phone": phone_shown(profile.phone), "address": profile.address}
 
 
 # ----------------------------------------------------------------------------- chốt đơn
@@ -399,7 +399,7 @@ def _refuse_closed(intent: OrderIntent) -> None:
 def _refuse_claimed_by_other(intent: OrderIntent, actor) -> None:
     if intent.status == Status.CLAIMED and intent.claimed_by_id != actor.user_id:
         raise ApplicationError(
-            _("Đơn này đang do %(name)s xử lý.") % {"name": _user_name(intent.claimed_by) or "?"}, code="already_claimed"
+            _("Đơn này đang do %(name)s xử lý.") % {"name": user_display_name(intent.claimed_by) or "?"}, code="already_claimed"
         )
 
 

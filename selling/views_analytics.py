@@ -7,28 +7,16 @@ who run or oversee the show, not its buyers), the figures come from
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.money import format_vnd
-from live.models import Show
+from core.spreadsheet import csv_download, safe_cell
 from live.owners import owner_for
 from selling import analytics, charts
+from selling.access import show_for_business
 from selling.models import OrderIntent
-from vendors.permissions import is_organizer
-
-
-def _show_for(request, show_id: int) -> Show:
-    show = get_object_or_404(Show.objects.select_related("host"), pk=show_id)
-    user = request.user
-    if not (user.is_staff or owner_for(show).may_host(user, show) or is_organizer(user)):
-        raise PermissionDenied
-    return show
 
 
 def _percent(rate: float) -> str:
@@ -61,7 +49,7 @@ def _summary_rows(stats: analytics.ShowAnalytics) -> list[tuple[str, str, int | 
 
 @login_required
 def analytics_page(request, show_id: int):
-    show = _show_for(request, show_id)
+    show = show_for_business(request, show_id)
     stats = analytics.show_analytics(show)
     statuses = [
         (label, stats.intents_by_status.get(value, 0), str(stats.intents_by_status.get(value, 0)), f"status-{value}")
@@ -81,31 +69,21 @@ def analytics_page(request, show_id: int):
     return render(request, "selling/analytics.html", context)
 
 
-def _cell(value):
-    """A CSV cell; text that a spreadsheet would run as a formula is quoted with ``'``."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @login_required
 def analytics_csv(request, show_id: int):
     """Summary rows (figure, value), a blank row, then one row per product. UTF-8 with BOM for Excel."""
-    show = _show_for(request, show_id)
+    show = show_for_business(request, show_id)
     stats = analytics.show_analytics(show)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="thong-ke-buoi-{show.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_download(f"thong-ke-buoi-{show.pk}.csv")
     writer.writerow([_("Chỉ số"), _("Giá trị")])
-    writer.writerow([_("Buổi phát"), _cell(show.title)])
+    writer.writerow([_("Buổi phát"), safe_cell(show.title)])
     for _key, label, value in _summary_rows(stats):
         writer.writerow([label, value])
     writer.writerow([])
     writer.writerow([_("Mã"), _("Sản phẩm"), _("Ý định đặt hàng"), _("Số lượng đã xác nhận"), _("Doanh thu (đồng)")])
     for product in stats.products:
         writer.writerow(
-            [_cell(product.code), _cell(product.name), product.intents, product.confirmed_quantity, product.revenue]
+            [safe_cell(product.code), safe_cell(product.name), product.intents, product.confirmed_quantity, product.revenue]
         )
     if stats.flash_sales:
         writer.writerow([])
@@ -114,14 +92,14 @@ def analytics_csv(request, show_id: int):
         )
         for sale in stats.flash_sales:
             writer.writerow(
-                [sale.sale_id, _cell(sale.code), sale.sale_price, sale.sold, sale.quantity, sale.end_reason_label]
+                [sale.sale_id, safe_cell(sale.code), sale.sale_price, sale.sold, sale.quantity, sale.end_reason_label]
             )
     return response
 
 
 @login_required
 def replay_page(request, show_id: int):
-    show = _show_for(request, show_id)
+    show = show_for_business(request, show_id)
     items, truncated = analytics.show_timeline(show)
     last_minute = max((item.minute for item in items), default=0)
     strings = {

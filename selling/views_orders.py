@@ -7,67 +7,32 @@ injection (a cell starting with ``= + - @`` or a control character is prefixed `
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.phones import format_phone
-from accounts.roles import Role
+from core.spreadsheet import csv_download, safe_cell
 from live.models import Show
-from live.owners import owner_for
+from selling.access import show_for_business
 from selling.models import RecordedOrder
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def _may_see_orders(user, show: Show) -> bool:
-    if owner_for(show).may_host(user, show):
-        return True
-    return user.groups.filter(name=Role.ORGANIZER).exists()
-
-
-def _show_for(request, show_id: int) -> Show:
-    show = get_object_or_404(Show.objects.select_related("host"), pk=show_id)
-    if not _may_see_orders(request.user, show):
-        raise PermissionDenied(_("Chỉ người dẫn, đồng dẫn và ban tổ chức mới xem được đơn của buổi này."))
-    return show
+from selling.orders import phone_shown, user_display_name
 
 
 def _orders(show: Show):
     return RecordedOrder.objects.filter(show=show).select_related("buyer", "intent").order_by("confirmed_at", "pk")
 
 
-def _buyer_name(user) -> str:
-    return user.get_full_name() or user.email.split("@")[0]
-
-
-def _phone(phone: str) -> str:
-    return format_phone(phone) if phone.startswith("+84") else phone
-
-
-def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
-
-
 @login_required
 @require_GET
 def show_orders(request, show_id: int):
-    show = _show_for(request, show_id)
+    show = show_for_business(request, show_id)
     orders = list(_orders(show))
     for order in orders:
-        order.buyer_shown = _buyer_name(order.buyer)
-        order.phone_shown = _phone(order.delivery_phone)
+        order.buyer_shown = user_display_name(order.buyer)
+        order.phone_shown = phone_shown(order.delivery_phone)
     totals = RecordedOrder.objects.filter(show=show).aggregate(quantity=Sum("quantity"), revenue=Sum("total"))
     return render(
         request,
@@ -79,11 +44,8 @@ def show_orders(request, show_id: int):
 @login_required
 @require_GET
 def show_orders_csv(request, show_id: int):
-    show = _show_for(request, show_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="don-hang-buoi-{show.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    show = show_for_business(request, show_id)
+    response, writer = csv_download(f"don-hang-buoi-{show.pk}.csv")
     writer.writerow(
         [
             _("Mã đơn"),
@@ -107,7 +69,7 @@ def show_orders_csv(request, show_id: int):
             [
                 order.pk,
                 timezone.localtime(order.confirmed_at).strftime("%Y-%m-%d %H:%M"),
-                safe_cell(_buyer_name(order.buyer)),
+                safe_cell(user_display_name(order.buyer)),
                 safe_cell(order.buyer.email),
                 safe_cell(order.product_code),
                 safe_cell(order.product_name),
@@ -115,7 +77,7 @@ def show_orders_csv(request, show_id: int):
                 order.unit_price,
                 order.total,
                 safe_cell(order.delivery_name),
-                safe_cell(_phone(order.delivery_phone)),
+                safe_cell(phone_shown(order.delivery_phone)),
                 safe_cell(order.delivery_address),
                 safe_cell(order.intent.note),
                 safe_cell(order.intent.get_source_display()),
