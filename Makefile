@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live check-deploy
+.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live check-deploy vendor-hls
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,3 +65,18 @@ bench-live: install
 	$(PY) bench/live_bench.py
 	@echo '# the same with a flash sale running (bench/flash_sale.py)'
 	$(PY) bench/live_bench.py --flash-sale
+
+# hls.js (Apache-2.0) plays HLS live streams in browsers without native HLS (Safari has it).
+# Vendored, never from a CDN: the npm registry's tarball, checked against its integrity,
+# light build (no subtitles/DRM) plus the transmux worker loaded from our own origin (CSP).
+# Run `make vendor-hls` to refresh after changing HLS_VERSION and HLS_INTEGRITY (`npm view hls.js@X dist.integrity`).
+HLS_VERSION := 1.7.4
+HLS_INTEGRITY := sha512-3GlxGdPvT2YHvQYOt+yOzT/DEior/qJVNIylHA77kgeoBTdQQqi70GwefNEUmHQeNGyjC8U62+bruqW/Tpm+tg==
+vendor-hls:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack hls.js@$(HLS_VERSION) --silent >/dev/null && \
+	  test "sha512-$$(openssl dgst -sha512 -binary hls.js-$(HLS_VERSION).tgz | base64 -w0)" = "$(HLS_INTEGRITY)" && \
+	  tar xzf hls.js-$(HLS_VERSION).tgz && mkdir -p $(CURDIR)/site/static/vendor/hls.js && \
+	  cp package/dist/hls.light.min.js package/dist/hls.worker.js package/LICENSE $(CURDIR)/site/static/vendor/hls.js/ && \
+	  sed -i '/^\/\/# sourceMappingURL=/d' $(CURDIR)/site/static/vendor/hls.js/*.js && \
+	  echo "hls.js $(HLS_VERSION) from the npm registry ($(HLS_INTEGRITY)); dist/hls.light.min.js and dist/hls.worker.js without their sourceMappingURL line (the maps are not shipped; collectstatic's manifest would look for them)" > $(CURDIR)/site/static/vendor/hls.js/VERSION && \
+	  rm -rf $$tmp && echo "site/static/vendor/hls.js: hls.js $(HLS_VERSION)"

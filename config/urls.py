@@ -28,6 +28,7 @@ urlpatterns = [
     path("hoc-tap/", include("learning.urls")),
     path("chu-the/", include("vendors.urls")),
     path("phong-live/", include("live.urls")),
+    path("ban-hang/", include("selling.urls")),
     path("tim-kiem/", cms_views.search, name="search"),
 ]
 

@@ -9,8 +9,13 @@ class LiveConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from live import extensions, video
         from live.models import BannedWord
         from live.services import banned_words_invalidate
+
+        # Video (stream URL or camera signalling) is an extension of the room like selling,
+        # only owned by live itself.
+        extensions.register(video.extension)
 
         def _invalidate(**kwargs):
             banned_words_invalidate()

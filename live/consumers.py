@@ -7,6 +7,7 @@ Business rules live in ``live.services``; ordering, fan-out and resume live in
 from __future__ import annotations
 
 import logging
+import secrets
 import sys
 import time
 from functools import partial
@@ -18,9 +19,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
+from live import extensions, selectors, services
 from live import hub as hubs
 from live import protocol as p
-from live import selectors, services
 from live.limits import TokenBucket, caps, live_setting
 from live.models import Room
 from live.owners import owner_for
@@ -38,6 +39,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def connect(self):
         self.hub_state = hubs.HubState()
+        self.conn_id = secrets.token_urlsafe(9)
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         self.lang = _language(self.scope)
         self.address = (self.scope.get("client") or [None])[0]
@@ -99,6 +101,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _dispatch(self, m) -> None:
         actor, room_id = self.participant, self.room_id
         call = database_sync_to_async
+        handler = extensions.handler_for(m.type) if m.type not in p.ENGINE_TYPES else None
+        if handler is not None:
+            ctx = extensions.RoomContext(room_id=room_id, actor=actor, conn_id=self.conn_id, lang=self.lang)
+            if extensions.is_async(handler):
+                reply = await handler(ctx=ctx, message=m)
+            else:
+                reply = await call(_in_language(handler, self.lang))(ctx=ctx, message=m)
+            await self.send_frame({"v": p.VERSION, "type": "ack", "ref": m.ref, **(reply or {})})
+            return
         if m.type == "ping":
             await self.send_frame({"v": p.VERSION, "type": "pong", "ref": m.ref, "seq": self.hub.flushed_seq})
             return
@@ -218,6 +229,16 @@ def _admission(room_id: int, user):
     if not participant.may_moderate and selectors.is_banned(room_id=room_id, user_id=participant.user_id):
         return (p.CloseCode.FORBIDDEN, p.ErrorCode.FORBIDDEN, _("Bạn đã bị cấm khỏi phòng này.")), None
     return None, participant
+
+
+def _in_language(handler, lang: str):
+    """Run a handler in the socket's language (the database thread has its own)."""
+
+    def run(**kwargs):
+        with translation.override(lang):
+            return handler(**kwargs)
+
+    return run
 
 
 def _after(scope) -> int | None:

@@ -30,7 +30,7 @@ from typing import Protocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from live import gc_tuning, selectors, services
+from live import extensions, gc_tuning, selectors, services
 from live.broadcast import apublish, room_group
 from live.limits import live_setting
 from live.models import Room
@@ -39,6 +39,7 @@ from live.protocol import VERSION, CloseCode
 logger = logging.getLogger(__name__)
 
 IDLE_STOP_SECONDS = 30.0
+VIEWER_SAMPLE_SECONDS = 15.0  # analytics: several samples per minute, the service keeps the peak
 
 
 def encode(frame: dict) -> str:
@@ -94,6 +95,7 @@ class RoomHub:
         self.pending: list[dict] = []
         self.early: dict[int, dict] = {}
         self.staff_pending: list[dict] = []
+        self.directed_pending: list[tuple[dict, dict]] = []  # (address, frame), see broadcast.to_*
         self.reaction_taps: Counter = Counter()  # this tick's taps on this process, to announce
         self.reaction_unsaved: Counter = Counter()  # taps on this process not yet in the database
         self.reaction_delta: Counter = Counter()
@@ -103,6 +105,7 @@ class RoomHub:
         self.presence_published: tuple[int, float] = (-1, 0.0)
         self.gap_since: float | None = None  # when events first arrived ahead of a missing one
         self.last_resync = time.monotonic()
+        self.last_sample = 0.0  # when the viewer count was last recorded for analytics
         self.idle_since: float | None = None
         self.stopped = False
         self._tasks: list[asyncio.Task] = []
@@ -179,7 +182,7 @@ class RoomHub:
         if sub not in self.subscribers:  # left while we read
             return
         snapshot.update(seq=upto, viewers=self.viewers, reactions=dict(self.reaction_totals))
-        welcome = {"v": VERSION, "type": "welcome", **snapshot, "you": _you(sub.participant)}
+        welcome = {"v": VERSION, "type": "welcome", **snapshot, "you": _you(sub)}
         if sub.participant.may_moderate:
             welcome["reports"] = await database_sync_to_async(selectors.open_reports)(room_id=self.room_id)
         await sub.send_raw(encode(welcome))
@@ -226,6 +229,9 @@ class RoomHub:
         if kind != "room.event":
             return
         frame = message["frame"]
+        if message.get("to"):
+            self.directed_pending.append((message["to"], frame))
+            return
         if message.get("staff"):
             self.staff_pending.append(frame)
             return
@@ -255,7 +261,7 @@ class RoomHub:
         self.last_seq = frame["seq"]
         self.recent.append(frame)
         kind = frame["type"]
-        if kind in {"show.state", "pin", "slow_mode"}:
+        if kind in {"show.state", "pin", "slow_mode"} or kind in extensions.snapshot_kinds():
             self.snapshot_stale = True
         elif kind == "chat.deleted":
             for i, old in enumerate(self.recent):
@@ -313,6 +319,11 @@ class RoomHub:
                     continue
                 periodic = now - self.last_resync > resync_every
                 self._flush_reactions(save=periodic)
+                if now - self.last_sample >= VIEWER_SAMPLE_SECONDS:
+                    self.last_sample = now
+                    self._background(
+                        database_sync_to_async(services.viewers_sample)(room_id=self.room_id, viewers=self.viewers)
+                    )
                 await self._publish_presence(now)
                 await self._flush()
                 # Database reads run beside the ticks, never inside them: Channels gives
@@ -419,12 +430,26 @@ class RoomHub:
             for sub in list(self.subscribers):
                 if sub.participant.may_moderate and not sub.hub_state.replaying:
                     await sub.send_raw(text)
+        if self.directed_pending:
+            await self._flush_directed()
         for event in events:
             if event["type"] == "user.banned":
                 for sub in list(self.subscribers):
                     if sub.participant.user_id == event["user_id"] and not sub.participant.may_moderate:
                         await sub.close_with(CloseCode.FORBIDDEN)
         gc_tuning.collect_between_ticks()  # the loop waits for the next tick anyway
+
+    async def _flush_directed(self) -> None:
+        """Frames for some sockets only (a buyer's order outcome, the hosts' order board, signalling)."""
+        directed, self.directed_pending = self.directed_pending, []
+        per_socket: dict = {}
+        for address, frame in directed:
+            for sub in self.subscribers:
+                if _addressed(sub, address):
+                    per_socket.setdefault(sub, []).append(frame)
+        for sub, frames in per_socket.items():
+            if not sub.hub_state.closing:
+                await sub.send_raw(encode({"v": VERSION, "type": "direct", "events": frames}))
 
     async def _deliver_congested(self, sub, hs: HubState, events: list[dict], limit: int, queue_max: int) -> None:
         """Latest-value state is skipped (the next frame carries it); sequenced events wait, bounded."""
@@ -442,6 +467,17 @@ class RoomHub:
             if held:
                 hs.delivered = held[-1]["seq"]
             await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": frame_events}))
+
+
+def _addressed(sub, address: dict) -> bool:
+    participant = sub.participant
+    if "user" in address:
+        return participant.user_id is not None and participant.user_id == address["user"]
+    if "conn" in address:
+        return getattr(sub, "conn_id", None) == address["conn"]
+    if address.get("role") == "hosts":
+        return participant.may_host
+    return False
 
 
 def _snapshot(room_id: int) -> dict:
@@ -466,8 +502,17 @@ def _replay(room_id: int, after: int | None, upto: int, limit: int):
     return snapshot, events, complete
 
 
-def _you(p: selectors.Participant) -> dict:
-    return {"user_id": p.user_id, "name": p.name, "role": p.role, "may_chat": p.user_id is not None, "may_moderate": p.may_moderate}
+def _you(sub) -> dict:
+    p = sub.participant
+    return {
+        "user_id": p.user_id,
+        "name": p.name,
+        "role": p.role,
+        "may_chat": p.user_id is not None,
+        "may_moderate": p.may_moderate,
+        "may_host": p.may_host,
+        "conn": getattr(sub, "conn_id", None),
+    }
 
 
 _HUBS: dict[int, RoomHub] = {}

@@ -8,6 +8,7 @@ client that missed frames asks for ``seq > n`` and gets exactly the gap from her
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,8 +34,22 @@ class Show(models.Model):
     scheduled_end = models.DateTimeField(_("kết thúc dự kiến"))
     state = models.CharField(_("trạng thái"), max_length=12, choices=State.choices, default=State.SCHEDULED)
     audience = models.CharField(_("khán giả"), max_length=12, choices=Audience.choices, default=Audience.PUBLIC)
+    class VideoMode(models.TextChoices):
+        URL = "url", _("Địa chỉ luồng")
+        CAMERA = "camera", _("Camera trình duyệt")
+
     video_url = models.URLField(
-        _("địa chỉ video"), blank=True, help_text=_("Luồng HLS/MP4 hoặc trang nhúng YouTube/Facebook của buổi phát.")
+        _("địa chỉ video"),
+        max_length=500,
+        blank=True,
+        help_text=_("Luồng HLS/MP4 hoặc trang nhúng YouTube/Facebook của buổi phát."),
+    )
+    video_mode = models.CharField(
+        _("nguồn video"),
+        max_length=8,
+        choices=VideoMode.choices,
+        default=VideoMode.URL,
+        help_text=_("Địa chỉ luồng (dùng địa chỉ video ở trên) hoặc camera của người dẫn qua trình duyệt (WebRTC)."),
     )
     owner_kind = models.CharField(
         _("loại chủ phòng"),
@@ -53,6 +68,18 @@ class Show(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        """The admin's form checks a stream URL as the console does (live.video.video_source)."""
+        super().clean()
+        if self.video_url:
+            from config.errors import ApplicationError
+            from live.video import https_only, video_source
+
+            try:
+                video_source(self.video_url, require_https=https_only())
+            except ApplicationError as exc:
+                raise ValidationError({"video_url": exc.message}) from exc
 
     @property
     def host_name(self) -> str:
@@ -189,3 +216,24 @@ class Report(models.Model):
 
     def __str__(self):
         return f"#{self.message_seq} · {self.get_status_display()}"
+
+
+class ViewerSample(models.Model):
+    """The room's viewer count, one row per minute (the most seen that minute), for analytics.
+
+    Every process's hub knows the room-wide count (its own sockets plus the others'
+    announcements), so each writes the same minute; the service keeps the maximum.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="viewer_samples")
+    minute = models.DateTimeField(_("phút"))
+    viewers = models.PositiveIntegerField(_("người xem"))
+
+    class Meta:
+        verbose_name = _("số người xem theo phút")
+        verbose_name_plural = _("số người xem theo phút")
+        ordering = ["room", "minute"]
+        constraints = [models.UniqueConstraint(fields=["room", "minute"], name="live_viewersample_unique_minute")]
+
+    def __str__(self):
+        return f"{self.minute:%H:%M} · {self.viewers}"

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from live import extensions
+
 VERSION = 1
 CHAT_MAX_BYTES = 4096
 REACTION_KINDS = ("heart", "like", "haha", "wow", "fire")
@@ -52,82 +54,84 @@ class ErrorCode:
     INTERNAL = "internal"
 
 
-class _Message(BaseModel):
+class Message(BaseModel):
+    """Base of every inbound message (extensions subclass it too)."""
+
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     v: Literal[1]
     ref: Annotated[str, Field(max_length=64)] | None = None
 
 
-class ChatSend(_Message):
+class ChatSend(Message):
     type: Literal["chat.send"]
     text: Annotated[str, Field(min_length=1)]
 
 
-class Reaction(_Message):
+class Reaction(Message):
     type: Literal["reaction"]
     kind: Literal[REACTION_KINDS]  # type: ignore[valid-type]
     count: Annotated[int, Field(ge=1, le=50)] = 1
 
 
-class ReportMessage(_Message):
+class ReportMessage(Message):
     type: Literal["report"]
     message_seq: Annotated[int, Field(ge=1)]
     reason: Annotated[str, Field(max_length=300)] = ""
 
 
-class Ping(_Message):
+class Ping(Message):
     type: Literal["ping"]
 
 
-class ModDelete(_Message):
+class ModDelete(Message):
     type: Literal["mod.delete"]
     message_seq: Annotated[int, Field(ge=1)]
 
 
-class ModMute(_Message):
+class ModMute(Message):
     type: Literal["mod.mute"]
     user_id: Annotated[int, Field(ge=1)]
     minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
 
 
-class ModUnmute(_Message):
+class ModUnmute(Message):
     type: Literal["mod.unmute"]
     user_id: Annotated[int, Field(ge=1)]
 
 
-class ModBan(_Message):
+class ModBan(Message):
     type: Literal["mod.ban"]
     user_id: Annotated[int, Field(ge=1)]
     reason: Annotated[str, Field(max_length=300)] = ""
 
 
-class ModUnban(_Message):
+class ModUnban(Message):
     type: Literal["mod.unban"]
     user_id: Annotated[int, Field(ge=1)]
 
 
-class ModSlowMode(_Message):
+class ModSlowMode(Message):
     type: Literal["mod.slow_mode"]
     seconds: Annotated[int, Field(ge=0, le=300)]
 
 
-class ModPin(_Message):
+class ModPin(Message):
     type: Literal["mod.pin"]
     message_seq: Annotated[int, Field(ge=1)] | None
 
 
-class ModReportResolve(_Message):
+class ModReportResolve(Message):
     type: Literal["mod.report_resolve"]
     report_id: Annotated[int, Field(ge=1)]
     status: Literal["resolved", "dismissed"]
 
 
-class ShowStart(_Message):
+class ShowStart(Message):
     type: Literal["show.start"]
 
 
-class ShowEnd(_Message):
+class ShowEnd(Message):
     type: Literal["show.end"]
 
 
@@ -156,6 +160,7 @@ INBOUND_TYPES = frozenset(
         ModPin, ModReportResolve, ShowStart, ShowEnd,
     )
 )
+ENGINE_TYPES = INBOUND_TYPES
 
 
 class ProtocolError(Exception):
@@ -167,7 +172,7 @@ class ProtocolError(Exception):
         self.fields = fields or {}
 
 
-def parse_inbound(raw: str) -> _Message:
+def parse_inbound(raw: str) -> Message:
     """Parse one text frame into a message object or raise ``ProtocolError``."""
     try:
         data = json.loads(raw)
@@ -178,14 +183,19 @@ def parse_inbound(raw: str) -> _Message:
     ref = data.get("ref") if isinstance(data.get("ref"), str) and len(data["ref"]) <= 64 else None
     if data.get("v") != VERSION:
         raise ProtocolError(ErrorCode.UNSUPPORTED_VERSION, _("Phiên bản giao thức không được hỗ trợ."), ref=ref)
-    if data.get("type") not in INBOUND_TYPES:
+    type_ = data.get("type")
+    extension_schema = extensions.schema_for(type_) if isinstance(type_, str) and type_ not in INBOUND_TYPES else None
+    if type_ not in INBOUND_TYPES and extension_schema is None:
         raise ProtocolError(ErrorCode.UNKNOWN_TYPE, _("Loại tin nhắn không xác định."), ref=ref)
     try:
+        if extension_schema is not None:
+            return extension_schema.model_validate(data)
         return _INBOUND.validate_python(data)
     except ValidationError as exc:
         fields: dict[str, str] = {}
         for err in exc.errors(include_url=False, include_input=False):
-            loc = ".".join(str(p) for p in err["loc"][1:]) or "_"
+            # The union's errors start with the ``type`` tag; an extension schema's do not.
+            loc = ".".join(str(p) for p in err["loc"][0 if extension_schema is not None else 1 :]) or "_"
             fields.setdefault(loc, err["msg"])
         raise ProtocolError(ErrorCode.BAD_MESSAGE, _("Tin nhắn không đúng định dạng."), ref=ref, fields=fields) from exc
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from live import extensions
 from live.models import BannedWord, Report, Room, RoomEvent, RoomRole, Sanction, Show
 from live.owners import owner_for
 
@@ -107,6 +108,7 @@ def room_snapshot(*, room: Room) -> dict:
         "slow_mode": room.slow_mode_seconds,
         "pinned": pinned,
         "reactions": room.reaction_counts or {},
+        **extensions.room_state(room=room),
     }
 
 

@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
 from core.text import fold
-from live import selectors
+from live import extensions, selectors
 from live.broadcast import publish_on_commit
 from live.limits import live_setting, user_rate_allow
-from live.models import BannedWord, Report, Room, RoomEvent, RoomRole, Sanction, Show
+from live.models import BannedWord, Report, Room, RoomEvent, RoomRole, Sanction, Show, ViewerSample
 from live.protocol import CHAT_MAX_BYTES, REACTION_KINDS, ErrorCode
 from live.selectors import Participant
 
@@ -70,8 +70,12 @@ def room_role_set(*, room: Room, user, role: str) -> RoomRole:
     return obj
 
 
-def _event_append(*, room_id: int, kind: str, payload: dict, author_id: int | None = None) -> RoomEvent:
-    """Number and store one event; publish it once the surrounding transaction commits."""
+def event_append(*, room_id: int, kind: str, payload: dict, author_id: int | None = None) -> RoomEvent:
+    """Number and store one event; publish it once the surrounding transaction commits.
+
+    Call inside ``transaction.atomic``. Extensions (selling, …) use it for their own
+    sequenced kinds, so that late joiners and resumes replay them like chat.
+    """
     Room.objects.filter(pk=room_id).update(last_seq=F("last_seq") + 1)
     seq = Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).get()
     event = RoomEvent.objects.create(room_id=room_id, seq=seq, kind=kind, payload=payload, author_id=author_id)
@@ -92,7 +96,7 @@ def show_start(*, room_id: int, actor: Participant) -> dict:
         raise ApplicationError(_("Buổi phát đã bắt đầu hoặc đã kết thúc."), code=ErrorCode.INVALID)
     show.state, show.started_at = Show.State.LIVE, timezone.now()
     show.save(update_fields=["state", "started_at"])
-    return selectors.event_frame(_event_append(room_id=room_id, kind="show.state", payload={"state": show.state}))
+    return selectors.event_frame(event_append(room_id=room_id, kind="show.state", payload={"state": show.state}))
 
 
 @transaction.atomic
@@ -103,7 +107,7 @@ def show_end(*, room_id: int, actor: Participant) -> dict:
         raise ApplicationError(_("Buổi phát đã kết thúc."), code=ErrorCode.INVALID)
     show.state, show.ended_at = Show.State.ENDED, timezone.now()
     show.save(update_fields=["state", "ended_at"])
-    return selectors.event_frame(_event_append(room_id=room_id, kind="show.state", payload={"state": show.state}))
+    return selectors.event_frame(event_append(room_id=room_id, kind="show.state", payload={"state": show.state}))
 
 
 # ---------------------------------------------------------------------------
@@ -171,13 +175,18 @@ def chat_post(*, room_id: int, actor: Participant, text: str) -> dict:
     if text_has_banned_word(text):
         raise ApplicationError(_("Bình luận có từ ngữ không được phép."), code=ErrorCode.BANNED_WORD)
     with transaction.atomic():
-        event = _event_append(
+        event = event_append(
             room_id=room_id,
             kind="chat",
             payload={"text": text, "user_id": actor.user_id, "name": actor.name, "role": actor.role},
             author_id=actor.user_id,
         )
-    return selectors.event_frame(event)
+    frame = selectors.event_frame(event)
+    extensions.chat_posted(room_id=room_id, actor=actor, frame=frame)
+    return frame
+
+
+_event_append = event_append  # the name the benchmark and older call sites use
 
 
 def _slow_mode_allows(room_id: int, user_id: int, seconds: int) -> bool:
@@ -199,9 +208,9 @@ def chat_delete(*, room_id: int, actor: Participant, message_seq: int) -> dict:
     Report.objects.filter(room_id=room_id, message_seq=message_seq, status=Report.Status.OPEN).update(
         status=Report.Status.RESOLVED, handled_by_id=actor.user_id
     )
-    event = _event_append(room_id=room_id, kind="chat.deleted", payload={"message_seq": message_seq}, author_id=actor.user_id)
+    event = event_append(room_id=room_id, kind="chat.deleted", payload={"message_seq": message_seq}, author_id=actor.user_id)
     if was_pinned:
-        _event_append(room_id=room_id, kind="pin", payload={"message": None}, author_id=actor.user_id)
+        event_append(room_id=room_id, kind="pin", payload={"message": None}, author_id=actor.user_id)
     return selectors.event_frame(event)
 
 
@@ -215,7 +224,7 @@ def chat_pin(*, room_id: int, actor: Participant, message_seq: int | None) -> di
             raise ApplicationError(_("Không tìm thấy bình luận."), code=ErrorCode.NOT_FOUND, status=404)
         pinned = selectors.event_frame(event)
     Room.objects.filter(pk=room_id).update(pinned_seq=message_seq)
-    event = _event_append(room_id=room_id, kind="pin", payload={"message": pinned}, author_id=actor.user_id)
+    event = event_append(room_id=room_id, kind="pin", payload={"message": pinned}, author_id=actor.user_id)
     return selectors.event_frame(event)
 
 
@@ -223,7 +232,7 @@ def chat_pin(*, room_id: int, actor: Participant, message_seq: int | None) -> di
 def room_slow_mode_set(*, room_id: int, actor: Participant, seconds: int) -> dict:
     _require(actor.may_moderate, ErrorCode.FORBIDDEN, _("Bạn không có quyền đổi chế độ chậm."))
     Room.objects.filter(pk=room_id).update(slow_mode_seconds=seconds)
-    event = _event_append(room_id=room_id, kind="slow_mode", payload={"seconds": seconds}, author_id=actor.user_id)
+    event = event_append(room_id=room_id, kind="slow_mode", payload={"seconds": seconds}, author_id=actor.user_id)
     return selectors.event_frame(event)
 
 
@@ -258,7 +267,7 @@ def user_mute(*, room_id: int, actor: Participant, user_id: int, minutes: int | 
     until = timezone.now() + timedelta(minutes=minutes) if minutes else None
     Sanction.objects.create(room_id=room_id, user_id=user_id, kind=Sanction.Kind.MUTE, until=until, created_by_id=actor.user_id)
     payload = {"user_id": user_id, "name": name, "until": until.isoformat() if until else None}
-    return selectors.event_frame(_event_append(room_id=room_id, kind="user.muted", payload=payload, author_id=actor.user_id))
+    return selectors.event_frame(event_append(room_id=room_id, kind="user.muted", payload=payload, author_id=actor.user_id))
 
 
 @transaction.atomic
@@ -269,7 +278,7 @@ def user_unmute(*, room_id: int, actor: Participant, user_id: int) -> dict:
         lifted_at=timezone.now()
     )
     payload = {"user_id": user_id, "name": name}
-    return selectors.event_frame(_event_append(room_id=room_id, kind="user.unmuted", payload=payload, author_id=actor.user_id))
+    return selectors.event_frame(event_append(room_id=room_id, kind="user.unmuted", payload=payload, author_id=actor.user_id))
 
 
 @transaction.atomic
@@ -280,7 +289,7 @@ def user_ban(*, room_id: int, actor: Participant, user_id: int, reason: str = ""
     _protect_staff(room_id, user_id)
     Sanction.objects.create(room_id=room_id, user_id=user_id, kind=Sanction.Kind.BAN, reason=reason, created_by_id=actor.user_id)
     payload = {"user_id": user_id, "name": name}
-    return selectors.event_frame(_event_append(room_id=room_id, kind="user.banned", payload=payload, author_id=actor.user_id))
+    return selectors.event_frame(event_append(room_id=room_id, kind="user.banned", payload=payload, author_id=actor.user_id))
 
 
 @transaction.atomic
@@ -291,7 +300,7 @@ def user_unban(*, room_id: int, actor: Participant, user_id: int) -> dict:
         lifted_at=timezone.now()
     )
     payload = {"user_id": user_id, "name": name}
-    return selectors.event_frame(_event_append(room_id=room_id, kind="user.unbanned", payload=payload, author_id=actor.user_id))
+    return selectors.event_frame(event_append(room_id=room_id, kind="user.unbanned", payload=payload, author_id=actor.user_id))
 
 
 # ---------------------------------------------------------------------------
@@ -354,6 +363,18 @@ def reactions_record(*, room_id: int, counts: dict[str, int]) -> dict[str, int]:
     room.reaction_counts = totals
     room.save(update_fields=["reaction_counts"])
     return totals
+
+
+def viewers_sample(*, room_id: int, viewers: int) -> None:
+    """Record the room's viewer count for this minute, keeping the largest value seen."""
+    minute = timezone.now().replace(second=0, microsecond=0)
+    with transaction.atomic():
+        sample, created = ViewerSample.objects.select_for_update().get_or_create(
+            room_id=room_id, minute=minute, defaults={"viewers": viewers}
+        )
+        if not created and viewers > sample.viewers:
+            sample.viewers = viewers
+            sample.save(update_fields=["viewers"])
 
 
 def banned_word_save(*, phrase: str, note: str = "") -> BannedWord:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from live import selectors
+from live import extensions, selectors, video
 from live.models import Show
 from live.owners import owner_for
 
@@ -61,13 +61,26 @@ def show_list(request):
     return render(request, "live/show_list.html", {"shows": shows})
 
 
-def _room_context(request, show: Show) -> dict:
+def _room_context(request, show: Show, *, console: bool = False) -> dict:
+    participant = selectors.participant_for(user=request.user, show=show)
+    parts = extensions.page_parts(request=request, show=show, participant=participant, console=console)
     return {
         "show": show,
         "room": show.room,
-        "participant": selectors.participant_for(user=request.user, show=show),
+        "participant": participant,
         "strings": client_strings(),
+        "room_parts": parts,
+        "room_scripts": [s for part in parts for s in part.scripts],
+        "room_styles": [s for part in parts for s in part.styles],
+        "video": video.page_context(show=show, participant=participant),
     }
+
+
+def _room_page(request, template: str, context: dict):
+    """Render a room page whose CSP also lets the host's HLS/MP4 stream play (and switch live)."""
+    response = render(request, template, context)
+    response._csp_update = video.csp_additions()
+    return response
 
 
 def show_watch(request, show_id: int):
@@ -76,13 +89,13 @@ def show_watch(request, show_id: int):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    return render(request, "live/show_watch.html", _room_context(request, show))
+    return _room_page(request, "live/show_watch.html", _room_context(request, show))
 
 
 @login_required
 def show_console(request, show_id: int):
     show = get_object_or_404(Show.objects.select_related("host", "room"), pk=show_id)
-    context = _room_context(request, show)
+    context = _room_context(request, show, console=True)
     if not context["participant"].may_moderate:
         raise PermissionDenied
-    return render(request, "live/show_console.html", context)
+    return _room_page(request, "live/show_console.html", context)

@@ -1,9 +1,17 @@
 """Fixtures shared by the whole suite."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import user_create
+from live.services import show_create
+from selling.models import ShowOffer
+from vendors import services as vendor_services
+from vendors.districts import District
+from vendors.models import OcopGroup, VendorKind
 
 PASSWORD = "Mat-khau-an-toan-2026"
 
@@ -76,3 +84,67 @@ def pytest_collection_modifyitems(items):
     stable sort keeps that order and only moves the browser tests to the very end.
     """
     items.sort(key=lambda item: "/tests/browser/" in str(item.path))
+
+
+# --- selling in a live room: a vendor's stall (products B01–B03) and a show offering them ---
+
+STALL_PRODUCTS = [
+    # code, name, price, stock, stars
+    ("B01", "Bưởi đỏ Đông Cao", 120_000, 300, 4),
+    ("B02", "Mật ong hoa nhãn", 180_000, 40, 3),
+    ("B03", "Trà sen Tây Hồ", 350_000, 15, 5),
+]
+
+
+@pytest.fixture
+def stall(vendor_user):
+    """The vendor of ``vendor_user`` with three products; returns (vendor, {code: product})."""
+    vendor = vendor_services.vendor_create(
+        user=vendor_user,
+        legal_name="HTX Bưởi đỏ Đông Cao",
+        kind=VendorKind.COOPERATIVE,
+        registration_number="0101234567",
+        district=District.ME_LINH,
+        commune="Tráng Việt",
+        address="Thôn Đông Cao, xã Tráng Việt, huyện Mê Linh",
+        phone="0912345678",
+        email="htx.dongcao@example.vn",
+        representative="Nguyễn Văn Hòa",
+    )
+    products = {}
+    for code, name, price, stock, stars in STALL_PRODUCTS:
+        products[code] = vendor_services.product_create(
+            vendor=vendor,
+            actor=vendor_user,
+            name=name,
+            code=code,
+            group=OcopGroup.FOOD,
+            stars=stars,
+            price=price,
+            unit="hộp",
+            stock=stock,
+        )
+    return vendor, products
+
+
+@pytest.fixture
+def selling_show(stall, vendor_user):
+    """A public show hosted by ``vendor_user`` with B01–B03 on offer (stock for the show = product stock)."""
+    _vendor, products = stall
+    now = timezone.now()
+    show = show_create(
+        title="Phiên chợ đêm thử", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=2)
+    )
+    for position, product in enumerate(products.values()):
+        ShowOffer.objects.create(show=show, product=product, position=position, stock_left=product.stock)
+    return show
+
+
+@pytest.fixture(autouse=True)
+def _fresh_offered_codes():
+    """The codes on offer are cached per process for a moment: every test starts without."""
+    from selling import orders
+
+    orders.offered_codes_forget()
+    yield
+    orders.offered_codes_forget()

@@ -76,6 +76,7 @@ LOCAL_APPS = [
     "learning",
     "vendors",
     "live",
+    "selling",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -403,8 +404,9 @@ LEARNING_CERTIFICATE_RATE = env("LEARNING_CERTIFICATE_RATE", default="10/m")
 LIVE = {
     # One coalesced frame per connection per tick at most (chat, reactions, viewer count).
     "TICK_SECONDS": env.float("LIVE_TICK_SECONDS", default=0.1),
-    # Largest inbound text frame the consumer reads (daphne's own cap is set on its command line).
-    "MAX_FRAME_BYTES": 8192,
+    # Largest inbound text frame the consumer reads (daphne's own cap is set on its command line);
+    # a browser's WebRTC offer (live/video.py) is 5-7 KB of SDP, so this matches daphne's 16 KB.
+    "MAX_FRAME_BYTES": 16384,
     # Inbound frames per connection: token bucket (burst, refill per second).
     "CONNECTION_BURST": 20,
     "CONNECTION_RATE": 10.0,
@@ -429,6 +431,16 @@ LIVE = {
     # Presence heartbeat between processes sharing a room.
     "PRESENCE_HEARTBEAT_SECONDS": 10.0,
 }
+# Video of a room (live/video.py). Stream URLs must be https unless this is off (dev: DEBUG).
+LIVE_VIDEO_HTTPS_ONLY = env.bool("LIVE_VIDEO_HTTPS_ONLY", default=not DEBUG)
+# Camera mode is a WebRTC mesh: the host's browser sends one copy per viewer, at most this many.
+LIVE_RTC_MAX_PEERS = env.int("LIVE_RTC_MAX_PEERS", default=8)
+# ICE servers handed to the browsers, as RTCPeerConnection's iceServers (JSON), e.g.
+# [{"urls": ["stun:stun.example.vn:3478"]}, {"urls": ["turn:turn.example.vn:3478"], "username": "…",
+# "credential": "…"}]. Empty: host candidates only, which works on one LAN or localhost; across
+# the internet (NAT, 4G) production needs a TURN server (docs/live-protocol.md, "Camera").
+LIVE_ICE_SERVERS = env.json("LIVE_ICE_SERVERS", default=[])
+
 if REDIS_URL:
     # Rate limits and slow mode read the cache on every chat message: fail fast, not after
     # the OS's connect timeout, when Redis is unreachable (limits then fail open).

@@ -51,3 +51,26 @@ def login(live_server):
         page.wait_for_load_state()
 
     return _login
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """A real daphne process on the test database: the room pages open a WebSocket."""
+    from tests.live.servers import free_port, start_daphne, stop
+
+    port = free_port()
+    proc = start_daphne(port)
+    yield f"http://127.0.0.1:{port}"
+    stop(proc)
+
+
+def logged_in_context(browser, base, user=None, **kwargs):
+    """A browser context carrying a real session of ``user`` (the log-in form has tests of its own)."""
+    from django.test import Client
+
+    context = browser.new_context(**{"locale": "vi-VN", **kwargs})
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
+    return context

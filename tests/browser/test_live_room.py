@@ -8,31 +8,12 @@ import re
 import threading
 from datetime import timedelta
 
-import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from live.services import show_create
-from tests.live.servers import free_port, start_daphne, stop
-
-
-@pytest.fixture
-def asgi_server(transactional_db):
-    port = free_port()
-    proc = start_daphne(port)
-    yield f"http://127.0.0.1:{port}"
-    stop(proc)
-
-
-def _logged_in_context(browser, base, user, **kwargs):
-    """A browser context carrying a real session of ``user`` (the log-in form has tests of its own)."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="vi-VN", **kwargs)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
-    return context
+from tests.browser.conftest import logged_in_context
 
 
 class NetworkSwitch:
@@ -69,8 +50,8 @@ def test_host_and_viewer_chat_moderate_and_survive_a_network_drop(browser, asgi_
                        scheduled_start=now, scheduled_end=now + timedelta(hours=1))
     base = asgi_server
 
-    host_ctx = _logged_in_context(browser, base, host_user)
-    viewer_ctx = _logged_in_context(browser, base, viewer_user, viewport={"width": 360, "height": 740})
+    host_ctx = logged_in_context(browser, base, host_user)
+    viewer_ctx = logged_in_context(browser, base, viewer_user, viewport={"width": 360, "height": 740})
     host, viewer = host_ctx.new_page(), viewer_ctx.new_page()
     network = NetworkSwitch()
     viewer.route_web_socket(re.compile(r".*/ws/rooms/.*"), network.handler)

@@ -80,7 +80,7 @@ def test_viewer_page_console_and_list(client, show, vendor_user, buyer_user):
 def test_english_viewer_page(client, show):
     client.cookies["django_language"] = "en"
     body = client.get(f"/phong-live/{show.pk}/").content.decode()
-    assert "The video will appear here when the show starts." in body
+    assert "The video will appear here once the host chooses a source." in body
 
 
 def test_invited_show_pages_need_an_invitation(client, show, buyer_user, make_user):

@@ -88,7 +88,7 @@ async def test_oversized_frames_repeatedly_close_with_4413(live_show, connect, s
     settings.LIVE = {**settings.LIVE, "VIOLATIONS_BEFORE_CLOSE": 3}
     sock = await connect(live_show.room)
     for _ in range(3):
-        await sock.send_text("x" * 10_000)
+        await sock.send_text("x" * 20_000)
     assert await sock.closed_with() == 4413
 
 

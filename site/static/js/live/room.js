@@ -26,6 +26,18 @@
   var refCounter = 0;
   var pendingTaps = {};
   var pingTimer = null;
+  // Extensions (selling, camera) add their own message types: see window.ChoDemLive below.
+  var plugins = { events: {}, welcome: [], replies: {} };
+  function pluginEvent(ev, directed) {
+    (plugins.events[ev.type] || []).forEach(function (fn) { fn(ev, directed); });
+  }
+  function pluginReply(frame) {
+    var fn = frame.ref && plugins.replies[frame.ref];
+    if (!fn) return false;
+    delete plugins.replies[frame.ref];
+    fn(frame);
+    return true;
+  }
 
   function setStatus(text, state) {
     statusEl.textContent = text;
@@ -89,6 +101,7 @@
         renderPinned(frame.pinned);
         renderTotals(frame.reactions);
         if (frame.reports) renderReports(frame.reports);
+        plugins.welcome.forEach(function (fn) { fn(frame); });
         if (lastSeq === null) lastSeq = 0;
         clearInterval(pingTimer);
         pingTimer = setInterval(function () { send({ type: "ping" }); }, 25000);
@@ -104,10 +117,14 @@
       case "staff":
         frame.events.forEach(applyStaff);
         break;
+      case "direct":
+        frame.events.forEach(function (ev) { pluginEvent(ev, true); });
+        break;
       case "error":
-        notice(frame.message);
+        if (!pluginReply(frame)) notice(frame.message);
         break;
       case "ack":
+        pluginReply(frame);
         break;
     }
   }
@@ -136,6 +153,7 @@
         break;
       case "viewers": renderViewers(ev.count); break;
       case "reactions": renderTotals(ev.totals); break;
+      default: pluginEvent(ev, false);
     }
   }
 
@@ -315,5 +333,31 @@
 
   // For tests and curious engineers: the client's view of the room.
   root.liveClient = { lastSeq: function () { return lastSeq; }, isConsole: isConsole };
-  connect();
+
+  // The extension interface. Extension scripts load after this one (defer keeps the
+  // order) and register before the socket opens, which waits for DOMContentLoaded.
+  window.ChoDemLive = {
+    root: root,
+    strings: T,
+    fmt: fmt,
+    notice: notice,
+    systemLine: systemLine,
+    you: function () { return you; },
+    /** Call fn(event, directed) for every event of this type (sequenced or directed). */
+    on: function (type, fn) { (plugins.events[type] = plugins.events[type] || []).push(fn); },
+    /** Call fn(welcomeFrame) on every (re)connection: refresh state that may be stale. */
+    onWelcome: function (fn) { plugins.welcome.push(fn); },
+    /** Send a frame; onReply(ackOrError) gets the server's answer to it. */
+    send: function (frame, onReply) {
+      var ref = send(frame);
+      if (onReply) plugins.replies[ref] = onReply;
+      return ref;
+    },
+    /** A fresh idempotency key for an order-changing action (kept across retries by the caller). */
+    key: function () {
+      return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
+    }
+  };
+  if (document.readyState === "complete") connect();
+  else document.addEventListener("DOMContentLoaded", connect);
 })();

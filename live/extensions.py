@@ -1,0 +1,141 @@
+"""How other apps add messages and state to a room without ``live`` importing them.
+
+The engine knows chat, reactions, presence and moderation. Selling (pinned products,
+flash sales, chốt đơn, the order board) and camera signalling are *extensions*: an app
+subclasses ``RoomExtension`` and calls ``register()`` in its ``AppConfig.ready``. The
+consumer then validates the extension's message types with its schemas, runs its
+handlers, adds its state to the snapshot a joining client receives, and shows it each
+chat message after it is saved (so chat can become orders).
+
+Handlers are plain functions, run in Channels' database thread, unless they are
+coroutine functions (signalling that never touches the database).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RoomContext:
+    """Who sent a message, from where: what every handler receives."""
+
+    room_id: int
+    actor: Any  # live.selectors.Participant
+    conn_id: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """A piece an extension adds to the viewer page or the host console.
+
+    ``template`` is included with ``part`` in its context (``part.context`` holds the
+    extension's data); ``scripts``/``styles`` are static paths loaded after the room's own.
+    """
+
+    template: str
+    context: dict
+    scripts: tuple[str, ...] = ()
+    styles: tuple[str, ...] = ()
+
+
+Handler = Callable[..., Any]  # (*, ctx: RoomContext, message) -> dict | None
+
+
+class RoomExtension:
+    """Base class: override what you need; every hook has a harmless default."""
+
+    #: name of the key this extension's state takes in ``welcome`` (``room_state``)
+    key: str = ""
+    #: sequenced event kinds that change ``room_state`` (the hubs refresh their snapshot)
+    snapshot_kinds: frozenset[str] = frozenset()
+
+    def messages(self) -> dict[str, tuple[type[BaseModel], Handler]]:
+        """``{type: (schema, handler)}``; schemas subclass ``live.protocol.Message``."""
+        return {}
+
+    def room_state(self, *, room) -> dict | None:
+        """State every joining client needs (pinned product, open sale…); ``None`` for none."""
+        return None
+
+    def chat_posted(self, *, room_id: int, actor, frame: dict) -> None:
+        """Called after a chat message is committed; must not raise."""
+
+    def page_part(self, *, request, show, participant, console: bool) -> PagePart | None:
+        """What to add to the viewer page (``console=False``) or the host console."""
+        return None
+
+
+_EXTENSIONS: list[RoomExtension] = []
+_HANDLERS: dict[str, tuple[type[BaseModel], Handler]] = {}
+_SNAPSHOT_KINDS: frozenset[str] = frozenset()
+
+
+def register(extension: RoomExtension) -> None:
+    from live import protocol
+
+    for type_, (schema, handler) in extension.messages().items():
+        if type_ in protocol.ENGINE_TYPES or (type_ in _HANDLERS and _HANDLERS[type_][1] is not handler):
+            raise ValueError(f"room message type {type_!r} is already taken")
+        _HANDLERS[type_] = (schema, handler)
+    if extension not in _EXTENSIONS:
+        _EXTENSIONS.append(extension)
+    global _SNAPSHOT_KINDS
+    _SNAPSHOT_KINDS = _SNAPSHOT_KINDS | extension.snapshot_kinds
+
+
+def extensions() -> list[RoomExtension]:
+    return list(_EXTENSIONS)
+
+
+def schema_for(type_: str) -> type[BaseModel] | None:
+    entry = _HANDLERS.get(type_)
+    return entry[0] if entry else None
+
+
+def handler_for(type_: str) -> Handler | None:
+    entry = _HANDLERS.get(type_)
+    return entry[1] if entry else None
+
+
+def is_async(handler: Handler) -> bool:
+    return inspect.iscoroutinefunction(handler)
+
+
+def snapshot_kinds() -> frozenset[str]:
+    return _SNAPSHOT_KINDS
+
+
+def room_state(*, room) -> dict:
+    state = {}
+    for ext in _EXTENSIONS:
+        value = ext.room_state(room=room)
+        if ext.key and value is not None:
+            state[ext.key] = value
+    return state
+
+
+def chat_posted(*, room_id: int, actor, frame: dict) -> None:
+    for ext in _EXTENSIONS:
+        try:
+            ext.chat_posted(room_id=room_id, actor=actor, frame=frame)
+        except Exception:
+            logger.exception("live: extension %s failed on chat in room %s", type(ext).__name__, room_id)
+
+
+def page_parts(*, request, show, participant, console: bool) -> list[PagePart]:
+    parts = []
+    for ext in _EXTENSIONS:
+        part = ext.page_part(request=request, show=show, participant=participant, console=console)
+        if part is not None:
+            parts.append(part)
+    return parts

@@ -1,0 +1,117 @@
+"""Room messages for products on show and flash sales: schemas (``live.protocol.Message``) and handlers.
+
+Handlers are thin: they turn a validated message into one ``selling.offers`` service call
+and return what the ``ack`` adds. Ranges the host can get wrong (countdown, duration,
+prices, caps) are checked by the service, so the refusal names the field in Vietnamese;
+the schemas only keep out what no honest client sends (wrong types, absurd sizes).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from pydantic import Field
+
+from live.protocol import Message
+from selling import offers
+
+PositiveId = Annotated[int, Field(ge=1)]
+Amount = Annotated[int, Field(ge=0, le=10**12)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class OfferSet(Message):
+    type: Literal["offer.set"]
+    product_ids: Annotated[list[PositiveId], Field(max_length=200)]
+
+
+class OfferPin(Message):
+    type: Literal["offer.pin"]
+    offer_id: PositiveId | None
+
+
+class SaleStart(Message):
+    type: Literal["sale.start"]
+    offer_id: PositiveId
+    sale_price: Amount
+    quantity: Count
+    per_buyer_cap: Count
+    countdown_seconds: Count
+    duration_seconds: Count
+
+
+class SaleCancel(Message):
+    type: Literal["sale.cancel"]
+    sale_id: PositiveId
+
+
+class SaleBuy(Message):
+    type: Literal["sale.buy"]
+    sale_id: PositiveId
+    quantity: Annotated[int, Field(ge=1, le=offers.MAX_BUY_QUANTITY)]
+    unit_price: Amount
+    key: Annotated[str, Field(min_length=8, max_length=64)]
+
+
+class SaleClock(Message):
+    """The server's clock, for the countdown: the client halves the round trip to correct its skew."""
+
+    type: Literal["sale.clock"]
+
+
+def offer_set(*, ctx, message: OfferSet) -> dict:
+    return {"offers": offers.offers_set(room_id=ctx.room_id, actor=ctx.actor, product_ids=list(message.product_ids))}
+
+
+def offer_pin(*, ctx, message: OfferPin) -> dict:
+    return {"card": offers.offer_pin(room_id=ctx.room_id, actor=ctx.actor, offer_id=message.offer_id)}
+
+
+def sale_start(*, ctx, message: SaleStart) -> dict:
+    sale = offers.sale_start(
+        room_id=ctx.room_id,
+        actor=ctx.actor,
+        offer_id=message.offer_id,
+        sale_price=message.sale_price,
+        quantity=message.quantity,
+        per_buyer_cap=message.per_buyer_cap,
+        countdown_seconds=message.countdown_seconds,
+        duration_seconds=message.duration_seconds,
+    )
+    return {"sale_id": sale.pk}
+
+
+def sale_cancel(*, ctx, message: SaleCancel) -> dict:
+    offers.sale_cancel(room_id=ctx.room_id, actor=ctx.actor, sale_id=message.sale_id)
+    return {}
+
+
+def sale_buy(*, ctx, message: SaleBuy) -> dict:
+    return offers.sale_buy(
+        room_id=ctx.room_id,
+        actor=ctx.actor,
+        sale_id=message.sale_id,
+        quantity=message.quantity,
+        unit_price=message.unit_price,
+        key=message.key,
+    )
+
+
+async def sale_clock(*, ctx, message: SaleClock) -> dict:
+    return {"now": timezone.now().isoformat()}
+
+
+#: sequenced kinds this module emits; each changes ``offers.room_state`` (hubs refresh the welcome)
+SNAPSHOT_KINDS: frozenset[str] = frozenset(
+    {"offers", "product.pinned", "sale.scheduled", "sale.progress", "sale.ended", "offer.stock"}
+)
+
+MESSAGES: dict = {
+    "offer.set": (OfferSet, offer_set),
+    "offer.pin": (OfferPin, offer_pin),
+    "sale.start": (SaleStart, sale_start),
+    "sale.cancel": (SaleCancel, sale_cancel),
+    "sale.buy": (SaleBuy, sale_buy),
+    "sale.clock": (SaleClock, sale_clock),
+}

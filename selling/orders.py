@@ -1,0 +1,627 @@
+"""Chốt đơn: order intents from chat, the buyer's confirmation card, the host's order board.
+
+Every write here is a service (keyword-only); the room handlers in ``orders_messages``
+only validate and delegate. Three rules shape the code:
+
+* **Chat is the hot path.** ``chat_posted`` runs after every chat message, so the codes
+  on offer are kept per room in this process for ``OFFERS_CACHE_SECONDS``: a room with
+  nothing on offer costs one dictionary lookup, and a comment that is not an order costs
+  one parse and no query.
+* **One action, one outcome.** Every order-changing action carries the client's
+  idempotency key. The ``OrderAction`` row for ``(actor, key)`` is inserted in a
+  savepoint *before* the change, under the intent's row lock: a replay (or a second
+  tap racing the first) hits the unique constraint, rolls its savepoint back and returns
+  the first outcome; a refused action rolls everything back, key included, so a retry
+  is judged afresh.
+* **Two co-hosts never handle one intent twice.** Claim, release, confirm and decline
+  take the intent's row lock and check who holds it.
+
+Stock moves only through ``offers.stock_take`` / ``offers.stock_return``: chat intents
+take theirs when confirmed; flash-sale intents already hold theirs and give it back when
+declined or cancelled.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.phones import format_phone, normalize_phone
+from config.errors import ApplicationError
+from core.text import fold
+from live import order_parser
+from live.broadcast import TO_HOSTS, publish_on_commit, to_user
+from live.models import Room, Show
+from live.owners import owner_for
+from live.selectors import HOST
+from selling import offers
+from selling.idempotency import replayed_outcome
+from selling.models import DeliveryProfile, OrderAction, OrderIntent, ShowOffer
+
+OFFERS_CACHE_SECONDS = 2.0
+BOARD_RECENT_DECIDED = 100
+MAX_QUANTITY = order_parser.DEFAULT_MAX_QUANTITY
+
+Status = OrderIntent.Status
+Kind = OrderAction.Kind
+
+
+# ----------------------------------------------------------------------------- wire forms
+
+
+def user_display_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.email.split("@")[0]
+
+
+def phone_shown(phone: str) -> str:
+    return format_phone(phone) if phone.startswith("+84") else phone
+
+
+def intent_frame(intent: OrderIntent) -> dict:
+    """The wire form of an intent, as the board and the buyer's card show it."""
+    return {
+        "type": "intent",
+        "id": intent.pk,
+        "show_id": intent.show_id,
+        "offer_id": intent.offer_id,
+        "buyer_id": intent.buyer_id,
+        "buyer_name": user_display_name(intent.buyer),
+        "source": intent.source,
+        "flash_sale_id": intent.flash_sale_id,
+        "chat_seq": intent.chat_seq,
+        "comment": intent.comment,
+        "code": intent.product_code,
+        "name": intent.product_name,
+        "unit_price": intent.unit_price,
+        "quantity": intent.quantity,
+        "total": intent.total,
+        "status": intent.status,
+        "claimed_by_id": intent.claimed_by_id,
+        "claimed_by_name": user_display_name(intent.claimed_by) if intent.claimed_by_id else "",
+        "decline_reason": intent.decline_reason,
+        "delivery": {
+            "name": intent.delivery_name,
+            "phone": phone_shown(intent.delivery_phone),
+            "address": intent.delivery_address,
+        },
+        "note": intent.note,
+        "created_at": intent.created_at.isoformat() if intent.created_at else None,
+    }
+
+
+def intent_publish(intent: OrderIntent) -> None:
+    """After commit, send the intent's current state to the hosts' boards and to the buyer's sockets.
+
+    Directed frames are not replayed: boards and cards re-read their state on reconnect
+    (``board.sync`` / ``order.mine``).
+    """
+    room_id = intent.show.room.pk
+    frame = intent_frame(intent)
+    publish_on_commit(room_id, frame, to=TO_HOSTS)
+    publish_on_commit(room_id, frame, to=to_user(intent.buyer_id))
+
+
+def _reply(room_id: int, buyer_id: int, text: str) -> None:
+    """A polite note for one buyer only (``order.reply``), sent after commit."""
+    if text:
+        publish_on_commit(room_id, {"type": "order.reply", "text": text}, to=to_user(buyer_id))
+
+
+def profile_frame(profile: DeliveryProfile | None) -> dict | None:
+    if profile is None:
+        return None
+    return {"name": profile.name, "phone": phone_shown(profile.phone), "address": profile.address}
+
+
+# ----------------------------------------------------------------------------- chốt đơn
+
+# room_id -> (expires at, show_id, {code as offered: offer id}); per process, briefly.
+_OFFERED: dict[int, tuple[float, int | None, dict[str, int]]] = {}
+_PARSABLE_CODE = re.compile(r"[a-z]{1,12}[0-9]{1,8}")
+
+
+def offered_codes(*, room_id: int) -> tuple[int | None, dict[str, int]]:
+    """(show id, {code: offer id}) of the active offers, cached for ``OFFERS_CACHE_SECONDS``.
+
+    A code the parser cannot read (not letters then digits) is left out rather than
+    breaking chốt đơn for the whole show.
+    """
+    now = time.monotonic()
+    entry = _OFFERED.get(room_id)
+    if entry is None or entry[0] <= now:
+        rows = ShowOffer.objects.filter(show__room__pk=room_id, is_active=True).values_list(
+            "show_id", "product__code", "pk"
+        )
+        codes = {}
+        show_id = None
+        for row_show_id, code, offer_id in rows:
+            show_id = row_show_id
+            if _PARSABLE_CODE.fullmatch(re.sub(r"[^a-z0-9]", "", fold(code))):
+                codes[code] = offer_id
+        if len(_OFFERED) > 2000:
+            _OFFERED.clear()
+        entry = (now + OFFERS_CACHE_SECONDS, show_id, codes)
+        _OFFERED[room_id] = entry
+    return entry[1], entry[2]
+
+
+def offered_codes_forget(*, room_id: int | None = None) -> None:
+    """Drop the cached codes (of one room, or all): for tests and for whoever changes offers."""
+    if room_id is None:
+        _OFFERED.clear()
+    else:
+        _OFFERED.pop(room_id, None)
+
+
+def chat_posted(*, room_id: int, actor, frame: dict) -> None:
+    """Turn an order comment into order intents (called after the chat message is saved).
+
+    Questions and plain chat create nothing; anonymous people cannot chat anyway.
+    """
+    if actor.user_id is None or frame.get("type", "chat") != "chat":
+        return
+    show_id, codes = offered_codes(room_id=room_id)
+    if not codes or show_id is None:
+        return
+    text = frame.get("text") or ""
+    parsed = order_parser.parse_comment(text, offered_codes=codes.keys(), max_quantity=MAX_QUANTITY)
+    if parsed.kind != "order":
+        return
+    intents_from_comment(
+        room_id=room_id,
+        show_id=show_id,
+        buyer_id=actor.user_id,
+        chat_seq=frame.get("seq"),
+        comment=text,
+        parsed=parsed,
+        offer_ids=codes,
+    )
+
+
+@transaction.atomic
+def intents_from_comment(
+    *,
+    room_id: int,
+    show_id: int,
+    buyer_id: int,
+    chat_seq: int | None,
+    comment: str,
+    parsed: order_parser.ParsedComment,
+    offer_ids: dict[str, int],
+) -> list[OrderIntent]:
+    """Create (or update) the buyer's intents for one parsed order comment; returns the changed ones.
+
+    De-duplication: the buyer's open chat intent for the same offer is not repeated. The
+    same quantity again changes nothing (the card is shown again); another quantity
+    updates it while it is pending (the buyer is told), and is refused politely once a
+    host has claimed it. The buyer's user row is locked (``FOR NO KEY UPDATE``, which
+    does not hold up the buyer's next chat message referencing it) so two quick comments
+    of one buyer cannot both create. Stock is checked here but taken only at confirmation.
+    """
+    problems = list(parsed.problems)
+    notes: list[str] = []
+    changed: list[OrderIntent] = []
+    repeated: list[OrderIntent] = []
+    if parsed.lines:
+        list(get_user_model().objects.select_for_update(no_key=True).filter(pk=buyer_id).values_list("pk", flat=True))
+        wanted = [offer_ids[line.code] for line in parsed.lines if line.code in offer_ids]
+        offers_by_id = ShowOffer.objects.select_related("product").in_bulk(wanted)
+        open_by_offer = {
+            intent.offer_id: intent
+            for intent in OrderIntent.objects.select_related("show__room", "buyer", "claimed_by")
+            .filter(show_id=show_id, buyer_id=buyer_id, source=OrderIntent.Source.CHAT, status__in=OrderIntent.OPEN_STATUSES, offer_id__in=wanted)
+            .order_by("created_at")
+        }
+        profile = DeliveryProfile.objects.filter(user_id=buyer_id).first()
+        for line in parsed.lines:
+            offer = offers_by_id.get(offer_ids.get(line.code, 0))
+            if offer is None or not offer.is_active or offer.show_id != show_id:
+                problems.append(order_parser.Problem(order_parser.ProblemKind.UNKNOWN_CODE, code=line.code))
+                continue
+            if line.quantity > offer.stock_left:
+                problems.append(
+                    order_parser.Problem(
+                        order_parser.ProblemKind.NOT_ENOUGH_STOCK, code=line.code, quantity=line.quantity, limit=offer.stock_left
+                    )
+                )
+                continue
+            key = _chat_key(show_id, chat_seq, line.code)
+            existing = open_by_offer.get(offer.pk)
+            if existing is not None:
+                if existing.quantity == line.quantity:
+                    repeated.append(existing)
+                elif existing.status == Status.PENDING:
+                    existing.quantity = line.quantity
+                    existing.chat_seq, existing.comment = chat_seq, comment[:4096]
+                    existing.save(update_fields=["quantity", "chat_seq", "comment", "updated_at"])
+                    OrderAction.objects.create(
+                        intent=existing, actor_id=buyer_id, kind=Kind.UPDATE, key=key, outcome={"intent": intent_frame(existing)}
+                    )
+                    changed.append(existing)
+                    notes.append(
+                        _("Shop đã sửa số lượng mã %(code)s thành %(quantity)s.")
+                        % {"code": line.code, "quantity": line.quantity}
+                    )
+                else:
+                    notes.append(
+                        _("Đơn mã %(code)s của bạn đang được shop xử lý; bạn nhắn shop nếu muốn đổi số lượng.")
+                        % {"code": line.code}
+                    )
+                continue
+            intent = OrderIntent.objects.create(
+                show_id=show_id,
+                offer=offer,
+                buyer_id=buyer_id,
+                source=OrderIntent.Source.CHAT,
+                chat_seq=chat_seq,
+                comment=comment[:4096],
+                product_code=offer.product.code,
+                product_name=offer.product.name,
+                unit_price=offer.product.price,
+                quantity=line.quantity,
+                delivery_name=profile.name if profile else "",
+                delivery_phone=profile.phone if profile else "",
+                delivery_address=profile.address if profile else "",
+            )
+            intent = OrderIntent.objects.select_related("show__room", "buyer", "claimed_by").get(pk=intent.pk)
+            OrderAction.objects.create(
+                intent=intent, actor_id=buyer_id, kind=Kind.CREATE, key=key, outcome={"intent": intent_frame(intent)}
+            )
+            open_by_offer[offer.pk] = intent
+            changed.append(intent)
+    for intent in changed:
+        intent_publish(intent)
+    for intent in repeated:  # the buyer may not have seen the card: show it again, the board already has it
+        publish_on_commit(room_id, intent_frame(intent), to=to_user(buyer_id))
+    text = " ".join(part for part in [order_parser.problem_reply(problems), *notes] if part)
+    _reply(room_id, buyer_id, text)
+    return changed
+
+
+def _chat_key(show_id: int, chat_seq: int | None, code: str) -> str:
+    """The idempotency key of a chat line: the same saved comment is never turned into orders twice."""
+    seq = chat_seq if chat_seq is not None else f"t{time.time_ns()}"
+    return f"chat:{show_id}:{seq}:{code}"[:64]
+
+
+# ----------------------------------------------------------------------------- reads
+
+
+def _show_id(room_id: int) -> int:
+    show_id = Room.objects.filter(pk=room_id).values_list("show_id", flat=True).first()
+    if show_id is None:
+        raise ApplicationError(_("Không tìm thấy phòng."), code="not_found", status=404)
+    return show_id
+
+
+def _require_login(actor) -> None:
+    if actor.user_id is None:
+        raise ApplicationError(_("Hãy đăng nhập để đặt hàng."), code="auth_required", status=401)
+
+
+def _require_host(actor) -> None:
+    if not actor.may_host:
+        raise ApplicationError(_("Chỉ người dẫn và đồng dẫn mới xử lý được đơn."), code="forbidden", status=403)
+
+
+def _intents(show_id: int):
+    return OrderIntent.objects.select_related("show__room", "buyer", "claimed_by").filter(show_id=show_id)
+
+
+def order_mine(*, room_id: int, actor) -> dict:
+    """The buyer's intents in this show and their remembered delivery details (the card's state)."""
+    _require_login(actor)
+    show_id = _show_id(room_id)
+    intents = _intents(show_id).filter(buyer_id=actor.user_id).order_by("created_at", "pk")
+    profile = DeliveryProfile.objects.filter(user_id=actor.user_id).first()
+    return {"intents": [intent_frame(i) for i in intents], "delivery": profile_frame(profile)}
+
+
+def board_sync(*, room_id: int, actor) -> dict:
+    """The board's state: every open intent and the most recent decided ones."""
+    _require_host(actor)
+    show_id = _show_id(room_id)
+    open_ = list(_intents(show_id).filter(status__in=OrderIntent.OPEN_STATUSES).order_by("created_at", "pk"))
+    decided = list(
+        _intents(show_id).exclude(status__in=OrderIntent.OPEN_STATUSES).order_by("-updated_at", "-pk")[:BOARD_RECENT_DECIDED]
+    )
+    decided.reverse()
+    return {"intents": [intent_frame(i) for i in open_ + decided]}
+
+
+# ----------------------------------------------------------------------------- one action, once
+
+
+def _act(*, room_id: int, actor, intent_id: int, key: str, kind: str, change: Callable[[OrderIntent], None]) -> dict:
+    """Run ``change`` on the intent once per ``(actor, key)``; returns ``{"intent": frame}``.
+
+    Locking: the intent row (``FOR NO KEY UPDATE``: rows that merely reference the intent
+    are not held up) for the whole action, so claims, confirmations and buyer edits of
+    one intent are serialised; the ``OrderAction``
+    insert in a savepoint is the idempotency guard, also against a concurrent replay
+    (it waits for the first transaction, then fails on the unique constraint).
+    """
+    _require_login(actor)
+    show_id = _show_id(room_id)
+    with transaction.atomic():
+        intent = (
+            OrderIntent.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("show__room", "buyer", "claimed_by")
+            .filter(pk=intent_id, show_id=show_id)
+            .first()
+        )
+        if intent is None:
+            raise ApplicationError(_("Không tìm thấy đơn này trong buổi live."), code="not_found", status=404)
+        stored = _stored_outcome(actor.user_id, key, kind, intent_id)
+        if stored is not None:
+            return stored
+        try:
+            with transaction.atomic():
+                action = OrderAction.objects.create(intent=intent, actor_id=actor.user_id, kind=kind, key=key, outcome={})
+        except IntegrityError:
+            stored = _stored_outcome(actor.user_id, key, kind, intent_id)
+            if stored is None:
+                raise
+            return stored
+        change(intent)
+        intent.save()
+        intent = _intents(show_id).get(pk=intent.pk)
+        outcome = {"intent": intent_frame(intent)}
+        action.outcome = outcome
+        action.save(update_fields=["outcome"])
+        intent_publish(intent)
+    return outcome
+
+
+def _stored_outcome(actor_id: int, key: str, kind: str, intent_id: int) -> dict | None:
+    return replayed_outcome(
+        actor_id=actor_id, key=key, same_action=lambda action: action.kind == kind and action.intent_id == intent_id
+    )
+
+
+def _refuse_closed(intent: OrderIntent) -> None:
+    if intent.status not in OrderIntent.OPEN_STATUSES:
+        raise ApplicationError(
+            _("Đơn này đã kết thúc (%(status)s).") % {"status": intent.get_status_display()}, code="already_decided"
+        )
+
+
+def _refuse_claimed_by_other(intent: OrderIntent, actor) -> None:
+    if intent.status == Status.CLAIMED and intent.claimed_by_id != actor.user_id:
+        raise ApplicationError(
+            _("Đơn này đang do %(name)s xử lý.") % {"name": user_display_name(intent.claimed_by) or "?"}, code="already_claimed"
+        )
+
+
+# ----------------------------------------------------------------------------- the buyer's card
+
+
+def _own_pending(intent: OrderIntent, actor) -> None:
+    if intent.buyer_id != actor.user_id:
+        raise ApplicationError(_("Không tìm thấy đơn này trong buổi live."), code="not_found", status=404)
+    if intent.status != Status.PENDING:
+        raise ApplicationError(_("Shop đã bắt đầu xử lý đơn này nên không sửa hay huỷ được nữa."), code="not_pending")
+
+
+def delivery_clean(*, name: str, phone: str, address: str) -> dict:
+    """Validated delivery details (phone in E.164) or ``ApplicationError`` with per-field messages."""
+    fields = {}
+    name, address = " ".join(name.split()), " ".join(address.split())
+    if not name:
+        fields["delivery.name"] = _("Hãy ghi tên người nhận.")
+    elif len(name) > 120:
+        fields["delivery.name"] = _("Tên người nhận dài quá 120 ký tự.")
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError as exc:
+        fields["delivery.phone"] = exc.messages[0]
+    if not address:
+        fields["delivery.address"] = _("Hãy ghi địa chỉ nhận hàng.")
+    elif len(address) > 300:
+        fields["delivery.address"] = _("Địa chỉ dài quá 300 ký tự.")
+    if fields:
+        raise ApplicationError(_("Thông tin giao hàng chưa đúng."), code="invalid", fields=fields)
+    return {"name": name, "phone": phone, "address": address}
+
+
+def order_update(
+    *, room_id: int, actor, intent_id: int, key: str, quantity: int, delivery: dict | None = None, note: str | None = None
+) -> dict:
+    """The buyer edits a pending intent: quantity, delivery details (remembered for next time), note."""
+    cleaned = delivery_clean(**delivery) if delivery is not None else None
+    if note is not None and len(note) > 300:
+        raise ApplicationError(_("Ghi chú dài quá 300 ký tự."), code="invalid", fields={"note": _("Ghi chú dài quá 300 ký tự.")})
+
+    def change(intent: OrderIntent) -> None:
+        _own_pending(intent, actor)
+        if quantity != intent.quantity:
+            if quantity < 1 or quantity > MAX_QUANTITY:
+                raise ApplicationError(
+                    _("Số lượng phải từ 1 đến %(max)s.") % {"max": MAX_QUANTITY}, code="invalid", fields={"quantity": ""}
+                )
+            if intent.source == OrderIntent.Source.FLASH_SALE:
+                raise ApplicationError(_("Số lượng mua flash sale không đổi được."), code="invalid", fields={"quantity": ""})
+            left = ShowOffer.objects.values_list("stock_left", flat=True).get(pk=intent.offer_id)
+            if quantity > left:
+                raise ApplicationError(
+                    _("Mã %(code)s chỉ còn %(left)s sản phẩm.") % {"code": intent.product_code, "left": left},
+                    code="not_enough_stock",
+                    fields={"quantity": ""},
+                )
+            intent.quantity = quantity
+        if cleaned is not None:
+            intent.delivery_name, intent.delivery_phone, intent.delivery_address = (
+                cleaned["name"],
+                cleaned["phone"],
+                cleaned["address"],
+            )
+            DeliveryProfile.objects.update_or_create(user_id=actor.user_id, defaults=cleaned)
+        if note is not None:
+            intent.note = " ".join(note.split())
+
+    return _act(room_id=room_id, actor=actor, intent_id=intent_id, key=key, kind=Kind.UPDATE, change=change)
+
+
+def order_cancel(*, room_id: int, actor, intent_id: int, key: str) -> dict:
+    """The buyer cancels a pending intent; a flash-sale intent gives its units back."""
+
+    def change(intent: OrderIntent) -> None:
+        _own_pending(intent, actor)
+        if intent.source == OrderIntent.Source.FLASH_SALE:
+            offers.stock_return(offer_id=intent.offer_id, quantity=intent.quantity)
+            offers.stock_announce(offer_id=intent.offer_id, author_id=actor.user_id)
+        intent.status = Status.CANCELLED
+        intent.decided_by_id, intent.decided_at = actor.user_id, timezone.now()
+
+    return _act(room_id=room_id, actor=actor, intent_id=intent_id, key=key, kind=Kind.CANCEL, change=change)
+
+
+# ----------------------------------------------------------------------------- the order board
+
+
+def board_claim(*, room_id: int, actor, intent_id: int, key: str) -> dict:
+    """A host takes an intent to handle; one already claimed by someone else is refused with their name."""
+    _require_host(actor)
+
+    def change(intent: OrderIntent) -> None:
+        _refuse_closed(intent)
+        _refuse_claimed_by_other(intent, actor)
+        if intent.status == Status.PENDING:
+            intent.status = Status.CLAIMED
+            intent.claimed_by_id, intent.claimed_at = actor.user_id, timezone.now()
+
+    return _act(room_id=room_id, actor=actor, intent_id=intent_id, key=key, kind=Kind.CLAIM, change=change)
+
+
+def board_release(*, room_id: int, actor, intent_id: int, key: str) -> dict:
+    """Give a claimed intent back to the board: one's own claim, or any claim for the show's host."""
+    _require_host(actor)
+
+    def change(intent: OrderIntent) -> None:
+        _refuse_closed(intent)
+        if intent.status != Status.CLAIMED:
+            return
+        if actor.role != HOST:
+            _refuse_claimed_by_other(intent, actor)
+        intent.status = Status.PENDING
+        intent.claimed_by_id, intent.claimed_at = None, None
+
+    return _act(room_id=room_id, actor=actor, intent_id=intent_id, key=key, kind=Kind.RELEASE, change=change)
+
+
+def board_confirm(*, room_id: int, actor, intent_id: int, key: str) -> dict:
+    """Confirm a pending intent or one claimed by the actor, and hand it to the room's owner.
+
+    A chat intent takes its units now (refused if too few are left); the owner's
+    ``order_confirmed`` runs in the same transaction, so a failure there undoes it all.
+    """
+    _require_host(actor)
+
+    def change(intent: OrderIntent) -> None:
+        _refuse_closed(intent)
+        _refuse_claimed_by_other(intent, actor)
+        if intent.source == OrderIntent.Source.CHAT and not offers.stock_take(
+            offer_id=intent.offer_id, quantity=intent.quantity
+        ):
+            left = ShowOffer.objects.values_list("stock_left", flat=True).get(pk=intent.offer_id)
+            raise ApplicationError(
+                _("Không đủ hàng: mã %(code)s chỉ còn %(left)s sản phẩm.") % {"code": intent.product_code, "left": left},
+                code="not_enough_stock",
+            )
+        if intent.source == OrderIntent.Source.CHAT:
+            offers.stock_announce(offer_id=intent.offer_id, author_id=actor.user_id)
+        now = timezone.now()
+        intent.status = Status.CONFIRMED
+        if intent.claimed_by_id is None:
+            intent.claimed_by_id, intent.claimed_at = actor.user_id, now
+        intent.decided_by_id, intent.decided_at = actor.user_id, now
+        intent.save()
+        show = Show.objects.get(pk=intent.show_id)
+        owner_for(show).order_confirmed(show=show, order=intent)
+
+    return _act(room_id=room_id, actor=actor, intent_id=intent_id, key=key, kind=Kind.CONFIRM, change=change)
+
+
+def board_decline(*, room_id: int, actor, intent_id: int, key: str, reason: str) -> dict:
+    """Decline with a reason the buyer sees; a flash-sale intent gives its units back."""
+    _require_host(actor)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ApplicationError(_("Hãy ghi lý do từ chối."), code="invalid", fields={"reason": _("Hãy ghi lý do từ chối.")})
+    if len(reason) > 300:
+        raise ApplicationError(
+            _("Lý do dài quá 300 ký tự."), code="invalid", fields={"reason": _("Lý do dài quá 300 ký tự.")}
+        )
+
+    def change(intent: OrderIntent) -> None:
+        _refuse_closed(intent)
+        _refuse_claimed_by_other(intent, actor)
+        if intent.source == OrderIntent.Source.FLASH_SALE:
+            offers.stock_return(offer_id=intent.offer_id, quantity=intent.quantity)
+            offers.stock_announce(offer_id=intent.offer_id, author_id=actor.user_id)
+        intent.status = Status.DECLINED
+        intent.decline_reason = reason
+        intent.decided_by_id, intent.decided_at = actor.user_id, timezone.now()
+
+    return _act(room_id=room_id, actor=actor, intent_id=intent_id, key=key, kind=Kind.DECLINE, change=change)
+
+
+# ----------------------------------------------------------------------------- page
+
+
+def client_strings() -> dict:
+    """Every string ``js/selling/orders.js`` shows, translated here so the script needs no catalog."""
+    return {
+        "my_orders": _("Đơn của tôi"),
+        "quantity": _("Số lượng"),
+        "name": _("Người nhận"),
+        "phone": _("Điện thoại"),
+        "address": _("Địa chỉ nhận hàng"),
+        "note": _("Ghi chú cho shop"),
+        "save": _("Lưu"),
+        "saved": _("Đã lưu."),
+        "cancel": _("Huỷ đơn"),
+        "confirm_cancel": _("Huỷ đơn này?"),
+        "claim": _("Nhận xử lý"),
+        "release": _("Trả lại"),
+        "confirm": _("Xác nhận"),
+        "decline": _("Từ chối"),
+        "decline_reason": _("Lý do từ chối (người mua sẽ thấy):"),
+        "reason_required": _("Hãy ghi lý do từ chối."),
+        "claimed_by": _("%(name)s đang xử lý"),
+        "claimed_by_me": _("Bạn đang xử lý"),
+        "total": _("Thành tiền"),
+        "totals": _("Chờ: %(pending)s · Đang xử lý: %(claimed)s · Đã xác nhận: %(confirmed)s (%(revenue)s)"),
+        "no_intents": _("Chưa có đơn nào."),
+        "from_chat": _("Bình luận"),
+        "from_sale": _("Flash sale"),
+        "reason": _("Lý do: %(reason)s"),
+        "status_pending": _("Chờ shop xác nhận"),
+        "status_claimed": _("Shop đang xử lý"),
+        "status_confirmed": _("Đã xác nhận"),
+        "status_declined": _("Đã từ chối"),
+        "status_cancelled": _("Đã huỷ"),
+        "try_again": _("Chưa gửi được, hãy bấm lại."),
+        "currency": _("₫"),
+    }
+
+
+def page_context(*, request, show, participant, console: bool) -> dict:
+    """What ``selling/_orders.html`` needs: which side to draw, the strings, the orders page link."""
+    board = console and participant.may_host
+    return {
+        "board": board,
+        "card": not console and participant.user_id is not None,
+        "strings": client_strings(),
+        "list_url": reverse("selling:show_orders", kwargs={"show_id": show.pk}) if board else "",
+    }

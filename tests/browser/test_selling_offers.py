@@ -1,0 +1,74 @@
+"""The pinned product card and the flash sale panel in two browsers (host console, viewer phone).
+
+Served by a real daphne process (the pages open a WebSocket). The viewer waits out the
+shortest real countdown (10 s): the buy button must appear on the server's clock.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from selling.models import OrderIntent
+from tests.browser.conftest import logged_in_context
+from tests.selling.helpers import go_live
+
+
+def test_host_pins_and_starts_a_sale_viewer_sees_it_and_buys(browser, asgi_server, selling_show, vendor_user, buyer_user):
+    go_live(selling_show)
+    base = asgi_server
+    host_ctx = logged_in_context(browser, base, vendor_user)
+    viewer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
+    host, viewer = host_ctx.new_page(), viewer_ctx.new_page()
+    host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")
+    viewer.goto(f"{base}/phong-live/{selling_show.pk}/")
+    expect(viewer.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    expect(viewer.locator("[data-offers-none]")).to_be_visible()
+
+    host.locator("[data-offers-pins] li", has_text="B01").get_by_role("button", name="Ghim").click()
+    card = viewer.locator("[data-offers-card]")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Bưởi đỏ Đông Cao")
+    expect(card.locator("[data-offers-price]")).to_have_text("120.000 ₫")
+    expect(card).to_contain_text("4 sao OCOP")
+    expect(card).to_contain_text("Còn 300 hộp")
+
+    # A countdown below 10 s is refused, next to its field, in Vietnamese.
+    form = host.locator("[data-sale-form]")
+    b01 = selling_show.offers.get(product__code="B01")
+    form.locator("select[name=offer_id]").select_option(value=str(b01.pk))
+    form.locator("input[name=sale_price]").fill("99000")
+    form.locator("input[name=quantity]").fill("10")
+    form.locator("input[name=per_buyer_cap]").fill("2")
+    form.locator("input[name=countdown_seconds]").fill("5")
+    form.locator("input[name=duration_seconds]").fill("120")
+    form.get_by_role("button", name="Lên lịch flash sale").click()
+    expect(form.locator('[data-field-error="countdown_seconds"]')).to_contain_text("Đếm ngược từ 10 đến 300 giây")
+    form.locator("input[name=countdown_seconds]").fill("10")
+    form.get_by_role("button", name="Lên lịch flash sale").click()
+
+    panel = viewer.locator("[data-flash-sale]")
+    expect(panel).to_be_visible()
+    expect(panel.locator("[data-sale-clock]")).to_have_text(re.compile(r"Flash sale mở sau 0:(0\d|10)"))
+    expect(panel.locator("[data-sale-price]")).to_have_text("99.000 ₫")
+    expect(panel.locator("[data-sale-buy]")).to_be_hidden()
+    assert viewer.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The countdown runs out on the server's clock and the buy button appears.
+    expect(panel.locator("[data-sale-clock]")).to_have_text(re.compile(r"Flash sale đang mở, còn [12]:\d\d"), timeout=15_000)
+    panel.locator("[data-sale-qty]").fill("2")
+    panel.get_by_role("button", name="Mua ngay").click()
+    expect(panel.locator("[data-sale-result]")).to_have_text("Đã đặt 2 sản phẩm. Người bán sẽ xác nhận đơn của bạn.")
+    expect(panel.locator("[data-sale-sold]")).to_have_text("Đã bán 2/10 · còn 8")
+    expect(host.locator("[data-flash-sale] [data-sale-sold]")).to_have_text("Đã bán 2/10 · còn 8")
+    viewer.reload()  # a reconnecting phone reads the sale from the welcome
+    expect(panel.locator("[data-sale-sold]")).to_have_text("Đã bán 2/10 · còn 8")
+    panel.get_by_role("button", name="Mua ngay").click()
+    expect(panel.locator("[data-sale-result]")).to_contain_text("mức tối đa mỗi người")
+    assert OrderIntent.objects.get().quantity == 2
+
+    host.once("dialog", lambda dialog: dialog.accept())
+    host.get_by_role("button", name="Huỷ flash sale").click()
+    expect(panel.locator("[data-sale-clock]")).to_have_text("Người dẫn đã huỷ flash sale.")
+    expect(panel.locator("[data-sale-buy]")).to_be_hidden()
+    host_ctx.close()
+    viewer_ctx.close()

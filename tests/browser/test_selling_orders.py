@@ -1,0 +1,64 @@
+"""Chốt đơn in two browsers: the buyer's comment becomes a card, the host confirms it from the board.
+
+(The whole selling path with a flash sale is the lead's end-to-end test; this one pins the
+order card and the board on a 360 px phone.)
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from selling.models import DeliveryProfile, RecordedOrder
+from tests.browser.conftest import logged_in_context
+
+
+def test_chot_don_card_and_board(browser, asgi_server, selling_show, vendor_user, buyer_user):
+    base = asgi_server
+    host_ctx = logged_in_context(browser, base, vendor_user)
+    buyer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
+    host, buyer = host_ctx.new_page(), buyer_ctx.new_page()
+    host.on("dialog", lambda d: d.accept())
+    host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")
+    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    buyer.goto(f"{base}/phong-live/{selling_show.pk}/")
+    expect(buyer.locator("[data-live-status]")).to_have_text("Đã kết nối")
+
+    buyer.fill("[data-live-chat-input]", "chot b01 2")
+    buyer.press("[data-live-chat-input]", "Enter")
+    card = buyer.locator(".selling-card")
+    expect(card).to_have_count(1)
+    expect(card.locator(".selling-card__code")).to_have_text("B01")
+    expect(card.locator("input[name=quantity]")).to_have_value("2")
+    expect(card.locator(".selling-status")).to_have_text("Chờ shop xác nhận")
+
+    item = host.locator(".selling-intent", has_text="Phạm Quốc Bảo")
+    expect(item).to_contain_text("B01 × 2")
+    expect(host.locator("[data-selling-board-totals]")).to_contain_text("Chờ: 1")
+
+    # The buyer gives delivery details and one more box; the board sees it at once.
+    card.locator("input[name=quantity]").fill("3")
+    card.locator("input[name=name]").fill("Phạm Quốc Bảo")
+    card.locator("input[name=phone]").fill("0987 654 321")
+    card.locator("textarea[name=address]").fill("12 Hàng Bạc, Hoàn Kiếm, Hà Nội")
+    card.locator("[data-action='order.update']").click()
+    expect(buyer.locator("[data-live-notice]")).to_have_text("Đã lưu.")
+    expect(item).to_contain_text("B01 × 3")
+    expect(item).to_contain_text("12 Hàng Bạc")
+    assert DeliveryProfile.objects.get(user=buyer_user).phone == "+84987654321"
+    assert buyer.evaluate("document.documentElement.scrollWidth") <= 360
+
+    item.locator("[data-action='board.claim']").click()
+    expect(item).to_contain_text("Bạn đang xử lý")
+    expect(card.locator(".selling-status")).to_have_text("Shop đang xử lý")
+    expect(card.locator("input[name=quantity]")).to_be_disabled()
+    item.locator("[data-action='board.confirm']").click()
+    expect(card.locator(".selling-status")).to_have_text("Đã xác nhận")
+    expect(card.locator("[data-action='order.cancel']")).to_be_hidden()
+    expect(host.locator("[data-selling-board-totals]")).to_contain_text(re.compile(r"Đã xác nhận: 1 \(360\.000"))
+    assert RecordedOrder.objects.get().quantity == 3
+
+    # A question creates nothing, an unknown code gets a reply for this buyer alone.
+    buyer.fill("[data-live-chat-input]", "chốt B09 1")
+    buyer.press("[data-live-chat-input]", "Enter")
+    expect(buyer.locator("[data-selling-order-reply]")).to_contain_text("B09")
+    expect(host.locator(".selling-intent")).to_have_count(1)

@@ -1,0 +1,252 @@
+"""Flash sales: what the host may start, when and how buyers may buy, and what is refused."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from config.errors import ApplicationError
+from live.models import RoomEvent, Show
+from live.selectors import Participant
+from selling import offers
+from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
+from tests.selling.helpers import as_participant, go_live, open_now, start_sale
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def b01(selling_show):
+    go_live(selling_show)
+    return ShowOffer.objects.get(show=selling_show, product__code="B01")
+
+
+@pytest.fixture
+def buyer(selling_show, buyer_user):
+    return as_participant(buyer_user, selling_show)
+
+
+def _buy(show, actor, sale, *, quantity=1, unit_price=None, key=None):
+    return offers.sale_buy(
+        room_id=show.room.pk, actor=actor, sale_id=sale.pk, quantity=quantity,
+        unit_price=sale.sale_price if unit_price is None else unit_price, key=key or f"k-{timezone.now().timestamp()}",
+    )
+
+
+def _refused(code, fn, *args, **kwargs):
+    with pytest.raises(ApplicationError) as exc:
+        fn(*args, **kwargs)
+    assert exc.value.code == code, exc.value.message
+    return exc.value
+
+
+# -- starting -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"countdown_seconds": 9}, "countdown_seconds"),
+        ({"countdown_seconds": 301}, "countdown_seconds"),
+        ({"duration_seconds": 59}, "duration_seconds"),
+        ({"duration_seconds": 1201}, "duration_seconds"),
+        ({"sale_price": 0}, "sale_price"),
+        ({"sale_price": 120_000}, "sale_price"),  # not below the product's price
+        ({"quantity": 301}, "quantity"),  # more than the show's stock of B01
+        ({"quantity": 0}, "quantity"),
+        ({"per_buyer_cap": 0}, "per_buyer_cap"),
+        ({"quantity": 5, "per_buyer_cap": 6}, "per_buyer_cap"),
+    ],
+)
+def test_start_checks_every_range(selling_show, vendor_user, b01, overrides, field):
+    error = _refused("invalid", start_sale, selling_show, vendor_user, b01, **overrides)
+    assert field in error.fields
+    assert not FlashSale.objects.exists()
+
+
+def test_start_accepts_the_edges_and_counts_down_without_taking_stock(selling_show, vendor_user, b01):
+    sale = start_sale(selling_show, vendor_user, b01, countdown_seconds=300, duration_seconds=1200, quantity=300, per_buyer_cap=300)
+    assert (sale.closes_at - sale.opens_at).total_seconds() == 1200
+    assert 299 <= (sale.opens_at - timezone.now()).total_seconds() <= 300
+    assert ShowOffer.objects.get(pk=b01.pk).stock_left == 300
+    event = RoomEvent.objects.get(room=selling_show.room, kind="sale.scheduled")
+    assert event.payload["sale"]["id"] == sale.pk and event.payload["sale"]["state"] == "counting"
+    state = offers.room_state(show_id=selling_show.pk)
+    assert state["sale"]["id"] == sale.pk and state["sale"]["sale_price"] == 99_000
+
+
+def test_only_host_starts_only_on_a_live_show_only_one_at_a_time(selling_show, vendor_user, buyer_user, b01):
+    _refused("forbidden", start_sale, selling_show, buyer_user, b01)
+    Show.objects.filter(pk=selling_show.pk).update(state=Show.State.SCHEDULED)
+    _refused("invalid", start_sale, selling_show, vendor_user, b01)
+    go_live(selling_show)
+    start_sale(selling_show, vendor_user, b01)
+    b02 = ShowOffer.objects.get(show=selling_show, product__code="B02")
+    error = _refused("invalid", start_sale, selling_show, vendor_user, b02, sale_price=150_000)
+    assert "một flash sale" in error.message
+    assert FlashSale.objects.count() == 1
+
+
+# -- buying ---------------------------------------------------------------------
+
+
+def test_buy_during_countdown_is_refused(selling_show, vendor_user, b01, buyer):
+    sale = start_sale(selling_show, vendor_user, b01)
+    _refused("sale_not_open", _buy, selling_show, buyer, sale)
+    assert FlashSale.objects.get(pk=sale.pk).sold == 0 and not OrderIntent.objects.exists()
+
+
+def test_buy_when_open_takes_units_and_makes_a_pending_intent(selling_show, vendor_user, b01, buyer, buyer_user):
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    ack = _buy(selling_show, buyer, sale, quantity=2, key="mua-lan-1")
+    intent = OrderIntent.objects.get(pk=ack["intent_id"])
+    assert ack == {"intent_id": intent.pk, "quantity": 2, "remaining": 8}
+    assert (intent.source, intent.status, intent.flash_sale_id, intent.unit_price, intent.buyer_id) == (
+        "flash_sale", "pending", sale.pk, 99_000, buyer_user.pk,
+    )
+    assert FlashSale.objects.get(pk=sale.pk).sold == 2
+    assert ShowOffer.objects.get(pk=b01.pk).stock_left == 298
+    progress = RoomEvent.objects.get(room=selling_show.room, kind="sale.progress")
+    assert progress.payload == {"sale_id": sale.pk, "sold": 2, "remaining": 8, "offer_id": b01.pk, "stock_left": 298}
+    assert OrderAction.objects.get(key="mua-lan-1").kind == "buy"
+
+
+def test_cap_is_per_buyer_over_several_buys(selling_show, vendor_user, b01, buyer, make_user):
+    sale = open_now(start_sale(selling_show, vendor_user, b01, per_buyer_cap=3))
+    _buy(selling_show, buyer, sale, quantity=2, key="cap-1")
+    error = _refused("cap_reached", _buy, selling_show, buyer, sale, quantity=2, key="cap-2")
+    assert "1" in error.message  # how many more this buyer may take
+    _buy(selling_show, buyer, sale, quantity=1, key="cap-3")
+    _refused("cap_reached", _buy, selling_show, buyer, sale, quantity=1, key="cap-4")
+    other = as_participant(make_user("khac@example.vn"), selling_show)
+    _buy(selling_show, other, sale, quantity=3, key="cap-5")  # another buyer has their own cap
+    assert FlashSale.objects.get(pk=sale.pk).sold == 6
+
+
+def test_forged_or_stale_price_is_refused(selling_show, vendor_user, b01, buyer):
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    for price in (1, 120_000, 98_999):
+        error = _refused("price_changed", _buy, selling_show, buyer, sale, unit_price=price)
+    assert "99.000 ₫" in error.message
+    assert FlashSale.objects.get(pk=sale.pk).sold == 0 and not OrderIntent.objects.exists()
+
+
+def test_sale_of_another_show_or_unknown_sale_is_refused(selling_show, vendor_user, b01, buyer, stall):
+    from live.services import show_create
+
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    now = timezone.now()
+    other = show_create(title="Buổi khác", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
+    _refused("not_found", offers.sale_buy, room_id=other.room.pk, actor=buyer, sale_id=sale.pk, quantity=1, unit_price=99_000, key="xx-1")
+    _refused("not_found", offers.sale_buy, room_id=selling_show.room.pk, actor=buyer, sale_id=sale.pk + 999, quantity=1, unit_price=99_000, key="xx-2")
+    assert FlashSale.objects.get(pk=sale.pk).sold == 0
+
+
+def test_anonymous_cannot_buy(selling_show, vendor_user, b01):
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    _refused("auth_required", _buy, selling_show, Participant(user_id=None, name="", role="viewer"), sale)
+
+
+def test_ended_sale_refuses_and_is_announced_once(selling_show, vendor_user, b01, buyer):
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    FlashSale.objects.filter(pk=sale.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    _refused("sale_ended", _buy, selling_show, buyer, sale)
+    _refused("sale_ended", _buy, selling_show, buyer, sale)
+    assert offers.sales_close_due(show_id=selling_show.pk) == 0
+    assert offers.room_state(show_id=selling_show.pk)["sale"] is None
+    ended = RoomEvent.objects.filter(room=selling_show.room, kind="sale.ended")
+    assert [e.payload["reason"] for e in ended] == ["time"]
+    assert FlashSale.objects.get(pk=sale.pk).end_reason == "time"
+
+
+def test_time_up_sale_is_closed_by_a_room_state_read(selling_show, vendor_user, b01):
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    FlashSale.objects.filter(pk=sale.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert offers.room_state(show_id=selling_show.pk)["sale"] is None
+    assert RoomEvent.objects.filter(room=selling_show.room, kind="sale.ended", payload__reason="time").count() == 1
+
+
+def test_ending_the_show_makes_buys_refuse(selling_show, vendor_user, b01, buyer):
+    from live.services import show_end
+
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    show_end(room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show))
+    _refused("sale_ended", _buy, selling_show, buyer, sale)
+    assert FlashSale.objects.get(pk=sale.pk).end_reason == "show_ended"
+
+
+def test_host_cancels_a_sale(selling_show, vendor_user, b01, buyer, buyer_user):
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    _refused("forbidden", offers.sale_cancel, room_id=selling_show.room.pk, actor=buyer, sale_id=sale.pk)
+    offers.sale_cancel(room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show), sale_id=sale.pk)
+    _refused("sale_ended", _buy, selling_show, buyer, sale)
+    _refused("sale_ended", offers.sale_cancel, room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show), sale_id=sale.pk)
+    assert RoomEvent.objects.get(room=selling_show.room, kind="sale.ended").payload["reason"] == "cancelled"
+
+
+def test_replayed_key_returns_the_same_intent_and_changes_nothing(selling_show, vendor_user, b01, buyer):
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    first = _buy(selling_show, buyer, sale, quantity=1, key="double-tap")
+    events = RoomEvent.objects.count()
+    again = _buy(selling_show, buyer, sale, quantity=1, key="double-tap")
+    assert again == {**first, "replayed": True, "message": "Thao tác này đã được thực hiện trước đó; không có gì thay đổi."}
+    assert OrderIntent.objects.count() == 1 and FlashSale.objects.get(pk=sale.pk).sold == 1
+    assert ShowOffer.objects.get(pk=b01.pk).stock_left == 299 and RoomEvent.objects.count() == events
+    # The same key for something else is refused, not silently reused.
+    FlashSale.objects.filter(pk=sale.pk).update(ended_at=timezone.now(), end_reason="cancelled")
+    b02 = ShowOffer.objects.get(show=selling_show, product__code="B02")
+    other = open_now(start_sale(selling_show, vendor_user, b02, sale_price=150_000))
+    _refused("invalid", _buy, selling_show, buyer, other, key="double-tap")
+
+
+def test_last_unit_ends_the_sale_and_the_loser_is_told_sold_out(selling_show, vendor_user, b01, buyer, make_user):
+    sale = open_now(start_sale(selling_show, vendor_user, b01, quantity=3, per_buyer_cap=2))
+    other = as_participant(make_user("khac@example.vn"), selling_show)
+    late = as_participant(make_user("muon@example.vn"), selling_show)
+    _buy(selling_show, buyer, sale, quantity=2, key="win-1")
+    error = _refused("sold_out", _buy, selling_show, other, sale, quantity=2, key="lose-1")  # only one left
+    assert "1" in error.message
+    ack = _buy(selling_show, other, sale, quantity=1, key="win-2")
+    assert ack["remaining"] == 0
+    sale.refresh_from_db()
+    assert (sale.sold, sale.end_reason) == (3, "sold_out") and sale.ended_at is not None
+    error = _refused("sold_out", _buy, selling_show, late, sale, key="lose-2")
+    assert "hết hàng" in error.message
+    ended = RoomEvent.objects.get(room=selling_show.room, kind="sale.ended")
+    assert ended.payload == {"sale_id": sale.pk, "reason": "sold_out", "sold": 3, "remaining": 0}
+    assert offers.room_state(show_id=selling_show.pk)["sale"] is None
+
+
+def test_show_stock_running_out_under_the_sale_ends_it(selling_show, vendor_user, b01, buyer):
+    sale = open_now(start_sale(selling_show, vendor_user, b01, quantity=5))
+    ShowOffer.objects.filter(pk=b01.pk).update(stock_left=0)  # chat orders confirmed meanwhile took it all
+    _refused("sold_out", _buy, selling_show, buyer, sale)
+    sale.refresh_from_db()
+    assert (sale.sold, sale.end_reason) == (0, "sold_out")
+
+
+def test_database_never_lets_a_sale_oversell(selling_show, vendor_user, b01):
+    from django.db import IntegrityError, transaction
+
+    sale = start_sale(selling_show, vendor_user, b01, quantity=2)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FlashSale.objects.filter(pk=sale.pk).update(sold=3)
+
+
+def test_refusals_speak_the_buyers_language(selling_show, vendor_user, b01, buyer):
+    from django.utils import translation
+
+    sale = start_sale(selling_show, vendor_user, b01)
+    with translation.override("en"):
+        error = _refused("sale_not_open", _buy, selling_show, buyer, sale)
+    assert error.message == "The flash sale is not open yet: wait for the countdown to end."
+
+
+def test_an_offer_with_a_running_sale_cannot_be_taken_off(selling_show, vendor_user, b01, stall):
+    start_sale(selling_show, vendor_user, b01)
+    error = _refused(
+        "invalid", offers.offers_set, room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show),
+        product_ids=[stall[1]["B02"].pk],
+    )
+    assert "flash sale" in error.message
+    assert ShowOffer.objects.get(pk=b01.pk).is_active

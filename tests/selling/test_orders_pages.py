@@ -1,0 +1,94 @@
+"""The show's confirmed orders, as a page and as CSV, for its hosts and the organizers only."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from live.models import RoomRole
+from selling import orders
+from selling.models import OrderIntent, ShowOffer
+
+
+@pytest.fixture
+def confirmed(selling_show, buyer_user, vendor_user, as_participant):
+    """Two confirmed orders, one with delivery details a prankster typed as formulas."""
+    host = as_participant(vendor_user, "host")
+    made = []
+    for code, quantity, delivery in [
+        ("B01", 2, ("Phạm Quốc Bảo", "+84987654321", "12 Hàng Bạc, Hoàn Kiếm")),
+        ("B03", 1, ("=HYPERLINK(\"http://x.example\",\"bấm\")", "", "@SUM(A1:A9)")),
+    ]:
+        offer = ShowOffer.objects.get(show=selling_show, product__code=code)
+        intent = OrderIntent.objects.create(
+            show=selling_show, offer=offer, buyer=buyer_user, source="chat", product_code=code,
+            product_name=offer.product.name, unit_price=offer.product.price, quantity=quantity,
+            delivery_name=delivery[0], delivery_phone=delivery[1], delivery_address=delivery[2], note="-1+1",
+        )
+        orders.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key=f"confirm-{code}")
+        made.append(intent)
+    return made
+
+
+def _urls(show):
+    return f"/ban-hang/buoi/{show.pk}/don-hang/", f"/ban-hang/buoi/{show.pk}/don-hang.csv"
+
+
+def test_the_host_sees_the_list_with_totals(client, selling_show, vendor_user, confirmed):
+    client.force_login(vendor_user)
+    page = client.get(_urls(selling_show)[0])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Bưởi đỏ Đông Cao" in html and "Trà sen Tây Hồ" in html
+    assert "590.000" in html  # 2 × 120.000 + 350.000
+    assert "0987 654 321" in html
+    assert "=HYPERLINK(&quot;" in html  # shown as text, escaped
+
+
+def test_csv_has_a_bom_every_order_and_defused_formulas(client, selling_show, vendor_user, confirmed):
+    client.force_login(vendor_user)
+    response = client.get(_urls(selling_show)[1])
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body[1:])))
+    header, first, second = rows
+    assert header[:3] == ["Mã đơn", "Xác nhận lúc", "Người mua"]
+    assert first[4:9] == ["B01", "Bưởi đỏ Đông Cao", "2", "120000", "240000"]
+    assert first[9:12] == ["Phạm Quốc Bảo", "0987 654 321", "12 Hàng Bạc, Hoàn Kiếm"]
+    assert second[9] == "'=HYPERLINK(\"http://x.example\",\"bấm\")"
+    assert second[11] == "'@SUM(A1:A9)"
+    assert second[12] == "'-1+1"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_organizers_and_cohosts_may_see_it(client, selling_show, organizer_user, make_user, confirmed):
+    cohost = make_user(full_name="Đỗ Minh Anh")
+    RoomRole.objects.create(room=selling_show.room, user=cohost, role=RoomRole.Role.COHOST)
+    for user in (organizer_user, cohost):
+        client.force_login(user)
+        for url in _urls(selling_show):
+            assert client.get(url).status_code == 200
+
+
+def test_others_are_refused(client, selling_show, buyer_user, make_user, confirmed):
+    for url in _urls(selling_show):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    moderator = make_user(full_name="Kiểm Duyệt")
+    RoomRole.objects.create(room=selling_show.room, user=moderator, role=RoomRole.Role.MODERATOR)
+    for user in (buyer_user, moderator):
+        client.force_login(user)
+        for url in _urls(selling_show):
+            assert client.get(url).status_code == 403
+    assert client.get("/ban-hang/buoi/999999/don-hang/").status_code == 404
+
+
+def test_an_empty_show_says_so(client, selling_show, vendor_user):
+    client.force_login(vendor_user)
+    assert "Chưa có đơn nào được xác nhận." in client.get(_urls(selling_show)[0]).content.decode()
+    body = client.get(_urls(selling_show)[1]).content.decode("utf-8")
+    assert len(list(csv.reader(io.StringIO(body[1:])))) == 1
