@@ -1,16 +1,23 @@
 """Live-room benchmark: our room vs the Channels-tutorial baseline vs a bare websockets ceiling.
 
-    make bench-live                      # all three servers
+    make bench-live                      # all three servers, then all three with a flash sale
     .venv/bin/python bench/live_bench.py --servers ours --levels 1000,2000 --seconds 8
+    .venv/bin/python bench/live_bench.py --servers ours,ceiling --levels 2000 --repeat 5 [--flash-sale]
 
 Each server runs in its own process on this machine; (a) and (b) share a private
 redis-server (channels-redis; InMemoryChannelLayer is never benchmarked). The load client
-runs in its own processes (``--client-procs``): viewers connect, then for ``--seconds``
-10 senders post 20 chat messages/s in total and 50 reaction frames/s while every viewer
-measures each chat's delivery latency from the timestamp in its text and which messages
-never arrived. For each server it climbs the ladder of viewer counts until p99 > 300 ms,
-a message is lost or connections fail, and prints one JSON line per server. A presence
-storm (1,000 joins in 10 s) checks that our room sends at most one count per tick.
+runs in its own processes (``--client-procs``; websockets' sans-I/O protocol, see
+``Viewer``): viewers connect, then for ``--seconds`` 10 senders post 20 chat messages/s
+in total and 50 reaction frames/s while every viewer measures each chat's delivery
+latency from the timestamp in its text and which messages never arrived. With
+``--flash-sale`` a flash sale runs meanwhile (``bench/flash_sale.py``). For each server
+it climbs the ladder of viewer counts until p99 > 300 ms, a message is lost or
+connections fail, and prints one JSON line per server. A presence storm (1,000 joins in
+10 s) checks that our room sends at most one count per tick.
+
+The machine may be shared: every level reports ``other_cpu_pct``, the CPU that other
+jobs used meanwhile, and a level that failed while they used more than a quarter of a
+core is measured again (``--noise-retries``; the summary lists those failures).
 """
 
 from __future__ import annotations
@@ -39,9 +46,10 @@ sys.path.insert(0, str(BASE))
 from bench import flash_sale  # noqa: E402 - after the path
 
 PY = sys.executable
-DEFAULT_LEVELS = [25, 50, 100, 250, 500, 1000, 2000, 3000, 4000]
+DEFAULT_LEVELS = [25, 50, 100, 250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000]
 CHAT_PER_S, REACTIONS_PER_S, SENDERS = 20, 50, 10
 P99_LIMIT_MS = 300.0
+NOISY_OTHER_CPU_PCT = 25.0  # other jobs on this (shared) machine above this: a failed level is measured again
 BENCH_PASSWORD = "bench-Pass-2026"  # noqa: S105 - throw-away users in a temporary database
 PURCHASE_NUMBERS = itertools.count(1)  # every purchase of a run has its own number (the order's key)
 SALE_KINDS = {"sale.order": flash_sale.ORDER_KEY, "sale.stock": flash_sale.STOCK_KEY}
@@ -550,6 +558,9 @@ def main() -> None:
                         help="with a flash sale running in the measured window (bench/flash_sale.py): "
                         f"{flash_sale.PURCHASES} purchases over {flash_sale.SECONDS:g} s, two sequenced events each")
     parser.add_argument("--repeat", type=int, default=1, help="measure every level this many times; it passes only if all do")
+    parser.add_argument("--noise-retries", type=int, default=2,
+                        help=f"measure a failed level again (at most this many times) when other jobs used more than "
+                        f"{NOISY_OTHER_CPU_PCT:g} %% of a core meanwhile; every try is reported")
     args = parser.parse_args()
     raise_fd_limit()
     levels = [int(x) for x in args.levels.split(",")]
@@ -575,16 +586,26 @@ def main() -> None:
     try:
         for name in args.servers.split(","):
             server = start_server(name, redis_url, db_url, room_id, cookies)
-            best, best_row, rows = 0, None, []
+            best, best_row, rows, noisy = 0, None, [], []
             try:
                 # Warm-up, not measured: first requests import code, open connections, fill caches.
                 run_level(server, workers, 10, 3.0, args.flash_sale)
                 for n in levels:
                     runs = []
                     for _ in range(args.repeat):
-                        runs.append(run_level(server, workers, n, args.seconds, args.flash_sale))
+                        row = run_level(server, workers, n, args.seconds, args.flash_sale)
+                        for _retry in range(args.noise_retries):
+                            if passes(row) or row["other_cpu_pct"] <= NOISY_OTHER_CPU_PCT:
+                                break
+                            # Failed while the machine was busy with other jobs: say so, measure again.
+                            noisy.append({"viewers": n, "p99_ms": row["p99_ms"], "lost": row["lost"],
+                                          "other_cpu_pct": row["other_cpu_pct"]})
+                            if args.verbose:
+                                print(json.dumps({"server": name, "level": row, "noisy_retry": True}, ensure_ascii=False), flush=True)
+                            row = run_level(server, workers, n, args.seconds, args.flash_sale)
+                        runs.append(row)
                         if args.verbose:
-                            print(json.dumps({"server": name, "level": runs[-1]}, ensure_ascii=False), flush=True)
+                            print(json.dumps({"server": name, "level": row}, ensure_ascii=False), flush=True)
                     failing = [r for r in runs if not passes(r)]
                     row = failing[0] if failing else max(runs, key=lambda r: r["p99_ms"])  # the worst run speaks
                     rows.append(row)
@@ -601,6 +622,8 @@ def main() -> None:
                     line["flash_sale"] = shown.get("flash_sale")
                 if args.repeat > 1:
                     line["repeat"] = args.repeat
+                if noisy:
+                    line["failed_while_noisy_then_retried"] = noisy
                 if failed_at is not None:
                     line["next_level"] = {k: failed_at[k] for k in ("viewers", "p99_ms", "lost", "connection_failures",
                                                                     "server_cpu_pct", "client_cpu_pct", "client_saturated",
