@@ -144,8 +144,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # -- the hub's side (live.hub.Subscriber) --------------------------------
 
     async def send_raw(self, text: str) -> None:
-        if not self.hub_state.closing:
-            await self._send({"type": "websocket.send", "text": text})
+        if self.hub_state.closing:
+            return
+        protocol = self._protocol
+        if protocol is not None and _write_now(protocol, hubs.ws_text_frame(text)):
+            return
+        await self._send({"type": "websocket.send", "text": text})
 
     def write_now(self, wire: bytes) -> bool:
         """Write a tick's frame, already in WebSocket wire form, straight to this socket.
@@ -284,16 +288,24 @@ def _write_now(protocol, wire: bytes) -> bool:
     once; whatever the kernel does not take goes to Twisted's buffer, which keeps
     order and backpressure (``backlog_bytes``). Only for a plain TCP transport and an
     open, uncompressed, unfragmented autobahn protocol; anything else returns False.
+
+    Two things autobahn would do differently, on purpose: a frame for a socket that is
+    already closing is dropped (autobahn raises, and one such socket stopped a whole
+    tick's fan-out; the client resumes by sequence when it reconnects), and our own
+    frames are not held to ``--websocket-max-message-size``, which autobahn applies to
+    both directions: it exists against what clients send, and with it a replay of 100
+    ordinary chat messages (~40 KB) could not be sent and no viewer could join.
     """
     tcp = sys.modules.get("twisted.internet.tcp")
     try:
+        if protocol.state in (protocol.STATE_CLOSING, protocol.STATE_CLOSED):
+            return True
         if (
             protocol.state != protocol.STATE_OPEN
             or protocol.send_state != protocol.SEND_STATE_GROUND
             or protocol.send_queue
             or protocol._perMessageCompress is not None
             or 0 < protocol.autoFragmentSize < len(wire)
-            or 0 < protocol.maxMessagePayloadSize < len(wire)
         ):
             return False
         transport = protocol.transport
