@@ -7,7 +7,7 @@
 Each server runs in its own process on this machine; (a) and (b) share a private
 redis-server (channels-redis; InMemoryChannelLayer is never benchmarked). The load client
 runs in its own processes (``--client-procs``; websockets' sans-I/O protocol, see
-``Viewer``): viewers connect, then for ``--seconds`` 10 senders post 20 chat messages/s
+``Viewer``): viewers connect (500/s), then for ``--seconds`` 10 senders post 20 chat messages/s
 in total and 50 reaction frames/s while every viewer measures each chat's delivery
 latency from the timestamp in its text and which messages never arrived. With
 ``--flash-sale`` a flash sale runs meanwhile (``bench/flash_sale.py``). For each server
@@ -49,6 +49,7 @@ PY = sys.executable
 DEFAULT_LEVELS = [25, 50, 100, 250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000]
 CHAT_PER_S, REACTIONS_PER_S, SENDERS = 20, 50, 10
 P99_LIMIT_MS = 300.0
+JOIN_RATE = 500  # viewers joining per second while a level connects (all client processes together)
 NOISY_OTHER_CPU_PCT = 25.0  # other jobs on this (shared) machine above this: a failed level is measured again
 BENCH_PASSWORD = "bench-Pass-2026"  # noqa: S105 - throw-away users in a temporary database
 PURCHASE_NUMBERS = itertools.count(1)  # every purchase of a run has its own number (the order's key)
@@ -463,7 +464,10 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
     rss_idle = server.ps.memory_info().rss
     k = len(workers.pipes)
     shares = [n // k + (1 if i < n % k else 0) for i in range(k)]
-    opened = workers.ask("connect", [(server.url, origin, s, 0) for s in shares])
+    # Viewers arrive at JOIN_RATE: an audience gathers over minutes, and a burst of joins is
+    # what the presence storm checks; at thousands per second, daphne's 5 s opening
+    # handshake timeout reset a few sockets queued behind the joins before them.
+    opened = workers.ask("connect", [(server.url, origin, s, JOIN_RATE / k) for s in shares])
     failed_connect = sum(o["failed"] for o in opened)
     time.sleep(1.0)
     rss_loaded = server.ps.memory_info().rss
