@@ -365,6 +365,7 @@ class Server:
                  room_id: int = 1, buyer_cookies: list | None = None):
         self.name, self.port, self.url, self.cookies = name, port, url, cookies
         self.room_id, self.buyer_cookies = room_id, buyer_cookies or []
+        self.rss_base = 0  # resident memory after the warm-up
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log", delete=False)  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=BASE, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         wait_port(port, self.proc)
@@ -461,7 +462,9 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: bool = False) -> dict:
     origin = f"http://127.0.0.1:{server.port}"
-    rss_idle = server.ps.memory_info().rss
+    # Against the server's size after the warm-up, not before this level: memory freed by
+    # an earlier level is reused here, which made bigger levels look nearly free.
+    rss_idle = server.rss_base or server.ps.memory_info().rss
     k = len(workers.pipes)
     shares = [n // k + (1 if i < n % k else 0) for i in range(k)]
     # Viewers arrive at JOIN_RATE: an audience gathers over minutes, and a burst of joins is
@@ -594,6 +597,7 @@ def main() -> None:
             try:
                 # Warm-up, not measured: first requests import code, open connections, fill caches.
                 run_level(server, workers, 10, 3.0, args.flash_sale)
+                server.rss_base = server.ps.memory_info().rss
                 for n in levels:
                     runs = []
                     for _ in range(args.repeat):
