@@ -61,7 +61,10 @@ check-deploy: install
 	  DJANGO_ALLOWED_HOSTS=chodem.example.vn $(PY) manage.py check --deploy --fail-level WARNING
 
 bench-live: install
+	@echo '# the profile alone (chat 20/s, reactions 50/s, viewer count)'
 	$(PY) bench/live_bench.py
+	@echo '# the same with a flash sale running (bench/flash_sale.py)'
+	$(PY) bench/live_bench.py --flash-sale
 
 # hls.js (Apache-2.0) plays HLS live streams in browsers without native HLS (Safari has it).
 # Vendored, never from a CDN: the npm registry's tarball, checked against its integrity,

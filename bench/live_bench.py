@@ -1,22 +1,31 @@
 """Live-room benchmark: our room vs the Channels-tutorial baseline vs a bare websockets ceiling.
 
-    make bench-live                      # all three servers
+    make bench-live                      # all three servers, then all three with a flash sale
     .venv/bin/python bench/live_bench.py --servers ours --levels 1000,2000 --seconds 8
+    .venv/bin/python bench/live_bench.py --servers ours,ceiling --levels 2000 --repeat 5 [--flash-sale]
 
 Each server runs in its own process on this machine; (a) and (b) share a private
 redis-server (channels-redis; InMemoryChannelLayer is never benchmarked). The load client
-runs in its own processes (``--client-procs``): viewers connect, then for ``--seconds``
-10 senders post 20 chat messages/s in total and 50 reaction frames/s while every viewer
-measures each chat's delivery latency from the timestamp in its text and which messages
-never arrived. For each server it climbs the ladder of viewer counts until p99 > 300 ms,
-a message is lost or connections fail, and prints one JSON line per server. A presence
-storm (1,000 joins in 10 s) checks that our room sends at most one count per tick.
+runs in its own processes (``--client-procs``; websockets' sans-I/O protocol, see
+``Viewer``): viewers connect (500/s), then for ``--seconds`` 10 senders post 20 chat messages/s
+in total and 50 reaction frames/s while every viewer measures each chat's delivery
+latency from the timestamp in its text and which messages never arrived. With
+``--flash-sale`` a flash sale runs meanwhile (``bench/flash_sale.py``). For each server
+it climbs the ladder of viewer counts until p99 > 300 ms, a message is lost or
+connections fail, and prints one JSON line per server. A presence storm (1,000 joins in
+10 s) checks that our room sends at most one count per tick.
+
+The machine may be shared: every level reports ``other_cpu_pct``, the CPU that other
+jobs used meanwhile, and a level that failed while they used more than a quarter of a
+core is measured again (``--noise-retries``; the summary lists those failures).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -34,11 +43,17 @@ import psutil
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
+from bench import flash_sale  # noqa: E402 - after the path
+
 PY = sys.executable
-DEFAULT_LEVELS = [25, 50, 100, 250, 500, 1000, 2000, 3000, 4000]
+DEFAULT_LEVELS = [25, 50, 100, 250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000]
 CHAT_PER_S, REACTIONS_PER_S, SENDERS = 20, 50, 10
 P99_LIMIT_MS = 300.0
+JOIN_RATE = 500  # viewers joining per second while a level connects (all client processes together)
+NOISY_OTHER_CPU_PCT = 25.0  # other jobs on this (shared) machine above this: a failed level is measured again
 BENCH_PASSWORD = "bench-Pass-2026"  # noqa: S105 - throw-away users in a temporary database
+PURCHASE_NUMBERS = itertools.count(1)  # every purchase of a run has its own number (the order's key)
+SALE_KINDS = {"sale.order": flash_sale.ORDER_KEY, "sale.stock": flash_sale.STOCK_KEY}
 
 
 def free_port() -> int:
@@ -75,36 +90,120 @@ def viewer_worker(conn, worker_id: int) -> None:
     asyncio.run(_viewer_worker(conn, worker_id))
 
 
+class Viewer(asyncio.Protocol):
+    """One viewer socket on websockets' sans-I/O protocol: frames are handled as they arrive.
+
+    The high-level ``websockets.connect`` costs a reader task, a queue and a wake-up per
+    message per socket; with 1,000 sockets per client process that queueing, not the
+    server, made most of the measured latency (the ceiling's p50 went 96 -> 154 ms from
+    1,000 to 2,000 viewers). Here a frame is handled in ``data_received`` and its arrival
+    time is taken when its bytes are read. No compression is offered (daphne never
+    negotiates it), so every server sends the same uncompressed frames.
+    """
+
+    def __init__(self, url: str, origin: str, state: dict, sample: bool, parsed: dict):
+        from websockets.client import ClientProtocol
+        from websockets.uri import parse_uri
+
+        self.ws = ClientProtocol(parse_uri(url), origin=origin, max_size=2**22)
+        self.state, self.sample, self.parsed = state, sample, parsed
+        self.transport = None
+        self.handshake = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport):
+        self.transport = transport
+        self.ws.send_request(self.ws.connect())
+        self._write()
+
+    def _write(self):
+        for data in self.ws.data_to_send():
+            if data:
+                self.transport.write(data)
+            elif self.transport.can_write_eof():
+                self.transport.write_eof()
+
+    def data_received(self, data: bytes):
+        now = time.time()
+        self.ws.receive_data(data)
+        for event in self.ws.events_received():
+            if not self.handshake.done():
+                if self.ws.handshake_exc is not None:
+                    self.handshake.set_exception(self.ws.handshake_exc)
+                else:
+                    self.state["open"] = True
+                    self.handshake.set_result(None)
+                continue
+            if event.opcode.name == "TEXT":
+                self._frame(bytes(event.data), now)
+        self._write()
+        if self.ws.close_expected():
+            self.transport.close()
+
+    def _frame(self, raw: bytes, now: float):
+        state = self.state
+        if b'"viewers"' in raw:
+            state["viewer_frames"] += 1
+        if not state["measuring"] or (b'"chat"' not in raw and b'"sale.' not in raw):
+            return
+        # Every socket of a tick gets the same bytes: parse them once per client process
+        # (a dict hit compares the whole frame, so each socket's own bytes are checked).
+        chats = self.parsed.get(raw)
+        if chats is None:
+            frame = json.loads(raw)
+            chats = []
+            for ev in frame.get("events") or [frame]:
+                kind = ev.get("type")
+                if kind == "chat":
+                    sender, n, ts = ev["text"].split(":")
+                    chats.append(((int(sender), int(n)), float(ts)))
+                elif kind in SALE_KINDS:
+                    chats.append(((SALE_KINDS[kind], int(ev["n"])), float(ev["ts"])))
+            if len(self.parsed) > 256:
+                self.parsed.clear()
+            self.parsed[raw] = chats
+        for key, ts in chats:
+            state["got"].add(key)
+            if self.sample:
+                # The target is on chat; a sale event's latency (from the buyer's request,
+                # so including the purchase itself) is reported on its own.
+                state["sale_lat" if key[0] >= flash_sale.ORDER_KEY else "lat"].append((now - ts) * 1000)
+
+    def eof_received(self):
+        self.ws.receive_eof()
+        self._write()
+        return False
+
+    def connection_lost(self, exc):
+        if self.state["open"] and not self.state.get("closing"):
+            self.state["error"] = f"closed {self.ws.close_code} {exc!r}"[:120]
+        elif not self.handshake.done():
+            self.handshake.set_exception(exc or ConnectionError("closed during the handshake"))
+        self.state["open"] = False
+
+    def close(self):
+        self.state["closing"] = True
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.abort()
+
+
 async def _viewer_worker(conn, worker_id: int) -> None:
-    import websockets
+    from urllib.parse import urlsplit
 
     loop = asyncio.get_running_loop()
     viewers: list[dict] = []
+    protocols: list[Viewer] = []
     tasks: list[asyncio.Task] = []
+    parsed: dict = {}
 
     async def viewer(url: str, origin: str, state: dict, sample: bool):
+        parts = urlsplit(url)
         try:
-            async with websockets.connect(url, origin=origin, open_timeout=30, max_size=2**22, ping_interval=None) as ws:
-                state["open"] = True
-                async for raw in ws:
-                    if not state["measuring"] or '"chat"' not in raw:
-                        if '"viewers"' in raw:
-                            state["viewer_frames"] += 1
-                        continue
-                    frame = json.loads(raw)
-                    events = frame.get("events") or [frame]
-                    now = time.time()
-                    for ev in events:
-                        if ev.get("type") == "chat":
-                            sender, n, ts = ev["text"].split(":")
-                            state["got"].add((int(sender), int(n)))
-                            if sample:
-                                state["lat"].append((now - float(ts)) * 1000)
-                        elif ev.get("type") == "viewers":
-                            state["viewer_frames"] += 1
+            _, proto = await asyncio.wait_for(
+                loop.create_connection(lambda: Viewer(url, origin, state, sample, parsed), parts.hostname, parts.port), 30)
+            protocols.append(proto)
+            await asyncio.wait_for(proto.handshake, 30)
         except Exception as exc:  # noqa: BLE001 - counted as a connection failure
             state["error"] = repr(exc)[:120]
-        finally:
             state["open"] = False
 
     while True:
@@ -112,22 +211,22 @@ async def _viewer_worker(conn, worker_id: int) -> None:
         if cmd == "connect":
             url, origin, count, rate = arg
             for i in range(count):
-                state = {"open": False, "measuring": False, "got": set(), "lat": [], "error": None, "viewer_frames": 0}
+                state = {"open": False, "measuring": False, "got": set(), "lat": [], "sale_lat": [], "error": None,
+                         "viewer_frames": 0}
                 viewers.append(state)
                 tasks.append(asyncio.create_task(viewer(url, origin, state, sample=(i % 4 == 0))))
                 if rate:
                     await asyncio.sleep(1 / rate)
                 elif i % 50 == 49:
                     await asyncio.sleep(0.02)
-            deadline = loop.time() + 60
-            while loop.time() < deadline and any(not v["open"] and v["error"] is None for v in viewers):
-                await asyncio.sleep(0.1)
+            await asyncio.gather(*tasks, return_exceptions=True)
             conn.send({"open": sum(v["open"] for v in viewers), "failed": sum(v["error"] is not None for v in viewers)})
         elif cmd == "measure":
             for v in viewers:
                 v["measuring"] = True
                 v["got"].clear()
                 v["lat"].clear()
+                v["sale_lat"].clear()
                 v["viewer_frames"] = 0
             conn.send("ok")
         elif cmd == "collect":
@@ -136,16 +235,19 @@ async def _viewer_worker(conn, worker_id: int) -> None:
                 v["measuring"] = False
             lost = sum(len(expected - v["got"]) for v in viewers if v["error"] is None)
             lat = [x for v in viewers for x in v["lat"]]
+            sale_lat = [x for v in viewers for x in v["sale_lat"]]
             failed = sum(v["error"] is not None for v in viewers)
             errors = list({v["error"] for v in viewers if v["error"]})[:3]
-            conn.send({"lost": lost, "lat": lat, "failed": failed, "errors": errors,
+            conn.send({"lost": lost, "lat": lat, "sale_lat": sale_lat, "failed": failed, "errors": errors,
                        "viewer_frames": max((v["viewer_frames"] for v in viewers), default=0)})
         elif cmd == "close":
-            for t in tasks:
-                t.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            for proto in protocols:
+                proto.close()
+            await asyncio.sleep(0.2)
             viewers.clear()
+            protocols.clear()
             tasks.clear()
+            parsed.clear()
             conn.send("ok")
         elif cmd == "exit":
             return
@@ -156,11 +258,19 @@ async def _viewer_worker(conn, worker_id: int) -> None:
 # ---------------------------------------------------------------------------
 
 
-async def run_senders(url: str, origin: str, cookies: list[str | None], seconds: float) -> tuple[set, int]:
+async def run_senders(server: Server, origin: str, seconds: float, flash: bool) -> tuple[set, int, tuple]:
+    """Chat and reactions for ``seconds``; with ``flash``, a flash sale's purchases meanwhile.
+
+    Returns the keys of every chat message and sale event sent, the error frames the
+    senders got back, and (purchases that failed, each purchase's response time in ms).
+    """
     import websockets
 
+    url, cookies = server.url, server.cookies
     sent: set = set()
     errors = 0
+    sale_failures = 0
+    purchase_ms: list[float] = []
 
     async def sender(idx: int, cookie: str | None):
         nonlocal errors
@@ -194,8 +304,55 @@ async def run_senders(url: str, origin: str, cookies: list[str | None], seconds:
             await asyncio.sleep(0.2)
             reader.cancel()
 
-    await asyncio.gather(*[sender(i, cookies[i % len(cookies)]) for i in range(SENDERS)])
-    return sent, errors
+    async def buyer(idx: int, numbers: list[int]):
+        """Our server: purchases through its buy endpoint (database writes, then broadcast)."""
+        nonlocal sale_failures
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        cookie = server.buyer_cookies[idx % len(server.buyer_cookies)]
+        start = time.monotonic()
+        try:
+            for i, n in enumerate(numbers):
+                await asyncio.sleep(max(0.0, start + i * per_buyer_every - time.monotonic()))
+                try:
+                    t0 = time.monotonic()
+                    await asyncio.to_thread(flash_sale.buy, conn, room_id=server.room_id, cookie=cookie, n=n)
+                    purchase_ms.append((time.monotonic() - t0) * 1000)
+                except Exception as exc:  # noqa: BLE001 - a failed purchase fails the level
+                    sale_failures += 1
+                    print(json.dumps({"server": server.name, "purchase_failed": repr(exc)[:160]}), file=sys.stderr)
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+                    continue
+                sent.add((flash_sale.ORDER_KEY, n))
+                sent.add((flash_sale.STOCK_KEY, n))
+        finally:
+            conn.close()
+
+    async def sale_as_chat(numbers: list[int]):
+        """Baseline and ceiling (no database): the same two events per purchase, as chat."""
+        async with websockets.connect(url, origin=origin, open_timeout=30) as ws:
+            start = time.monotonic()
+            for i, n in enumerate(numbers):
+                await asyncio.sleep(max(0.0, start + i * every - time.monotonic()))
+                for key in (flash_sale.ORDER_KEY, flash_sale.STOCK_KEY):
+                    sent.add((key, n))
+                    await ws.send(json.dumps({"v": 1, "type": "chat.send", "text": f"{key}:{n}:{time.time():.6f}"}))
+
+    async def flash_sale_run():
+        await asyncio.sleep(flash_sale.START_AFTER)
+        numbers = [next(PURCHASE_NUMBERS) for _ in range(flash_sale.PURCHASES)]
+        if server.buyer_cookies:
+            await asyncio.gather(*[buyer(b, numbers[b :: flash_sale.BUYERS]) for b in range(flash_sale.BUYERS)])
+        else:
+            await sale_as_chat(numbers)
+
+    every = flash_sale.SECONDS / flash_sale.PURCHASES
+    per_buyer_every = every * flash_sale.BUYERS
+    jobs = [sender(i, cookies[i % len(cookies)]) for i in range(SENDERS)]
+    if flash:
+        jobs.append(flash_sale_run())
+    await asyncio.gather(*jobs)
+    return sent, errors, (sale_failures, purchase_ms)
 
 
 # ---------------------------------------------------------------------------
@@ -204,8 +361,10 @@ async def run_senders(url: str, origin: str, cookies: list[str | None], seconds:
 
 
 class Server:
-    def __init__(self, name: str, cmd: list[str], env: dict, port: int, url: str, cookies: list):
+    def __init__(self, name: str, cmd: list[str], env: dict, port: int, url: str, cookies: list, *,
+                 room_id: int = 1, buyer_cookies: list | None = None):
         self.name, self.port, self.url, self.cookies = name, port, url, cookies
+        self.room_id, self.buyer_cookies = room_id, buyer_cookies or []
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log", delete=False)  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=BASE, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         wait_port(port, self.proc)
@@ -234,6 +393,7 @@ def setup_django_db(db_path: Path, env: dict) -> tuple[int, list[str]]:
     from accounts.services import user_create
     from live.services import show_create
 
+    flash_sale.create_tables()
     host = user_create(email="bench-host@example.vn", password=BENCH_PASSWORD, full_name="Chủ Thể Bench")
     now = timezone.now()
     show = show_create(title="Bench", host=host, scheduled_start=now, scheduled_end=now + timedelta(days=1))
@@ -252,7 +412,8 @@ def start_server(name: str, redis_url: str, db_url: str, room_id: int, cookies: 
     daphne = [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket-max-message-size", "16384"]
     if name == "ours":
         env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=f"bench{port}")
-        return Server(name, [*daphne, "config.asgi:application"], env, port, f"ws://127.0.0.1:{port}/ws/rooms/{room_id}/", cookies)
+        return Server(name, [*daphne, "config.asgi:application"], env, port, f"ws://127.0.0.1:{port}/ws/rooms/{room_id}/", cookies,
+                      room_id=room_id, buyer_cookies=cookies)
     if name == "baseline":
         env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=f"bench{port}")
         return Server(name, [*daphne, "bench.baseline_asgi:application"], env, port, f"ws://127.0.0.1:{port}/ws/rooms/1/", [None])
@@ -298,32 +459,39 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def run_level(server: Server, workers: Workers, n: int, seconds: float) -> dict:
+def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: bool = False) -> dict:
     origin = f"http://127.0.0.1:{server.port}"
     rss_idle = server.ps.memory_info().rss
     k = len(workers.pipes)
     shares = [n // k + (1 if i < n % k else 0) for i in range(k)]
-    opened = workers.ask("connect", [(server.url, origin, s, 0) for s in shares])
+    # Viewers arrive at JOIN_RATE: an audience gathers over minutes, and a burst of joins is
+    # what the presence storm checks; at thousands per second, daphne's 5 s opening
+    # handshake timeout reset a few sockets queued behind the joins before them.
+    opened = workers.ask("connect", [(server.url, origin, s, JOIN_RATE / k) for s in shares])
     failed_connect = sum(o["failed"] for o in opened)
     time.sleep(1.0)
     rss_loaded = server.ps.memory_info().rss
     workers.ask("measure", [None] * k)
+    me = psutil.Process()
     cpu_s0, cpu_c0, wall0 = sum(server.ps.cpu_times()[:2]), workers.cpu(), time.monotonic()
+    cpu_d0, machine0 = sum(me.cpu_times()[:2]), machine_busy()
     try:
-        sent, send_errors = asyncio.run(run_senders(server.url, origin, server.cookies, seconds))
+        sent, send_errors, (sale_failures, purchase_ms) = asyncio.run(run_senders(server, origin, seconds, flash))
     except Exception as exc:  # noqa: BLE001 - a sender that cannot connect fails the level
-        sent, send_errors = set(), 1
+        sent, send_errors, sale_failures, purchase_ms = set(), 1, 0, []
         print(json.dumps({"server": server.name, "viewers": n, "sender_failed": repr(exc)[:160]}), file=sys.stderr)
     time.sleep(1.5)  # in-flight deliveries
     wall = time.monotonic() - wall0
     cpu_s, cpu_c = sum(server.ps.cpu_times()[:2]) - cpu_s0, workers.cpu() - cpu_c0
+    cpu_d, machine = sum(me.cpu_times()[:2]) - cpu_d0, machine_busy() - machine0
     results = workers.ask("collect", [sent] * k)
     workers.ask("close", [None] * k)
     time.sleep(1.0)
     lat = [x for r in results for x in r["lat"]]
+    sale_lat = [x for r in results for x in r["sale_lat"]]
     failed = failed_connect + sum(r["failed"] for r in results)
     client_pct = 100 * cpu_c / wall
-    return {
+    row = {
         "viewers": n,
         "p50_ms": round(percentile(lat, 0.50), 1),
         "p99_ms": round(percentile(lat, 0.99), 1),
@@ -334,14 +502,32 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float) -> dict:
         "server_cpu_pct": round(100 * cpu_s / wall, 1),
         "client_cpu_pct": round(client_pct, 1),
         "client_saturated": client_pct / len(workers.pipes) > 90,
+        # Everything else the machine ran meanwhile (redis, other users' jobs), % of one core:
+        # the noise behind a figure on a shared machine.
+        "other_cpu_pct": round(100 * max(0.0, machine - cpu_s - cpu_c - cpu_d) / wall, 1),
         "rss_mb_per_1000_viewers": round((rss_loaded - rss_idle) / 2**20 * 1000 / n, 1),
         "rss_mb": round(rss_loaded / 2**20, 1),
         "errors": [e for r in results for e in r["errors"]][:3],
     }
+    if flash:
+        row["flash_sale"] = {"events": sum(1 for key in sent if key[0] >= flash_sale.ORDER_KEY),
+                             "purchase_failures": sale_failures,
+                             "p50_ms": round(percentile(sale_lat, 0.50), 1), "p99_ms": round(percentile(sale_lat, 0.99), 1)}
+        if purchase_ms:  # our server: the buy request's own response time
+            row["flash_sale"]["purchase_p50_ms"] = round(percentile(purchase_ms, 0.50), 1)
+            row["flash_sale"]["purchase_p99_ms"] = round(percentile(purchase_ms, 0.99), 1)
+    return row
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy (all cores), since boot."""
+    t = psutil.cpu_times()
+    return t.user + t.nice + t.system + t.irq + t.softirq + t.steal
 
 
 def passes(r: dict) -> bool:
-    return r["p99_ms"] <= P99_LIMIT_MS and r["lost"] == 0 and r["connection_failures"] == 0 and r["sent"] > 0
+    sale_ok = "flash_sale" not in r or (r["flash_sale"]["purchase_failures"] == 0 and r["flash_sale"]["events"] > 0)
+    return r["p99_ms"] <= P99_LIMIT_MS and r["lost"] == 0 and r["connection_failures"] == 0 and r["sent"] > 0 and sale_ok
 
 
 def presence_storm(server: Server, workers: Workers, joins: int = 1000, seconds: float = 10.0, tick: float = 0.1) -> dict:
@@ -372,6 +558,13 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print every level as well")
     parser.add_argument("--postgres", metavar="URL", help="run our server on PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432 "
                         "(a database chodem_livebench is dropped and created); default: a temporary SQLite file")
+    parser.add_argument("--flash-sale", action="store_true",
+                        help="with a flash sale running in the measured window (bench/flash_sale.py): "
+                        f"{flash_sale.PURCHASES} purchases over {flash_sale.SECONDS:g} s, two sequenced events each")
+    parser.add_argument("--repeat", type=int, default=1, help="measure every level this many times; it passes only if all do")
+    parser.add_argument("--noise-retries", type=int, default=2,
+                        help=f"measure a failed level again (at most this many times) when other jobs used more than "
+                        f"{NOISY_OTHER_CPU_PCT:g} %% of a core meanwhile; every try is reported")
     args = parser.parse_args()
     raise_fd_limit()
     levels = [int(x) for x in args.levels.split(",")]
@@ -397,30 +590,52 @@ def main() -> None:
     try:
         for name in args.servers.split(","):
             server = start_server(name, redis_url, db_url, room_id, cookies)
-            best, best_row, rows = 0, None, []
+            best, best_row, rows, noisy = 0, None, [], []
             try:
                 # Warm-up, not measured: first requests import code, open connections, fill caches.
-                run_level(server, workers, 10, 3.0)
+                run_level(server, workers, 10, 3.0, args.flash_sale)
                 for n in levels:
-                    row = run_level(server, workers, n, args.seconds)
+                    runs = []
+                    for _ in range(args.repeat):
+                        row = run_level(server, workers, n, args.seconds, args.flash_sale)
+                        for _retry in range(args.noise_retries):
+                            if passes(row) or row["other_cpu_pct"] <= NOISY_OTHER_CPU_PCT:
+                                break
+                            # Failed while the machine was busy with other jobs: say so, measure again.
+                            noisy.append({"viewers": n, "p99_ms": row["p99_ms"], "lost": row["lost"],
+                                          "other_cpu_pct": row["other_cpu_pct"]})
+                            if args.verbose:
+                                print(json.dumps({"server": name, "level": row, "noisy_retry": True}, ensure_ascii=False), flush=True)
+                            row = run_level(server, workers, n, args.seconds, args.flash_sale)
+                        runs.append(row)
+                        if args.verbose:
+                            print(json.dumps({"server": name, "level": row}, ensure_ascii=False), flush=True)
+                    failing = [r for r in runs if not passes(r)]
+                    row = failing[0] if failing else max(runs, key=lambda r: r["p99_ms"])  # the worst run speaks
                     rows.append(row)
-                    if args.verbose:
-                        print(json.dumps({"server": name, "level": row}, ensure_ascii=False), flush=True)
-                    if not passes(row):
+                    if failing:
                         break
                     best, best_row = n, row
                 shown = best_row or rows[0]
                 failed_at = rows[-1] if not passes(rows[-1]) else None
                 line = {"server": name, "max_viewers": best, **{k: shown[k] for k in (
                     "p50_ms", "p99_ms", "lost", "server_cpu_pct", "client_cpu_pct", "rss_mb_per_1000_viewers")},
-                    "connection_failures": shown["connection_failures"], "client_saturated": shown["client_saturated"]}
+                    "connection_failures": shown["connection_failures"], "client_saturated": shown["client_saturated"],
+                    "other_cpu_pct": shown["other_cpu_pct"]}
+                if args.flash_sale:
+                    line["flash_sale"] = shown.get("flash_sale")
+                if args.repeat > 1:
+                    line["repeat"] = args.repeat
+                if noisy:
+                    line["failed_while_noisy_then_retried"] = noisy
                 if failed_at is not None:
                     line["next_level"] = {k: failed_at[k] for k in ("viewers", "p99_ms", "lost", "connection_failures",
-                                                                    "server_cpu_pct", "client_cpu_pct", "client_saturated")}
+                                                                    "server_cpu_pct", "client_cpu_pct", "client_saturated",
+                                                                    "other_cpu_pct")}
                     if failed_at["client_saturated"] and failed_at["server_cpu_pct"] < 90:
                         line["note"] = "the load client saturated its cores before the server did"
                 print(json.dumps(line, ensure_ascii=False), flush=True)
-                if name == "ours":
+                if name == "ours" and not args.flash_sale:
                     print(json.dumps(presence_storm(server, workers), ensure_ascii=False), flush=True)
             finally:
                 server.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sys
 import time
 from functools import partial
 from urllib.parse import parse_qs
@@ -143,8 +144,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # -- the hub's side (live.hub.Subscriber) --------------------------------
 
     async def send_raw(self, text: str) -> None:
-        if not self.hub_state.closing:
-            await self._send({"type": "websocket.send", "text": text})
+        if self.hub_state.closing:
+            return
+        protocol = self._protocol
+        if protocol is not None and _write_now(protocol, hubs.ws_text_frame(text)):
+            return
+        await self._send({"type": "websocket.send", "text": text})
+
+    def write_now(self, wire: bytes) -> bool:
+        """Write a tick's frame, already in WebSocket wire form, straight to this socket.
+
+        False where that is not known to be safe (not daphne's plain-TCP transport, a
+        message under way, compression, TLS ...): the hub then uses ``send_raw``. See
+        ``_write_now`` for why.
+        """
+        if self.hub_state.closing:
+            return True
+        protocol = self._protocol
+        return protocol is not None and _write_now(protocol, wire)
 
     async def send_frame(self, frame: dict) -> None:
         await self.send_raw(hubs.encode(frame))
@@ -168,11 +185,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return 0
 
     @property
-    def _transport(self):
+    def _protocol(self):
+        """daphne's WebSocket protocol object behind ``send`` (``partial(server.handle_reply, protocol)``)."""
         send = self._send
         if isinstance(send, partial) and send.args:
-            return getattr(send.args[0], "transport", None)
+            return send.args[0]
         return None
+
+    @property
+    def _transport(self):
+        return getattr(self._protocol, "transport", None)
 
     # -- helpers -------------------------------------------------------------
 
@@ -251,6 +273,66 @@ def _language(scope) -> str:
         except LookupError:
             continue
     return settings.LANGUAGE_CODE
+
+
+def _write_now(protocol, wire: bytes) -> bool:
+    """Send a framed text message on daphne's socket now, as asyncio's own transports do.
+
+    Through ``send_raw`` every socket of every tick goes daphne ``handle_reply`` ->
+    autobahn ``sendMessage`` (framing) -> Twisted ``write``, which only buffers and
+    registers the socket for writability; on the next loop pass the reactor writes and
+    unregisters it: two ``epoll_ctl`` and several Python calls per socket per tick. At
+    2,000 viewers that was about half of the server's CPU (py-spy, docs/benchmarks.md)
+    and the p99 tail. Here, when nothing is queued for the socket, the frame (made once
+    per tick for every socket: server frames are unmasked) is handed to ``send()`` at
+    once; whatever the kernel does not take goes to Twisted's buffer, which keeps
+    order and backpressure (``backlog_bytes``). Only for a plain TCP transport and an
+    open, uncompressed, unfragmented autobahn protocol; anything else returns False.
+
+    Two things autobahn would do differently, on purpose: a frame for a socket that is
+    already closing is dropped (autobahn raises, and one such socket stopped a whole
+    tick's fan-out; the client resumes by sequence when it reconnects), and our own
+    frames are not held to ``--websocket-max-message-size``, which autobahn applies to
+    both directions: it exists against what clients send, and with it a replay of 100
+    ordinary chat messages (~40 KB) could not be sent and no viewer could join.
+    """
+    tcp = sys.modules.get("twisted.internet.tcp")
+    try:
+        if protocol.state in (protocol.STATE_CLOSING, protocol.STATE_CLOSED):
+            return True
+        if (
+            protocol.state != protocol.STATE_OPEN
+            or protocol.send_state != protocol.SEND_STATE_GROUND
+            or protocol.send_queue
+            or protocol._perMessageCompress is not None
+            or 0 < protocol.autoFragmentSize < len(wire)
+        ):
+            return False
+        transport = protocol.transport
+        if (
+            tcp is None
+            or not isinstance(transport, tcp.Connection)
+            or transport.TLS
+            or not transport.connected
+            or transport.disconnecting
+            or transport._writeDisconnected
+        ):
+            return False
+        if transport._tempDataLen or len(transport.dataBuffer) > transport.offset:
+            transport.write(wire)  # behind what is queued: keep the order
+            return True
+        sock = transport.socket
+    except AttributeError:
+        return False
+    try:
+        sent = sock.send(wire)
+    except BlockingIOError:
+        sent = 0
+    except OSError:
+        sent = 0  # a dead socket: Twisted's own write finds out and closes the connection
+    if sent < len(wire):
+        transport.write(wire[sent:])
+    return True
 
 
 def _raw_send(send):

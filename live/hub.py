@@ -30,7 +30,7 @@ from typing import Protocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from live import extensions, selectors, services
+from live import extensions, gc_tuning, selectors, services
 from live.broadcast import apublish, room_group
 from live.limits import live_setting
 from live.models import Room
@@ -46,6 +46,19 @@ def encode(frame: dict) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
+def ws_text_frame(text: str) -> bytes:
+    """A server-to-client WebSocket text frame (RFC 6455: FIN, opcode 1, unmasked)."""
+    payload = text.encode("utf-8")
+    n = len(payload)
+    if n < 126:
+        header = bytes((0x81, n))
+    elif n < 65536:
+        header = b"\x81\x7e" + n.to_bytes(2, "big")
+    else:
+        header = b"\x81\x7f" + n.to_bytes(8, "big")
+    return header + payload
+
+
 class Subscriber(Protocol):
     """What a hub needs of a socket (``RoomConsumer`` implements it)."""
 
@@ -53,6 +66,7 @@ class Subscriber(Protocol):
     hub_state: HubState
 
     async def send_raw(self, text: str) -> None: ...
+    def write_now(self, wire: bytes) -> bool: ...
     async def close_with(self, code: int) -> None: ...
     def backlog_bytes(self) -> int: ...
 
@@ -389,6 +403,7 @@ class RoomHub:
         staff, self.staff_pending = self.staff_pending, []
         if events or state:
             text = encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": events + state})
+            wire = ws_text_frame(text)  # written as is to every socket that can take it now
             limit = live_setting("OUTBOUND_BACKLOG_BYTES")
             queue_max = live_setting("OUTBOUND_QUEUE_MAX_EVENTS")
             for sub in list(self.subscribers):
@@ -408,7 +423,8 @@ class RoomHub:
                     continue
                 if events:
                     hs.delivered = self.flushed_seq
-                await sub.send_raw(text)
+                if not sub.write_now(wire):
+                    await sub.send_raw(text)
         if staff:
             text = encode({"v": VERSION, "type": "staff", "events": staff})
             for sub in list(self.subscribers):
@@ -421,6 +437,7 @@ class RoomHub:
                 for sub in list(self.subscribers):
                     if sub.participant.user_id == event["user_id"] and not sub.participant.may_moderate:
                         await sub.close_with(CloseCode.FORBIDDEN)
+        gc_tuning.collect_between_ticks()  # the loop waits for the next tick anyway
 
     async def _flush_directed(self) -> None:
         """Frames for some sockets only (a buyer's order outcome, the hosts' order board, signalling)."""

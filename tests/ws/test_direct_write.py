@@ -1,0 +1,180 @@
+"""The hub's direct write to daphne's socket (``live.consumers._write_now``), on a real Twisted transport.
+
+Each tick's frame is handed to ``send()`` at once when nothing is queued for the socket;
+what the kernel does not take waits in Twisted's buffer, and later frames queue behind
+it. A viewer whose socket is full must still receive every frame whole and in order;
+where a direct write would be unsafe (compression, TLS, a closing socket) the normal
+path is used instead.
+"""
+
+import socket
+from types import SimpleNamespace
+
+import pytest
+from twisted.internet import tcp
+
+from live.consumers import _write_now
+from live.hub import ws_text_frame
+
+
+class _Reactor:
+    """Just what a Twisted transport asks of its reactor when it buffers a write."""
+
+    def __init__(self):
+        self.writers = set()
+
+    def addWriter(self, writer):  # Twisted's interface
+        self.writers.add(writer)
+
+    def removeWriter(self, writer):
+        self.writers.discard(writer)
+
+    def callLater(self, *args, **kwargs):
+        return None
+
+
+def _daphne_like_socket():
+    """(protocol, transport, peer socket): an open autobahn-like protocol on a real tcp.Connection."""
+    ours, peer = socket.socketpair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+    peer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+    protocol = SimpleNamespace(
+        STATE_CLOSED=0, STATE_CLOSING=2, STATE_OPEN=3, state=3, SEND_STATE_GROUND=0, send_state=0, send_queue=[],
+        _perMessageCompress=None, autoFragmentSize=0, maxMessagePayloadSize=0,
+    )
+    transport = tcp.Connection(ours, protocol, reactor=_Reactor())
+    transport.connected = 1
+    protocol.transport = transport
+    return protocol, transport, peer
+
+
+def _drain(transport, peer) -> bytes:
+    peer.setblocking(False)
+    received = bytearray()
+    for _ in range(10_000):
+        try:
+            while chunk := peer.recv(65536):
+                received += chunk
+        except BlockingIOError:
+            pass
+        if not transport._tempDataLen and len(transport.dataBuffer) <= transport.offset:
+            break
+        transport.doWrite()
+    try:
+        while chunk := peer.recv(65536):
+            received += chunk
+    except BlockingIOError:
+        pass
+    return bytes(received)
+
+
+def test_a_full_socket_gets_every_frame_whole_and_in_order():
+    protocol, transport, peer = _daphne_like_socket()
+    try:
+        frames = [ws_text_frame(f'{{"seq":{i},"text":"{"Chè Shan tuyết " * (3000 * (i + 1))}"}}') for i in range(3)]
+        frames += [ws_text_frame(f'{{"seq":{i}}}') for i in range(3, 6)]  # small ones after the big
+        for frame in frames:
+            assert _write_now(protocol, frame) is True
+        # The first frame did not fit in the socket: the rest of it and every later frame
+        # wait in Twisted's buffer, which asked the reactor to write when the socket drains.
+        assert transport._tempDataLen > 0
+        assert transport in transport.reactor.writers
+        assert _drain(transport, peer) == b"".join(frames)
+        assert transport not in transport.reactor.writers
+    finally:
+        transport.socket.close()
+        peer.close()
+
+
+def test_a_socket_with_room_is_written_at_once_without_the_reactor():
+    protocol, transport, peer = _daphne_like_socket()
+    try:
+        frame = ws_text_frame('{"v":1,"type":"batch","seq":7,"events":[{"type":"viewers","count":2000}]}')
+        assert _write_now(protocol, frame) is True
+        assert not transport.reactor.writers and not transport._tempDataLen
+        assert peer.recv(65536) == frame
+    finally:
+        transport.socket.close()
+        peer.close()
+
+
+def test_a_closing_socket_is_skipped_and_a_large_frame_is_not_held_to_the_inbound_cap():
+    protocol, transport, peer = _daphne_like_socket()
+    try:
+        protocol.maxMessagePayloadSize = 16384  # daphne --websocket-max-message-size: for what clients send
+        big = ws_text_frame('{"type":"replay","events":"' + "x" * 40_000 + '"}')
+        assert _write_now(protocol, big) is True
+        assert _drain(transport, peer) == big
+        protocol.state = 2  # closing: autobahn would raise and stop the tick's fan-out
+        assert _write_now(protocol, ws_text_frame('{"seq":9}')) is True
+        assert not transport._tempDataLen
+        peer.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            peer.recv(100)
+    finally:
+        transport.socket.close()
+        peer.close()
+
+
+def test_unsafe_sockets_are_left_to_the_normal_path():
+    frame = ws_text_frame('{"seq":1}')
+    for change in (
+        {"_perMessageCompress": object()},  # compressed: the frame bytes would differ
+        {"state": 1},  # not accepted yet
+        {"send_state": 1},  # a fragmented message under way
+        {"send_queue": [b"x"]},  # autobahn has queued data of its own
+    ):
+        protocol, transport, peer = _daphne_like_socket()
+        try:
+            for name, value in change.items():
+                setattr(protocol, name, value)
+            assert _write_now(protocol, frame) is False, change
+        finally:
+            transport.socket.close()
+            peer.close()
+    protocol, transport, peer = _daphne_like_socket()
+    try:
+        transport.TLS = True  # bytes on this socket must go through TLS
+        assert _write_now(protocol, frame) is False
+        transport.TLS = False
+        transport.disconnecting = True
+        assert _write_now(protocol, frame) is False
+    finally:
+        transport.socket.close()
+        peer.close()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_viewer_joins_a_busy_room_through_daphne_and_gets_its_whole_history(vendor_user):
+    """The replay of 100 ordinary messages (~35 KB) is over daphne's 16 KB message cap."""
+    import json
+    from datetime import timedelta
+
+    import websockets
+    from channels.db import database_sync_to_async
+    from django.utils import timezone
+
+    from live.selectors import participant_for
+    from live.services import chat_post, show_create
+    from tests.live.servers import free_port, start_daphne, stop
+
+    def busy_room() -> int:
+        now = timezone.now()
+        show = show_create(title="Chợ phiên", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
+        host = participant_for(user=vendor_user, show=show)
+        for i in range(100):
+            chat_post(room_id=show.room.pk, actor=host, text=f"{i} " + "Bưởi đỏ Đông Cao ngọt lắm " * 8)
+        return show.room.pk
+
+    room_id = await database_sync_to_async(busy_room)()
+    port = free_port()
+    server = start_daphne(port)
+    try:
+        async with websockets.connect(f"ws://127.0.0.1:{port}/ws/rooms/{room_id}/", origin=f"http://127.0.0.1:{port}") as ws:
+            assert json.loads(await ws.recv())["type"] == "welcome"
+            replay = json.loads(await ws.recv())
+    finally:
+        stop(server)
+    assert replay["type"] == "replay" and replay["complete"]
+    assert [e["seq"] for e in replay["events"]] == list(range(1, 101))
+    assert replay["events"][-1]["text"].startswith("99 Bưởi đỏ")
