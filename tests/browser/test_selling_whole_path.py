@@ -3,10 +3,11 @@
 The host goes live, pins a product and schedules a flash sale; the buyer buys when the
 countdown (the shortest real one, 10 s) runs out and also writes "chot b01 2" in chat;
 the host claims and confirms that order from the board and the buyer sees it confirmed;
-the host ends the show and opens its analytics. Served by a real daphne process.
+the host ends the show, opens its analytics and exports its orders. Served by a real daphne process.
 """
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -75,5 +76,17 @@ def test_host_sells_by_flash_sale_and_chot_don_then_reads_the_analytics(
     expect(host.locator("[data-kpi='intents']")).to_have_text("2")
     expect(host.locator("[data-kpi='revenue']")).to_have_text("240.000 ₫")
     expect(host.locator("svg").first).to_be_visible()
+
+    # The confirmed order is listed for the host and exported as CSV.
+    host.go_back()
+    host.get_by_role("link", name="Đơn hàng").click()
+    rows = host.locator("[data-testid=show-orders] tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Phạm Quốc Bảo")
+    expect(rows.first).to_contain_text("240.000 ₫")
+    with host.expect_download() as download:
+        host.get_by_role("link", name="Tải CSV").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "Phạm Quốc Bảo" in exported and "B01" in exported and "240000" in exported
     host_ctx.close()
     buyer_ctx.close()
