@@ -146,7 +146,7 @@ def test_unsafe_sockets_are_left_to_the_normal_path():
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_viewer_joins_a_busy_room_through_daphne_and_gets_its_whole_history(vendor_user):
-    """The replay of 100 ordinary messages (~35 KB) is over daphne's 16 KB message cap."""
+    """The replay of 100 ordinary messages (44 KB) is over daphne's 16 KB message cap."""
     import json
     from datetime import timedelta
 
