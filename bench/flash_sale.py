@@ -1,18 +1,19 @@
 """A flash sale for the live-room benchmark (``bench/live_bench.py --flash-sale``).
 
-Issue #6 asks that the engine still meets its targets "with a flash sale running". The
-selling app is not in this tree yet, so the bench plays its part with the same kind of
-work on the server: buyers ``POST`` to a buy endpoint of the server under test (served
-by the same daphne process as the room, through Django's whole middleware stack), and
-each purchase, in one transaction, takes the stock row's write lock and decrements it,
-stores an order, and appends two sequenced room events with
-``live.services._event_append`` (a ``sale.order`` and the ``sale.stock`` left); both are
-saved with their room sequence before they are broadcast, exactly as chat is. Viewers
-must receive every one of them (a loss fails the level) and their latency counts with
-the chat's. When the selling app lands, ``flash_buy`` can call its real buy service.
+Issue #6 asks that the engine still meets its targets "with a flash sale running". Each
+purchase goes through the real buy service, ``selling.offers.sale_buy``: the sale's row
+lock, the units taken from the sale and the show's stock, the order intent and its
+idempotency record, the sequenced ``sale.progress`` event every viewer receives (and the
+hubs' snapshot refresh it triggers), and the ``intent`` frames to the hosts and the
+buyer. Buyers ``POST`` to a bench endpoint served by the same daphne process as the room
+(the room socket's ``sale.buy`` handler calls the same service); in the same transaction
+the endpoint appends one marker event, ``sale.order``, carrying the purchase's number and
+send time, so that viewers can time every purchase and report any that never arrived.
+So each purchase costs the room two sequenced events, as the stand-in before it did.
 
-For the baseline and the ceiling, which have no database, the same events arrive as
-extra chat messages at the same rate, so all three servers fan out the same load.
+For the baseline and the ceiling, which have no database, the same two events per
+purchase arrive as extra chat messages at the same rate, so all three servers fan out
+the same load.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import http.client
 import json
 import time
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpResponseForbidden, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -30,39 +31,57 @@ PURCHASES = 50  # buyers' orders in one sale
 SECONDS = 5.0  # over which they arrive: 10 purchases/s, i.e. 20 sequenced events/s
 START_AFTER = 1.0  # seconds into the measured window
 BUYERS = 5
-STOCK = 10**9  # never sells out: every purchase must become two events
+STOCK = 10**9  # never sells out: every purchase must succeed
 ORDER_KEY, STOCK_KEY = 1000, 1001  # the "sender" part of a sale event's key in the load client
 
 
-def create_tables() -> None:
-    """A stock row and an order table in the bench's throw-away database."""
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_flash_stock (id integer PRIMARY KEY, left_count integer NOT NULL)")
-        cursor.execute("CREATE TABLE bench_flash_order (n integer PRIMARY KEY, buyer_id integer NOT NULL, sent_at varchar(32))")
-        cursor.execute("INSERT INTO bench_flash_stock (id, left_count) VALUES (1, %s)", [STOCK])
+def create_sale(show) -> None:
+    """A live show selling one product, with a flash sale open for the whole run that never sells out."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from live.models import Show
+    from selling.models import FlashSale, ShowOffer
+    from vendors.models import OcopGroup, Product, Vendor, VendorKind
+
+    now = timezone.now()
+    Show.objects.filter(pk=show.pk).update(state=Show.State.LIVE, started_at=now)
+    vendor = Vendor.objects.create(
+        legal_name="HTX Bench", slug="htx-bench", kind=VendorKind.COOPERATIVE, registration_number="0999999999",
+        district="me-linh", address="Bench", representative="Bench",
+    )
+    product = Product.objects.create(
+        vendor=vendor, name="Bưởi đỏ", code="B01", group=OcopGroup.FOOD, stars=4, price=120_000, unit="quả", stock=STOCK
+    )
+    offer = ShowOffer.objects.create(show=show, product=product, stock_left=STOCK)
+    FlashSale.objects.create(
+        offer=offer, sale_price=99_000, quantity=STOCK, per_buyer_cap=STOCK, countdown_seconds=10,
+        duration_seconds=1200, opens_at=now, closes_at=now + timedelta(days=1),
+    )
 
 
 @csrf_exempt
 @require_POST
 def flash_buy(request, room_id: int):
-    """One purchase: lock and decrement the stock, store the order, append and publish two events."""
-    from live.services import _event_append
+    """One purchase through ``selling.offers.sale_buy``, plus the bench's marker event, in one transaction."""
+    from live.selectors import participant_for
+    from live.services import event_append
+    from selling import offers
+    from selling.models import FlashSale
 
     if not request.user.is_authenticated:
         return HttpResponseForbidden()
     body = json.loads(request.body)
     n, ts = int(body["n"]), float(body["ts"])
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE bench_flash_stock SET left_count = left_count - 1 WHERE id = 1 AND left_count > 0")
-        if cursor.rowcount != 1:
-            return JsonResponse({"sold_out": True}, status=409)
-        cursor.execute("SELECT left_count FROM bench_flash_stock WHERE id = 1")
-        left = cursor.fetchone()[0]
-        cursor.execute("INSERT INTO bench_flash_order (n, buyer_id, sent_at) VALUES (%s, %s, %s)", [n, request.user.pk, str(ts)])
-        order = _event_append(room_id=room_id, kind="sale.order", payload={"n": n, "ts": ts, "buyer": request.user.pk},
-                              author_id=request.user.pk)
-        _event_append(room_id=room_id, kind="sale.stock", payload={"n": n, "ts": ts, "left": left})
-    return JsonResponse({"seq": order.seq, "left": left})
+    sale = FlashSale.objects.select_related("offer__show").get(offer__show__room__pk=room_id, ended_at__isnull=True)
+    buyer = participant_for(user=request.user, show=sale.offer.show)
+    with transaction.atomic():
+        outcome = offers.sale_buy(
+            room_id=room_id, actor=buyer, sale_id=sale.pk, quantity=1, unit_price=sale.sale_price, key=f"bench-purchase-{n}"
+        )
+        marker = event_append(room_id=room_id, kind="sale.order", payload={"n": n, "ts": ts, "buyer": request.user.pk})
+    return JsonResponse({"seq": marker.seq, "remaining": outcome["remaining"]})
 
 
 def buy(conn: http.client.HTTPConnection, *, room_id: int, cookie: str, n: int) -> float:
