@@ -70,6 +70,14 @@ class RoomExtension:
     def chat_posted(self, *, room_id: int, actor, frame: dict) -> None:
         """Called after a chat message is committed; must not raise."""
 
+    def patch_state(self, *, state: dict | None, frame: dict) -> bool:
+        """Apply a sequenced event of ``snapshot_kinds`` to this extension's cached state in place.
+
+        Return True when done, so the hubs need not read the state again from the database
+        (a flash sale makes one progress event per purchase); False to have it re-read.
+        """
+        return False
+
     def page_part(self, *, request, show, participant, console: bool) -> PagePart | None:
         """What to add to the viewer page (``console=False``) or the host console."""
         return None
@@ -122,6 +130,20 @@ def room_state(*, room) -> dict:
         if ext.key and value is not None:
             state[ext.key] = value
     return state
+
+
+def patch_snapshot(snapshot: dict | None, frame: dict) -> bool:
+    """True when an extension brought ``snapshot`` up to date with ``frame`` in memory."""
+    if snapshot is None:
+        return False
+    for ext in _EXTENSIONS:
+        if frame.get("type") in ext.snapshot_kinds and ext.key:
+            try:
+                return ext.patch_state(state=snapshot.get(ext.key), frame=frame)
+            except Exception:
+                logger.exception("live: extension %s could not patch its state", type(ext).__name__)
+                return False
+    return False
 
 
 def chat_posted(*, room_id: int, actor, frame: dict) -> None:

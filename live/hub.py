@@ -261,7 +261,8 @@ class RoomHub:
         self.last_seq = frame["seq"]
         self.recent.append(frame)
         kind = frame["type"]
-        if kind in {"show.state", "pin", "slow_mode"} or kind in extensions.snapshot_kinds():
+        patched = kind in extensions.snapshot_kinds() and extensions.patch_snapshot(self.snapshot, frame)
+        if kind in {"show.state", "pin", "slow_mode"} or (kind in extensions.snapshot_kinds() and not patched):
             self.snapshot_stale = True
         elif kind == "chat.deleted":
             for i, old in enumerate(self.recent):

@@ -82,6 +82,24 @@ def stock_return(*, offer_id: int, quantity: int) -> None:
     ShowOffer.objects.filter(pk=offer_id).update(stock_left=F("stock_left") + quantity)
 
 
+def room_state_patch(*, state: dict | None, frame: dict) -> bool:
+    """Bring a cached ``room_state`` up to date with a purchase or a stock change, in memory.
+
+    A flash sale makes one ``sale.progress`` per purchase; re-reading the offers, the card
+    and the sale after each one cost every hub a database read per tick during a rush.
+    Other kinds (a new sale, a pin, the offers changing) are re-read.
+    """
+    if not state or frame.get("type") not in ("sale.progress", "offer.stock"):
+        return False
+    for card in state.get("offers") or []:
+        if card.get("id") == frame.get("offer_id"):
+            card["stock_left"] = frame["stock_left"]
+    sale = state.get("sale")
+    if frame["type"] == "sale.progress" and sale and sale.get("id") == frame.get("sale_id"):
+        sale["sold"], sale["remaining"] = frame["sold"], frame["remaining"]
+    return True
+
+
 def stock_announce(*, offer_id: int, author_id: int | None = None) -> None:
     """Tell the room an offer's stock changed outside a flash sale (an order confirmed, declined or cancelled).
 

@@ -22,6 +22,9 @@ class SellingExtension(extensions.RoomExtension):
     def room_state(self, *, room):
         return offers.room_state(show_id=room.show_id)
 
+    def patch_state(self, *, state, frame):
+        return offers.room_state_patch(state=state, frame=frame)
+
     def chat_posted(self, *, room_id, actor, frame):
         orders.chat_posted(room_id=room_id, actor=actor, frame=frame)
 

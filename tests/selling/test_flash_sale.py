@@ -250,3 +250,19 @@ def test_an_offer_with_a_running_sale_cannot_be_taken_off(selling_show, vendor_u
     )
     assert "flash sale" in error.message
     assert ShowOffer.objects.get(pk=b01.pk).is_active
+
+
+def test_a_purchase_patches_the_cached_room_state_to_what_the_database_says(selling_show, vendor_user, b01, buyer):
+    """The hubs keep the welcome snapshot in memory during a rush instead of re-reading it per purchase."""
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    cached = offers.room_state(show_id=selling_show.pk)
+    _buy(selling_show, buyer, sale, quantity=2, key="patch-1")
+    progress = RoomEvent.objects.filter(room=selling_show.room, kind="sale.progress").latest("seq")
+    frame = {"type": "sale.progress", **progress.payload}
+    assert offers.room_state_patch(state=cached, frame=frame) is True
+    fresh = offers.room_state(show_id=selling_show.pk)
+    assert cached["sale"]["sold"] == fresh["sale"]["sold"] == 2
+    assert cached["sale"]["remaining"] == fresh["sale"]["remaining"] == 8
+    assert cached["offers"] == fresh["offers"]
+    # A change it cannot apply in memory (a new pin) is left to a re-read.
+    assert offers.room_state_patch(state=cached, frame={"type": "product.pinned", "offer_id": b01.pk}) is False
