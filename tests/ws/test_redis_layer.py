@@ -80,8 +80,10 @@ class ResumingClient:
                     async for raw in ws:
                         self._on(json.loads(raw))
                     self.closes.append(ws.close_code)
-            except (OSError, websockets.ConnectionClosed, websockets.InvalidStatus, TimeoutError) as exc:
-                self.closes.append(getattr(exc, "code", None))
+            except websockets.ConnectionClosed as closed:
+                self.closes.append(closed.rcvd.code if closed.rcvd else None)
+            except (OSError, websockets.InvalidStatus, TimeoutError):
+                self.closes.append(None)
             self.connected.clear()
             self.ws = None
             attempt += 1
