@@ -36,6 +36,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     hub = None
     participant = None
     _capped = False
+    _direct_write = False
 
     async def connect(self):
         self.hub_state = hubs.HubState()
@@ -44,6 +45,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.lang = _language(self.scope)
         self.address = (self.scope.get("client") or [None])[0]
         self._send = _raw_send(self.base_send)
+        self._direct_write = live_setting("DIRECT_WRITE")
         self.bucket = TokenBucket(live_setting("CONNECTION_BURST"), live_setting("CONNECTION_RATE"))
         self.violations, self.last_violation = 0, 0.0
         user = self.scope.get("user")
@@ -146,7 +148,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def send_raw(self, text: str) -> None:
         if self.hub_state.closing:
             return
-        protocol = self._protocol
+        protocol = self._protocol if self._direct_write else None
         if protocol is not None and _write_now(protocol, hubs.ws_text_frame(text)):
             return
         await self._send({"type": "websocket.send", "text": text})
@@ -160,7 +162,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         """
         if self.hub_state.closing:
             return True
-        protocol = self._protocol
+        protocol = self._protocol if self._direct_write else None
         return protocol is not None and _write_now(protocol, wire)
 
     async def send_frame(self, frame: dict) -> None:

@@ -59,6 +59,46 @@ def ws_text_frame(text: str) -> bytes:
     return header + payload
 
 
+def frames_under(frame: dict, max_bytes: int) -> list[str]:
+    """``frame`` (one with ``events``) encoded, and cut into frames of at most ``max_bytes`` if it must be.
+
+    autobahn holds what the server sends to daphne's ``--websocket-max-message-size``
+    too (16 KB, a cap meant for what clients send). On the ordinary send path (TLS
+    terminated in daphne, ``LIVE_DIRECT_WRITE=0``, another ASGI server) a bigger frame
+    was refused: the replay of the last 100 chat messages (~40 KB) reset every joining
+    socket, and a congested viewer's held events stopped the tick's fan-out. The events
+    are cut in order, each encoded once; every part keeps the frame's other keys, its
+    ``seq`` is the last sequenced event it holds (the frame's own ``seq`` on the last
+    part), and a replay's ``complete: false`` is said on the first part only.
+    """
+    text = encode(frame)
+    if len(text) * 4 <= max_bytes or len(text.encode("utf-8")) <= max_bytes:
+        return [text]
+    head = {key: value for key, value in frame.items() if key != "events"}
+    budget = max_bytes - len(encode(head).encode("utf-8")) - 16  # ',"events":[' and ']'
+    parts: list[list[tuple[int | None, str]]] = [[]]  # per frame: (seq, encoded event)
+    size = 0
+    for event in frame["events"]:
+        piece = encode(event)
+        weight = len(piece.encode("utf-8")) + 1
+        if parts[-1] and size + weight > budget:
+            parts.append([])
+            size = 0
+        parts[-1].append((event.get("seq"), piece))
+        size += weight
+    texts = []
+    for index, part in enumerate(parts):
+        part_head = dict(head)
+        seqs = [seq for seq, _ in part if seq is not None]
+        if "seq" in head and seqs and index < len(parts) - 1:
+            part_head["seq"] = seqs[-1]
+        if "complete" in head and index:
+            part_head["complete"] = True
+        body = ",".join(piece for _, piece in part)
+        texts.append(f'{encode(part_head)[:-1]},"events":[{body}]}}')
+    return texts
+
+
 class Subscriber(Protocol):
     """What a hub needs of a socket (``RoomConsumer`` implements it)."""
 
@@ -186,14 +226,14 @@ class RoomHub:
         if sub.participant.may_moderate:
             welcome["reports"] = await database_sync_to_async(selectors.open_reports)(room_id=self.room_id)
         await sub.send_raw(encode(welcome))
-        await sub.send_raw(encode({"v": VERSION, "type": "replay", "seq": upto, "complete": complete, "events": events}))
+        await self._send(sub, {"v": VERSION, "type": "replay", "seq": upto, "complete": complete, "events": events})
         state.delivered = max(upto, after or 0)
         held = [e for e in state.held if e["seq"] > state.delivered]
         state.held = []
         state.replaying = False
         if held:
             state.delivered = held[-1]["seq"]
-            await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": state.delivered, "events": held}))
+            await self._send(sub, {"v": VERSION, "type": "batch", "seq": state.delivered, "events": held})
 
     def detach(self, sub) -> None:
         self.subscribers.discard(sub)
@@ -403,34 +443,38 @@ class RoomHub:
         state = self._state_events()
         staff, self.staff_pending = self.staff_pending, []
         if events or state:
-            text = encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": events + state})
-            wire = ws_text_frame(text)  # written as is to every socket that can take it now
+            batch = {"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": events + state}
+            # Written as is to every socket that can take it now (one part unless the tick was huge).
+            parts = [(ws_text_frame(text), text) for text in frames_under(batch, live_setting("MAX_FRAME_BYTES"))]
             limit = live_setting("OUTBOUND_BACKLOG_BYTES")
             queue_max = live_setting("OUTBOUND_QUEUE_MAX_EVENTS")
             for sub in list(self.subscribers):
                 hs = sub.hub_state
-                if hs.replaying:
-                    hs.held.extend(events)
-                    continue
-                if hs.held or sub.backlog_bytes() > limit:
-                    await self._deliver_congested(sub, hs, events, limit, queue_max)
-                    continue
-                if events and events[0]["seq"] <= hs.delivered:
-                    # This socket already has some of these (it resumed from a later sequence).
-                    mine = [e for e in events if e["seq"] > hs.delivered] + state
-                    hs.delivered = self.flushed_seq
-                    if mine:
-                        await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": mine}))
-                    continue
-                if events:
-                    hs.delivered = self.flushed_seq
-                if not sub.write_now(wire):
-                    await sub.send_raw(text)
+                try:
+                    if hs.replaying:
+                        hs.held.extend(events)
+                        continue
+                    if hs.held or sub.backlog_bytes() > limit:
+                        await self._deliver_congested(sub, hs, events, limit, queue_max)
+                        continue
+                    if events and events[0]["seq"] <= hs.delivered:
+                        # This socket already has some of these (it resumed from a later sequence).
+                        mine = [e for e in events if e["seq"] > hs.delivered] + state
+                        hs.delivered = self.flushed_seq
+                        if mine:
+                            await self._send(sub, {"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": mine})
+                        continue
+                    if events:
+                        hs.delivered = self.flushed_seq
+                    for wire, text in parts:
+                        if not sub.write_now(wire):
+                            await sub.send_raw(text)
+                except Exception:  # noqa: BLE001 - one socket's failure must not stop the tick's fan-out
+                    await self._drop(sub)
         if staff:
-            text = encode({"v": VERSION, "type": "staff", "events": staff})
             for sub in list(self.subscribers):
                 if sub.participant.may_moderate and not sub.hub_state.replaying:
-                    await sub.send_raw(text)
+                    await self._send(sub, {"v": VERSION, "type": "staff", "events": staff})
         if self.directed_pending:
             await self._flush_directed()
         for event in events:
@@ -450,7 +494,7 @@ class RoomHub:
                     per_socket.setdefault(sub, []).append(frame)
         for sub, frames in per_socket.items():
             if not sub.hub_state.closing:
-                await sub.send_raw(encode({"v": VERSION, "type": "direct", "events": frames}))
+                await self._send(sub, {"v": VERSION, "type": "direct", "events": frames})
 
     async def _deliver_congested(self, sub, hs: HubState, events: list[dict], limit: int, queue_max: int) -> None:
         """Latest-value state is skipped (the next frame carries it); sequenced events wait, bounded."""
@@ -467,7 +511,18 @@ class RoomHub:
             ]
             if held:
                 hs.delivered = held[-1]["seq"]
-            await sub.send_raw(encode({"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": frame_events}))
+            await self._send(sub, {"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": frame_events})
+
+    async def _send(self, sub, frame: dict) -> None:
+        """One socket's own frame, in parts under the message cap (``frames_under``)."""
+        for text in frames_under(frame, live_setting("MAX_FRAME_BYTES")):
+            await sub.send_raw(text)
+
+    async def _drop(self, sub) -> None:
+        """A socket whose send failed is closed, never left behind silently: it resumes by sequence."""
+        logger.warning("live: room %s could not send to a socket; closing it for resume", self.room_id, exc_info=True)
+        with contextlib.suppress(Exception):
+            await sub.close_with(CloseCode.TOO_FAR_BEHIND)
 
 
 def _addressed(sub, address: dict) -> bool:

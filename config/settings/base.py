@@ -430,6 +430,10 @@ LIVE = {
     "RESYNC_SECONDS": 2.0,
     # Presence heartbeat between processes sharing a room.
     "PRESENCE_HEARTBEAT_SECONDS": 10.0,
+    # On daphne's plain TCP sockets the hub writes each tick's frame straight to the
+    # socket (live.consumers._write_now, half the server's CPU at 2,000 viewers); off,
+    # every frame takes the ordinary ASGI send. An escape hatch, and how tests reach that path.
+    "DIRECT_WRITE": env.bool("LIVE_DIRECT_WRITE", default=True),
 }
 # Video of a room (live/video.py). Stream URLs must be https unless this is off (dev: DEBUG).
 LIVE_VIDEO_HTTPS_ONLY = env.bool("LIVE_VIDEO_HTTPS_ONLY", default=not DEBUG)

@@ -133,6 +133,52 @@ async def test_congested_viewer_gets_held_events_in_order_when_it_drains(live_sh
     assert seqs == [1, 2, 3, 4]
 
 
+async def test_held_events_over_the_message_cap_reach_a_drained_viewer_in_frames_under_it(live_show, connect, vendor_user, settings):
+    """autobahn holds the server's frames to the message cap too; a big catch-up is cut, not refused."""
+    settings.LIVE = {**settings.LIVE, "OUTBOUND_BACKLOG_BYTES": 1000, "MAX_FRAME_BYTES": 2048}
+    host = await connect(live_show.room, vendor_user)
+    slow = await connect(live_show.room, client=("10.7.0.3", 1))
+    from live import hub as hubs
+
+    hub = hubs._HUBS[live_show.room.pk]
+    sub = next(s for s in hub.subscribers if s.address == "10.7.0.3")
+    backlog = {"bytes": 10_000}
+    sub.backlog_bytes = lambda: backlog["bytes"]
+    texts = [f"tin {i}" + " Bưởi đỏ Đông Cao" * 20 for i in range(8)]
+    for i, text in enumerate(texts):
+        await host.send(type="chat.send", text=text, ref=str(i))
+        await host.wait_type("ack", ref=str(i))
+    await asyncio.sleep(0.3)
+    backlog["bytes"] = 0
+    await host.send(type="chat.send", text="xong", ref="last")
+    chats, sizes = [], []
+    while len(chats) < 9:
+        raw = await slow.c.receive_from(timeout=2.0)
+        sizes.append(len(raw.encode("utf-8")))
+        chats += [e["text"] for e in json.loads(raw).get("events", []) if e["type"] == "chat"]
+    assert chats == [*texts, "xong"]
+    assert max(sizes) <= 2048
+
+
+async def test_a_socket_whose_send_fails_is_closed_for_resume_and_the_others_keep_receiving(live_show, connect, vendor_user):
+    host = await connect(live_show.room, vendor_user)
+    broken = await connect(live_show.room, client=("10.7.0.4", 1))
+    fine = await connect(live_show.room, client=("10.7.0.5", 1))
+    from live import hub as hubs
+
+    hub = hubs._HUBS[live_show.room.pk]
+    sub = next(s for s in hub.subscribers if s.address == "10.7.0.4")
+
+    async def refused(text):
+        raise RuntimeError("the transport refused the frame")
+
+    sub.send_raw = refused
+    await host.send(type="chat.send", text="Bưởi đỏ về rồi", ref="1")
+    assert (await fine.wait_type("chat", text="Bưởi đỏ về rồi"))["seq"] == 1
+    assert await broken.closed_with() == 4408
+    assert sub not in hub.subscribers
+
+
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
