@@ -652,6 +652,7 @@ def _take(sale: FlashSale, *, actor: Participant, quantity: int, key: str, room_
         intent=intent, actor_id=actor.user_id, kind=OrderAction.Kind.BUY, key=key, outcome={**outcome, "sale_id": sale.pk}
     )
     stock_left = ShowOffer.objects.filter(pk=offer.pk).values_list("stock_left", flat=True).get()
+    publish(intent)  # its reads come before the room's sequence lock, which chat is waiting for
     event_append(
         room_id=room_id,
         kind="sale.progress",
@@ -659,7 +660,6 @@ def _take(sale: FlashSale, *, actor: Participant, quantity: int, key: str, room_
     )
     if sale.ended_at is not None:
         _end_event(room_id, sale)
-    publish(intent)
     return outcome
 
 
