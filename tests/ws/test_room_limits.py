@@ -110,22 +110,30 @@ async def test_slow_viewer_is_held_then_disconnected_without_slowing_others(live
     assert not [f for f in slow.seen if f.get("type") == "batch" and any(e.get("type") == "chat" for e in f["events"])]
 
 
+def _subscriber(live_show, address: str):
+    """The hub's side of the socket opened from ``address``."""
+    from live import hub as hubs
+
+    return next(s for s in hubs._HUBS[live_show.room.pk].subscribers if s.address == address)
+
+
+async def _post_while_congested_then_drain(live_show, host, address: str, texts: list[str]) -> None:
+    """Post ``texts`` while the viewer at ``address`` has a full socket buffer, then let it drain and post "xong"."""
+    backlog = {"bytes": 10_000}
+    _subscriber(live_show, address).backlog_bytes = lambda: backlog["bytes"]
+    for i, text in enumerate(texts):
+        await host.send(type="chat.send", text=text, ref=str(i))
+        await host.wait_type("ack", ref=str(i))
+    await asyncio.sleep(0.3)
+    backlog["bytes"] = 0
+    await host.send(type="chat.send", text="xong", ref="last")
+
+
 async def test_congested_viewer_gets_held_events_in_order_when_it_drains(live_show, connect, vendor_user, settings):
     settings.LIVE = {**settings.LIVE, "OUTBOUND_BACKLOG_BYTES": 1000}
     host = await connect(live_show.room, vendor_user)
     slow = await connect(live_show.room, client=("10.7.0.2", 1))
-    from live import hub as hubs
-
-    hub = hubs._HUBS[live_show.room.pk]
-    sub = next(s for s in hub.subscribers if s.address == "10.7.0.2")
-    backlog = {"bytes": 10_000}
-    sub.backlog_bytes = lambda: backlog["bytes"]
-    for i in range(3):
-        await host.send(type="chat.send", text=f"tin {i}", ref=str(i))
-        await host.wait_type("ack", ref=str(i))
-    await asyncio.sleep(0.3)
-    backlog["bytes"] = 0
-    await host.send(type="chat.send", text="tin 3", ref="3")
+    await _post_while_congested_then_drain(live_show, host, "10.7.0.2", [f"tin {i}" for i in range(3)])
     seqs = []
     while len(seqs) < 4:
         frame = await slow.recv()
@@ -138,19 +146,8 @@ async def test_held_events_over_the_message_cap_reach_a_drained_viewer_in_frames
     settings.LIVE = {**settings.LIVE, "OUTBOUND_BACKLOG_BYTES": 1000, "MAX_FRAME_BYTES": 2048}
     host = await connect(live_show.room, vendor_user)
     slow = await connect(live_show.room, client=("10.7.0.3", 1))
-    from live import hub as hubs
-
-    hub = hubs._HUBS[live_show.room.pk]
-    sub = next(s for s in hub.subscribers if s.address == "10.7.0.3")
-    backlog = {"bytes": 10_000}
-    sub.backlog_bytes = lambda: backlog["bytes"]
     texts = [f"tin {i}" + " Bưởi đỏ Đông Cao" * 20 for i in range(8)]
-    for i, text in enumerate(texts):
-        await host.send(type="chat.send", text=text, ref=str(i))
-        await host.wait_type("ack", ref=str(i))
-    await asyncio.sleep(0.3)
-    backlog["bytes"] = 0
-    await host.send(type="chat.send", text="xong", ref="last")
+    await _post_while_congested_then_drain(live_show, host, "10.7.0.3", texts)
     chats, sizes = [], []
     while len(chats) < 9:
         raw = await slow.c.receive_from(timeout=2.0)
@@ -167,7 +164,7 @@ async def test_a_socket_whose_send_fails_is_closed_for_resume_and_the_others_kee
     from live import hub as hubs
 
     hub = hubs._HUBS[live_show.room.pk]
-    sub = next(s for s in hub.subscribers if s.address == "10.7.0.4")
+    sub = _subscriber(live_show, "10.7.0.4")
 
     async def refused(text):
         raise RuntimeError("the transport refused the frame")
