@@ -472,9 +472,11 @@ class RoomHub:
                 except Exception:  # noqa: BLE001 - one socket's failure must not stop the tick's fan-out
                     await self._drop(sub)
         if staff:
+            texts = frames_under({"v": VERSION, "type": "staff", "events": staff}, live_setting("MAX_FRAME_BYTES"))
             for sub in list(self.subscribers):
                 if sub.participant.may_moderate and not sub.hub_state.replaying:
-                    await self._send(sub, {"v": VERSION, "type": "staff", "events": staff})
+                    for text in texts:
+                        await sub.send_raw(text)
         if self.directed_pending:
             await self._flush_directed()
         for event in events:
