@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import http.client
 import itertools
 import json
 import multiprocessing as mp
@@ -53,7 +52,6 @@ JOIN_RATE = 500  # viewers joining per second while a level connects (all client
 NOISY_OTHER_CPU_PCT = 25.0  # other jobs on this (shared) machine above this: a failed level is measured again
 BENCH_PASSWORD = "bench-Pass-2026"  # noqa: S105 - throw-away users in a temporary database
 PURCHASE_NUMBERS = itertools.count(1)  # every purchase of a run has its own number (the order's key)
-SALE_KINDS = {"sale.order": flash_sale.ORDER_KEY, "sale.stock": flash_sale.STOCK_KEY}
 
 
 def free_port() -> int:
@@ -156,16 +154,20 @@ class Viewer(asyncio.Protocol):
                 if kind == "chat":
                     sender, n, ts = ev["text"].split(":")
                     chats.append(((int(sender), int(n)), float(ts)))
-                elif kind in SALE_KINDS:
-                    chats.append(((SALE_KINDS[kind], int(ev["n"])), float(ev["ts"])))
+                elif kind == "sale.progress":  # timed at collection, from its buyer's send time
+                    chats.append(((flash_sale.ORDER_KEY, int(ev["sold"])), None))
             if len(self.parsed) > 256:
                 self.parsed.clear()
             self.parsed[raw] = chats
         for key, ts in chats:
             state["got"].add(key)
-            if self.sample:
-                # The target is on chat; a sale event's latency (from the buyer's request,
-                # so including the purchase itself) is reported on its own.
+            if not self.sample:
+                continue
+            # The target is on chat; a purchase's latency (from the buyer's sale.buy, so
+            # including the purchase itself) is reported on its own.
+            if ts is None:
+                state["sale_seen"][key] = now
+            else:
                 state["sale_lat" if key[0] >= flash_sale.ORDER_KEY else "lat"].append((now - ts) * 1000)
 
     def eof_received(self):
@@ -211,8 +213,8 @@ async def _viewer_worker(conn, worker_id: int) -> None:
         if cmd == "connect":
             url, origin, count, rate = arg
             for i in range(count):
-                state = {"open": False, "measuring": False, "got": set(), "lat": [], "sale_lat": [], "error": None,
-                         "viewer_frames": 0}
+                state = {"open": False, "measuring": False, "got": set(), "lat": [], "sale_lat": [], "sale_seen": {},
+                         "error": None, "viewer_frames": 0}
                 viewers.append(state)
                 tasks.append(asyncio.create_task(viewer(url, origin, state, sample=(i % 4 == 0))))
                 if rate:
@@ -227,12 +229,15 @@ async def _viewer_worker(conn, worker_id: int) -> None:
                 v["got"].clear()
                 v["lat"].clear()
                 v["sale_lat"].clear()
+                v["sale_seen"].clear()
                 v["viewer_frames"] = 0
             conn.send("ok")
         elif cmd == "collect":
-            expected = arg
+            expected, purchase_sent = arg  # keys of everything sent; (ORDER_KEY, sold) -> its buyer's send time
             for v in viewers:
                 v["measuring"] = False
+                v["sale_lat"].extend((seen - purchase_sent[key]) * 1000 for key, seen in v["sale_seen"].items()
+                                     if key in purchase_sent)
             lost = sum(len(expected - v["got"]) for v in viewers if v["error"] is None)
             lat = [x for v in viewers for x in v["lat"]]
             sale_lat = [x for v in viewers for x in v["sale_lat"]]
@@ -261,8 +266,9 @@ async def _viewer_worker(conn, worker_id: int) -> None:
 async def run_senders(server: Server, origin: str, seconds: float, flash: bool) -> tuple[set, int, tuple]:
     """Chat and reactions for ``seconds``; with ``flash``, a flash sale's purchases meanwhile.
 
-    Returns the keys of every chat message and sale event sent, the error frames the
-    senders got back, and (purchases that failed, each purchase's response time in ms).
+    Returns the keys of every chat message and purchase sent, the error frames the
+    senders got back, and (purchases that failed, each purchase's ``ack`` time in ms, each
+    purchase's send time by its key).
     """
     import websockets
 
@@ -271,6 +277,7 @@ async def run_senders(server: Server, origin: str, seconds: float, flash: bool) 
     errors = 0
     sale_failures = 0
     purchase_ms: list[float] = []
+    purchase_sent: dict = {}
 
     async def sender(idx: int, cookie: str | None):
         nonlocal errors
@@ -305,37 +312,51 @@ async def run_senders(server: Server, origin: str, seconds: float, flash: bool) 
             reader.cancel()
 
     async def buyer(idx: int, numbers: list[int]):
-        """Our server: purchases through its buy endpoint (database writes, then broadcast)."""
+        """Our server: purchases as the room's page makes them, ``sale.buy`` on the buyer's socket."""
         nonlocal sale_failures
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         cookie = server.buyer_cookies[idx % len(server.buyer_cookies)]
-        start = time.monotonic()
-        try:
+        answers: dict[str, asyncio.Future] = {}
+        async with websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie}, open_timeout=30) as ws:
+
+            async def read_answers():
+                async for raw in ws:
+                    if '"ref"' in raw:
+                        frame = json.loads(raw)
+                        future = answers.pop(frame.get("ref"), None)
+                        if future is not None and not future.done():
+                            future.set_result(frame)
+
+            reader = asyncio.create_task(read_answers())
+            start = time.monotonic()
             for i, n in enumerate(numbers):
                 await asyncio.sleep(max(0.0, start + i * per_buyer_every - time.monotonic()))
+                ref = f"buy-{n}"
+                answers[ref] = asyncio.get_running_loop().create_future()
+                sent_at, t0 = time.time(), time.monotonic()
+                await ws.send(json.dumps({"v": 1, "type": "sale.buy", "ref": ref, "sale_id": server.sale_id, "quantity": 1,
+                                          "unit_price": server.sale_price, "key": f"bench-purchase-{n}"}))
                 try:
-                    t0 = time.monotonic()
-                    await asyncio.to_thread(flash_sale.buy, conn, room_id=server.room_id, cookie=cookie, n=n)
-                    purchase_ms.append((time.monotonic() - t0) * 1000)
+                    answer = await asyncio.wait_for(answers[ref], 10)
+                    if answer["type"] != "ack":
+                        raise RuntimeError(f"{answer.get('code')}: {answer.get('message')}")
                 except Exception as exc:  # noqa: BLE001 - a failed purchase fails the level
                     sale_failures += 1
                     print(json.dumps({"server": server.name, "purchase_failed": repr(exc)[:160]}), file=sys.stderr)
-                    conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
                     continue
-                sent.add((flash_sale.ORDER_KEY, n))  # its sale.progress comes in the same transaction
-        finally:
-            conn.close()
+                purchase_ms.append((time.monotonic() - t0) * 1000)
+                key = (flash_sale.ORDER_KEY, flash_sale.STOCK - answer["remaining"])  # the sold count it made
+                sent.add(key)
+                purchase_sent[key] = sent_at
+            reader.cancel()
 
     async def sale_as_chat(numbers: list[int]):
-        """Baseline and ceiling (no database): the same two events per purchase, as chat."""
+        """Baseline and ceiling (no database): the same one event per purchase, as chat."""
         async with websockets.connect(url, origin=origin, open_timeout=30) as ws:
             start = time.monotonic()
             for i, n in enumerate(numbers):
                 await asyncio.sleep(max(0.0, start + i * every - time.monotonic()))
-                for key in (flash_sale.ORDER_KEY, flash_sale.STOCK_KEY):
-                    sent.add((key, n))
-                    await ws.send(json.dumps({"v": 1, "type": "chat.send", "text": f"{key}:{n}:{time.time():.6f}"}))
+                sent.add((flash_sale.ORDER_KEY, n))
+                await ws.send(json.dumps({"v": 1, "type": "chat.send", "text": f"{flash_sale.ORDER_KEY}:{n}:{time.time():.6f}"}))
 
     async def flash_sale_run():
         await asyncio.sleep(flash_sale.START_AFTER)
@@ -351,7 +372,7 @@ async def run_senders(server: Server, origin: str, seconds: float, flash: bool) 
     if flash:
         jobs.append(flash_sale_run())
     await asyncio.gather(*jobs)
-    return sent, errors, (sale_failures, purchase_ms)
+    return sent, errors, (sale_failures, purchase_ms, purchase_sent)
 
 
 # ---------------------------------------------------------------------------
@@ -361,9 +382,10 @@ async def run_senders(server: Server, origin: str, seconds: float, flash: bool) 
 
 class Server:
     def __init__(self, name: str, cmd: list[str], env: dict, port: int, url: str, cookies: list, *,
-                 room_id: int = 1, buyer_cookies: list | None = None):
+                 sale: tuple[int, int] | None = None, buyer_cookies: list | None = None):
         self.name, self.port, self.url, self.cookies = name, port, url, cookies
-        self.room_id, self.buyer_cookies = room_id, buyer_cookies or []
+        self.sale_id, self.sale_price = sale or (0, 0)
+        self.buyer_cookies = buyer_cookies or []
         self.rss_base = 0  # resident memory after the warm-up
         self.log = tempfile.NamedTemporaryFile(prefix=f"bench-{name}-", suffix=".log", delete=False)  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=BASE, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -378,7 +400,8 @@ class Server:
             self.proc.kill()
 
 
-def setup_django_db(db_path: Path, env: dict) -> tuple[int, list[str]]:
+def setup_django_db(db_path: Path, env: dict) -> tuple[int, tuple[int, int], list[str]]:
+    """The show, its room and flash sale, and the senders' sessions; returns (room id, (sale id, price), cookies)."""
     subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE, env=env, check=True)
     os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")})
     os.environ.pop("REDIS_URL", None)
@@ -396,24 +419,24 @@ def setup_django_db(db_path: Path, env: dict) -> tuple[int, list[str]]:
     host = user_create(email="bench-host@example.vn", password=BENCH_PASSWORD, full_name="Chủ Thể Bench")
     now = timezone.now()
     show = show_create(title="Bench", host=host, scheduled_start=now, scheduled_end=now + timedelta(days=1))
-    flash_sale.create_sale(show)
+    sale = flash_sale.create_sale(show)
     cookies = []
     for i in range(SENDERS):
         user = user_create(email=f"bench{i}@example.vn", password=BENCH_PASSWORD, full_name=f"Người Xem {i}")
         client = Client()
         client.force_login(user)
         cookies.append(f"sessionid={client.cookies['sessionid'].value}")
-    return show.room.pk, cookies
+    return show.room.pk, sale, cookies
 
 
-def start_server(name: str, redis_url: str, db_url: str, room_id: int, cookies: list) -> Server:
+def start_server(name: str, redis_url: str, db_url: str, room_id: int, sale: tuple[int, int], cookies: list) -> Server:
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": db_url, "PYTHONPATH": str(BASE)}
     daphne = [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket-max-message-size", "16384"]
     if name == "ours":
         env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=f"bench{port}")
         return Server(name, [*daphne, "config.asgi:application"], env, port, f"ws://127.0.0.1:{port}/ws/rooms/{room_id}/", cookies,
-                      room_id=room_id, buyer_cookies=cookies)
+                      sale=sale, buyer_cookies=cookies)
     if name == "baseline":
         env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=f"bench{port}")
         return Server(name, [*daphne, "bench.baseline_asgi:application"], env, port, f"ws://127.0.0.1:{port}/ws/rooms/1/", [None])
@@ -478,15 +501,15 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
     cpu_s0, cpu_c0, wall0 = sum(server.ps.cpu_times()[:2]), workers.cpu(), time.monotonic()
     cpu_d0, machine0 = sum(me.cpu_times()[:2]), machine_busy()
     try:
-        sent, send_errors, (sale_failures, purchase_ms) = asyncio.run(run_senders(server, origin, seconds, flash))
+        sent, send_errors, (sale_failures, purchase_ms, purchase_sent) = asyncio.run(run_senders(server, origin, seconds, flash))
     except Exception as exc:  # noqa: BLE001 - a sender that cannot connect fails the level
-        sent, send_errors, sale_failures, purchase_ms = set(), 1, 0, []
+        sent, send_errors, sale_failures, purchase_ms, purchase_sent = set(), 1, 0, [], {}
         print(json.dumps({"server": server.name, "viewers": n, "sender_failed": repr(exc)[:160]}), file=sys.stderr)
     time.sleep(1.5)  # in-flight deliveries
     wall = time.monotonic() - wall0
     cpu_s, cpu_c = sum(server.ps.cpu_times()[:2]) - cpu_s0, workers.cpu() - cpu_c0
     cpu_d, machine = sum(me.cpu_times()[:2]) - cpu_d0, machine_busy() - machine0
-    results = workers.ask("collect", [sent] * k)
+    results = workers.ask("collect", [(sent, purchase_sent)] * k)
     workers.ask("close", [None] * k)
     time.sleep(1.0)
     lat = [x for r in results for x in r["lat"]]
@@ -515,7 +538,7 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
         row["flash_sale"] = {"events": sum(1 for key in sent if key[0] >= flash_sale.ORDER_KEY),
                              "purchase_failures": sale_failures,
                              "p50_ms": round(percentile(sale_lat, 0.50), 1), "p99_ms": round(percentile(sale_lat, 0.99), 1)}
-        if purchase_ms:  # our server: the buy request's own response time
+        if purchase_ms:  # our server: from the buyer's sale.buy to its ack
             row["flash_sale"]["purchase_p50_ms"] = round(percentile(purchase_ms, 0.50), 1)
             row["flash_sale"]["purchase_p99_ms"] = round(percentile(purchase_ms, 0.99), 1)
     return row
@@ -543,7 +566,7 @@ def presence_storm(server: Server, workers: Workers, joins: int = 1000, seconds:
     workers.ask("connect", [(server.url, origin, joins // k, rate) for _ in range(k)])
     elapsed = time.monotonic() - started
     time.sleep(0.5)
-    results = workers.ask("collect", [set()] * k)
+    results = workers.ask("collect", [(set(), {})] * k)
     workers.ask("close", [None] * k)
     frames = results[0]["viewer_frames"]
     ticks = (elapsed + 0.5) / tick
@@ -562,8 +585,8 @@ def main() -> None:
                         "(a database chodem_livebench is dropped and created); default: a temporary SQLite file")
     parser.add_argument("--flash-sale", action="store_true",
                         help="with a flash sale running in the measured window (bench/flash_sale.py): "
-                        f"{flash_sale.PURCHASES} purchases over {flash_sale.SECONDS:g} s through selling.offers.sale_buy, "
-                        "two sequenced events each")
+                        f"{flash_sale.PURCHASES} purchases over {flash_sale.SECONDS:g} s, sale.buy on the buyers' room sockets "
+                        "(selling.offers.sale_buy), one sequenced event each")
     parser.add_argument("--repeat", type=int, default=1, help="measure every level this many times; it passes only if all do")
     parser.add_argument("--noise-retries", type=int, default=2,
                         help=f"measure a failed level again (at most this many times) when other jobs used more than "
@@ -588,11 +611,11 @@ def main() -> None:
         db_url = f"{args.postgres}/chodem_livebench"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": db_url}
     env.pop("REDIS_URL", None)
-    room_id, cookies = setup_django_db(tmp / "bench.sqlite3", env)
+    room_id, sale, cookies = setup_django_db(tmp / "bench.sqlite3", env)
     workers = Workers(args.client_procs)
     try:
         for name in args.servers.split(","):
-            server = start_server(name, redis_url, db_url, room_id, cookies)
+            server = start_server(name, redis_url, db_url, room_id, sale, cookies)
             best, best_row, rows, noisy = 0, None, [], []
             try:
                 # Warm-up, not measured: first requests import code, open connections, fill caches.

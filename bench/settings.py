@@ -23,6 +23,3 @@ LIVE = {
 # As docs/operations.md recommends for daphne: keep database connections between the
 # socket's database calls instead of reconnecting for every one.
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
-
-# The site plus the flash sale's buy endpoint (``live_bench.py --flash-sale``).
-ROOT_URLCONF = "bench.urls"
