@@ -146,12 +146,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # -- the hub's side (live.hub.Subscriber) --------------------------------
 
     async def send_raw(self, text: str) -> None:
-        if self.hub_state.closing:
-            return
-        protocol = self._protocol if self._direct_write else None
-        if protocol is not None and _write_now(protocol, hubs.ws_text_frame(text)):
-            return
-        await self._send({"type": "websocket.send", "text": text})
+        """One frame to this socket; over the message cap, as ``part`` frames (``hubs.parts_under``)."""
+        for piece in hubs.parts_under(text, live_setting("MAX_FRAME_BYTES")):
+            if self.hub_state.closing:
+                return
+            protocol = self._protocol if self._direct_write else None
+            if protocol is not None and _write_now(protocol, hubs.ws_text_frame(piece)):
+                continue
+            await self._send({"type": "websocket.send", "text": piece})
 
     def write_now(self, wire: bytes) -> bool:
         """Write a tick's frame, already in WebSocket wire form, straight to this socket.

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 import logging
 import time
@@ -69,11 +70,14 @@ def frames_under(frame: dict, max_bytes: int) -> list[str]:
     socket, and a congested viewer's held events stopped the tick's fan-out. The events
     are cut in order, each encoded once; every part keeps the frame's other keys, its
     ``seq`` is the last sequenced event it holds (the frame's own ``seq`` on the last
-    part), and a replay's ``complete: false`` is said on the first part only.
+    part), and a replay's ``complete: false`` is said on the first part only. What is
+    still too big (one event; a frame without events) goes out as ``parts_under``.
     """
     text = encode(frame)
-    if len(text) * 4 <= max_bytes or len(text.encode("utf-8")) <= max_bytes:
+    if _fits(text, max_bytes):
         return [text]
+    if not frame.get("events"):
+        return parts_under(text, max_bytes)
     head = {key: value for key, value in frame.items() if key != "events"}
     budget = max_bytes - len(encode(head).encode("utf-8")) - 16  # ',"events":[' and ']'
     parts: list[list[tuple[int | None, str]]] = [[]]  # per frame: (seq, encoded event)
@@ -95,8 +99,37 @@ def frames_under(frame: dict, max_bytes: int) -> list[str]:
         if "complete" in head and index:
             part_head["complete"] = True
         body = ",".join(piece for _, piece in part)
-        texts.append(f'{encode(part_head)[:-1]},"events":[{body}]}}')
+        texts.extend(parts_under(f'{encode(part_head)[:-1]},"events":[{body}]}}', max_bytes))
     return texts
+
+
+_PART_IDS = itertools.count(1)
+
+
+def parts_under(text: str, max_bytes: int) -> list[str]:
+    """``text`` as is, or, over ``max_bytes``, as ``part`` frames that the client joins before parsing.
+
+    The last resort for what ``frames_under`` cannot cut: one event, a ``welcome`` or an
+    ``ack`` that is too big by itself (a show offering dozens of products with long
+    Vietnamese names, a moderator's long queue of reports). Without it such a frame was
+    refused on the ordinary send path and the socket reset on every reconnect.
+    """
+    if _fits(text, max_bytes):
+        return [text]
+    part_id = str(next(_PART_IDS))
+    head = len(encode({"v": VERSION, "type": "part", "id": part_id, "last": False, "data": ""}).encode("utf-8"))
+    # A character of ``text`` costs at most 4 bytes inside a JSON string (UTF-8; '"' and '\\' take 2).
+    size = max(1, (max_bytes - head) // 4)
+    pieces = [text[start : start + size] for start in range(0, len(text), size)]
+    last = len(pieces) - 1
+    return [
+        encode({"v": VERSION, "type": "part", "id": part_id, "last": index == last, "data": piece})
+        for index, piece in enumerate(pieces)
+    ]
+
+
+def _fits(text: str, max_bytes: int) -> bool:
+    return len(text) * 4 <= max_bytes or len(text.encode("utf-8")) <= max_bytes
 
 
 class Subscriber(Protocol):

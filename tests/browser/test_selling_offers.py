@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from selling.models import OrderIntent
 from tests.browser.conftest import logged_in_context
-from tests.selling.helpers import go_live
+from tests.selling.helpers import go_live, offer_many
 
 
 def test_host_pins_and_starts_a_sale_viewer_sees_it_and_buys(browser, asgi_server, selling_show, vendor_user, buyer_user):
@@ -70,5 +70,34 @@ def test_host_pins_and_starts_a_sale_viewer_sees_it_and_buys(browser, asgi_serve
     host.get_by_role("button", name="Huỷ flash sale").click()
     expect(panel.locator("[data-sale-clock]")).to_have_text("Người dẫn đã huỷ flash sale.")
     expect(panel.locator("[data-sale-buy]")).to_be_hidden()
+    host_ctx.close()
+    viewer_ctx.close()
+
+
+def test_a_show_offering_sixty_products_lists_them_all_though_its_welcome_comes_in_parts(
+    browser, asgi_server, selling_show, stall, vendor_user, buyer_user
+):
+    """Sixty long Vietnamese names make a 22 KB welcome, over the server's 16 KB message cap:
+    it comes as ``part`` frames, and the page joins them before reading the welcome."""
+    codes = offer_many(selling_show, stall, vendor_user, 60)
+    go_live(selling_show)
+    base = asgi_server
+    host_ctx = logged_in_context(browser, base, vendor_user)
+    viewer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
+    host, viewer = host_ctx.new_page(), viewer_ctx.new_page()
+    host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")
+    viewer.goto(f"{base}/phong-live/{selling_show.pk}/")
+    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    pins = host.locator("[data-offers-pins] li")
+    expect(pins).to_have_count(63)
+    expect(pins.last).to_contain_text(f"{codes[-1]} · Bưởi đỏ Đông Cao Mê Linh loại đặc biệt")
+
+    pins.last.get_by_role("button", name="Ghim").click()
+    card = viewer.locator("[data-offers-card]")
+    expect(card).to_contain_text("hộp quà Tết 60 quả")
+    expect(card.locator("[data-offers-price]")).to_have_text("310.000 ₫")
+    assert viewer.evaluate("document.documentElement.scrollWidth") <= 360
+    viewer.reload()  # the welcome, in parts again, brings the pinned card
+    expect(card).to_contain_text("hộp quà Tết 60 quả")
     host_ctx.close()
     viewer_ctx.close()

@@ -35,3 +35,28 @@ def start_sale(show, host_user, offer, **overrides) -> FlashSale:
     return offers.sale_start(
         room_id=show.room.pk, actor=as_participant(host_user, show), offer_id=offer.pk, **values
     )
+
+
+#: a real-looking long Vietnamese product name (about 190 characters, most of them 2–3 bytes in UTF-8)
+LONG_NAME = "Bưởi đỏ Đông Cao Mê Linh loại đặc biệt, quả to đều, vỏ mỏng, múi đỏ hồng, ngọt thanh, hộp quà Tết {n} quả kèm túi vải và thiệp chúc mừng năm mới"
+
+
+def offer_many(show, stall, host_user, count: int) -> list:
+    """``count`` more products of the stall, each with a long name, on offer in ``show``; returns their codes.
+
+    Their cards make the show's ``welcome`` far bigger than daphne's 16 KB message cap.
+    """
+    from selling.models import ShowOffer
+    from vendors import services as vendor_services
+    from vendors.models import OcopGroup
+
+    vendor, _products = stall
+    codes = []
+    for n in range(1, count + 1):
+        product = vendor_services.product_create(
+            vendor=vendor, actor=host_user, name=LONG_NAME.format(n=n), code=f"L{n:02d}", group=OcopGroup.FOOD,
+            stars=4, price=250_000 + n * 1000, unit="hộp quà", stock=50,
+        )
+        ShowOffer.objects.create(show=show, product=product, position=100 + n, stock_left=50)
+        codes.append(product.code)
+    return codes

@@ -7,6 +7,7 @@ where a direct write would be unsafe (compression, TLS, a closing socket) the no
 path is used instead.
 """
 
+import asyncio
 import socket
 from types import SimpleNamespace
 
@@ -190,3 +191,43 @@ async def test_a_viewer_joins_a_busy_room_through_daphne_and_gets_its_whole_hist
     events = [event for frame in replays for event in frame["events"]]
     assert [e["seq"] for e in events] == list(range(1, 101))
     assert events[-1]["text"].startswith("99 Bưởi đỏ")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("direct_write", ["1", "0"], ids=["direct-write", "asgi-send"])
+async def test_a_welcome_over_the_cap_comes_in_parts_and_the_socket_stays(selling_show, stall, vendor_user, direct_write):
+    """A show offering 60 products with long Vietnamese names: its welcome is about 25 KB.
+
+    On the ordinary send path daphne refused it, and the viewer was reset on every
+    reconnect. It comes as ``part`` frames under the cap that join into the whole welcome.
+    """
+    import json
+
+    import websockets
+    from channels.db import database_sync_to_async
+
+    from tests.live.servers import free_port, start_daphne, stop
+    from tests.selling.helpers import offer_many
+
+    codes = await database_sync_to_async(offer_many)(selling_show, stall, vendor_user, 60)
+    port = free_port()
+    server = start_daphne(port, extra_env={"LIVE_DIRECT_WRITE": direct_write})
+    parts = []
+    try:
+        async with websockets.connect(
+            f"ws://127.0.0.1:{port}/ws/rooms/{selling_show.room.pk}/", origin=f"http://127.0.0.1:{port}"
+        ) as ws:
+            while not parts or not parts[-1]["last"]:
+                raw = await asyncio.wait_for(ws.recv(), 10)
+                assert len(raw.encode("utf-8")) <= 16384
+                parts.append(json.loads(raw))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "replay"
+            await ws.send(json.dumps({"v": 1, "type": "ping", "ref": "still-here"}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "pong"
+    finally:
+        stop(server)
+    assert {part["type"] for part in parts} == {"part"} and len(parts) >= 2
+    welcome = json.loads("".join(part["data"] for part in parts))
+    assert welcome["type"] == "welcome"
+    assert [card["code"] for card in welcome["selling"]["offers"]] == ["B01", "B02", "B03", *codes]
+    assert welcome["selling"]["offers"][-1]["name"].startswith("Bưởi đỏ Đông Cao Mê Linh loại đặc biệt")

@@ -64,9 +64,17 @@
   function connect() {
     setStatus(attempt ? T.reconnecting : T.connecting, attempt ? "reconnecting" : "connecting");
     ws = new WebSocket(url());
+    var pieces = {};  // part id -> text so far: a frame over the server's message cap comes in parts
     ws.onmessage = function (e) {
       var frame;
       try { frame = JSON.parse(e.data); } catch (err) { return; }
+      if (frame.type === "part") {
+        pieces[frame.id] = (pieces[frame.id] || "") + frame.data;
+        if (!frame.last) return;
+        var whole = pieces[frame.id];
+        delete pieces[frame.id];
+        try { frame = JSON.parse(whole); } catch (err) { return; }
+      }
       handle(frame);
     };
     ws.onclose = function (e) {
