@@ -166,9 +166,11 @@ def offered_codes_forget(*, room_id: int | None = None) -> None:
 def chat_posted(*, room_id: int, actor, frame: dict) -> None:
     """Turn an order comment into order intents (called after the chat message is saved).
 
-    Questions and plain chat create nothing; anonymous people cannot chat anyway.
+    Questions and plain chat create nothing; anonymous people cannot chat anyway. The
+    hosts' own comments ("Chốt B01 2 hộp đi cả nhà") call for orders, they are not orders
+    (analytics counts them the same way).
     """
-    if actor.user_id is None or frame.get("type", "chat") != "chat":
+    if actor.user_id is None or actor.may_host or frame.get("type", "chat") != "chat":
         return
     show_id, codes = offered_codes(room_id=room_id)
     if not codes or show_id is None:
@@ -206,7 +208,10 @@ def intents_from_comment(
     updates it while it is pending (the buyer is told), and is refused politely once a
     host has claimed it. The buyer's user row is locked (``FOR NO KEY UPDATE``, which
     does not hold up the buyer's next chat message referencing it) so two quick comments
-    of one buyer cannot both create. Stock is checked here but taken only at confirmation.
+    of one buyer cannot both create; the open intents are locked too, so a comment that
+    races a host's claim or confirmation waits for it and sees the new status instead of
+    writing a quantity onto an order already confirmed. Stock is checked here but taken
+    only at confirmation.
     """
     problems = list(parsed.problems)
     notes: list[str] = []
@@ -219,10 +224,11 @@ def intents_from_comment(
         open_by_offer = {
             intent.offer_id: intent
             for intent in OrderIntent.objects.select_related("show__room", "buyer", "claimed_by")
+            .select_for_update(of=("self",))
             .filter(show_id=show_id, buyer_id=buyer_id, source=OrderIntent.Source.CHAT, status__in=OrderIntent.OPEN_STATUSES, offer_id__in=wanted)
             .order_by("created_at")
         }
-        profile = DeliveryProfile.objects.filter(user_id=buyer_id).first()
+        delivery = delivery_defaults(user_id=buyer_id)
         for line in parsed.lines:
             offer = offers_by_id.get(offer_ids.get(line.code, 0))
             if offer is None or not offer.is_active or offer.show_id != show_id:
@@ -269,9 +275,7 @@ def intents_from_comment(
                 product_name=offer.product.name,
                 unit_price=offer.product.price,
                 quantity=line.quantity,
-                delivery_name=profile.name if profile else "",
-                delivery_phone=profile.phone if profile else "",
-                delivery_address=profile.address if profile else "",
+                **delivery,
             )
             intent = OrderIntent.objects.select_related("show__room", "buyer", "claimed_by").get(pk=intent.pk)
             OrderAction.objects.create(
@@ -286,6 +290,14 @@ def intents_from_comment(
     text = " ".join(part for part in [order_parser.problem_reply(problems), *notes] if part)
     _reply(room_id, buyer_id, text)
     return changed
+
+
+def delivery_defaults(*, user_id: int) -> dict:
+    """A new intent's delivery fields: the buyer's remembered details, which the card shows as filled in."""
+    profile = DeliveryProfile.objects.filter(user_id=user_id).first()
+    if profile is None:
+        return {"delivery_name": "", "delivery_phone": "", "delivery_address": ""}
+    return {"delivery_name": profile.name, "delivery_phone": profile.phone, "delivery_address": profile.address}
 
 
 def _chat_key(show_id: int, chat_seq: int | None, code: str) -> str:

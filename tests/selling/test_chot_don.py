@@ -110,6 +110,54 @@ def test_another_quantity_after_a_host_claimed_it_is_left_to_the_host(say, buyer
     assert any("B01" in text for text, _to in _replies(published))
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_comment_racing_the_hosts_confirmation_waits_and_never_changes_the_confirmed_order(
+    say, buyer_user, vendor_user, as_participant, selling_show, published
+):
+    """The host confirms "B01 2" while the buyer writes "B01 5": the comment waits for the
+    confirmation (the open intent is locked) and then finds the order confirmed, so the
+    recorded 2 units stay 2 and the 5 is a new order the host can still decline."""
+    import threading
+
+    from django.db import connection, transaction
+
+    say(buyer_user, "chốt B01 2")
+    intent = OrderIntent.objects.get()
+    host = as_participant(vendor_user, "host")
+    room_id = selling_show.room.pk  # a pending order may be confirmed without a claim
+    confirming, comment_done = threading.Event(), threading.Event()
+
+    def confirm_slowly():
+        try:
+            with transaction.atomic():
+                OrderIntent.objects.select_for_update().get(pk=intent.pk)  # what the confirmation locks first
+                confirming.set()
+                comment_done.wait(0.5)  # the comment must not finish while we hold the order
+                orders.board_confirm(room_id=room_id, actor=host, intent_id=intent.pk, key="confirm-race")
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=confirm_slowly)
+    worker.start()
+    assert confirming.wait(5)
+    say(buyer_user, "chốt B01 5")
+    comment_done.set()
+    worker.join(5)
+    confirmed = OrderIntent.objects.get(pk=intent.pk)
+    assert (confirmed.quantity, confirmed.status) == (2, "confirmed")
+    assert _intents(buyer_user) == [("B01", 2, "confirmed"), ("B01", 5, "pending")]
+
+
+def test_the_hosts_own_comment_calling_for_orders_is_not_an_order(
+    selling_show, vendor_user, as_participant, published, django_capture_on_commit_callbacks
+):
+    for role in ("host", "cohost"):
+        with django_capture_on_commit_callbacks(execute=True):
+            chat_post(room_id=selling_show.room.pk, actor=as_participant(vendor_user, role), text="Chốt B01 2 hộp đi cả nhà ơi")
+    assert OrderIntent.objects.count() == 0
+    assert not _replies(published)
+
+
 def test_two_buyers_ordering_the_same_product_get_two_intents(say, buyer_user, make_user):
     other = make_user(full_name="Vũ Thị Lan")
     say(buyer_user, "chốt B01 2")
