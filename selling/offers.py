@@ -25,6 +25,7 @@ import asyncio
 import contextvars
 import logging
 import os
+from collections import Counter
 from datetime import timedelta
 
 from django.db import transaction
@@ -320,6 +321,17 @@ def offers_set(*, room_id: int, actor: Participant, product_ids: list[int]) -> l
         raise ApplicationError(
             _("Có sản phẩm không thuộc chủ thể của người dẫn."), code=Code.NOT_FOUND, fields={"product_ids": str(unknown)}
         )
+    codes = Counter(products[pid].code.casefold() for pid in wanted)
+    twice = sorted(products[pid].code for pid in wanted if codes[products[pid].code.casefold()] > 1)
+    if twice:
+        # Buyers order by code ("chốt B01 2"): two products answering to one code would
+        # send a buyer's order to whichever of them the lookup found last.
+        raise ApplicationError(
+            _("Hai sản phẩm cùng mã %(code)s: mỗi mã chỉ được chào bán một lần trong buổi phát, vì người mua chốt đơn bằng mã.")
+            % {"code": twice[0]},
+            code=Code.INVALID,
+            fields={"product_ids": _("Mỗi mã sản phẩm chỉ một lần.")},
+        )
     existing = {o.product_id: o for o in ShowOffer.objects.filter(show=show)}
     leaving = [o for pid, o in existing.items() if pid not in products and o.is_active]
     open_sale = FlashSale.objects.filter(offer__in=leaving, ended_at__isnull=True).exists()
@@ -546,6 +558,7 @@ def sale_buy(*, room_id: int, actor: Participant, sale_id: int, quantity: int, u
         if replay is not None:
             return replay
         raise refusal
+    delivery = orders.delivery_defaults(user_id=actor.user_id)  # read before the lock, like the intent frames
     with transaction.atomic():
         sale = _sale_for(room_id, sale_id, lock=True)
         replay = _replayed(actor.user_id, key, sale_id)  # the same key may have won the lock just before us
@@ -560,7 +573,9 @@ def sale_buy(*, room_id: int, actor: Participant, sale_id: int, quantity: int, u
                     _sale_end(sale_id=sale.pk, reason=FlashSale.EndReason.SOLD_OUT, room_id=room_id)
                 refusal = ApplicationError(_("Rất tiếc, flash sale đã hết hàng."), code=Code.SOLD_OUT, status=409)
         if refusal is None:
-            return _take(sale, actor=actor, quantity=quantity, key=key, room_id=room_id, publish=orders.intent_publish)
+            return _take(
+                sale, actor=actor, quantity=quantity, key=key, room_id=room_id, publish=orders.intent_publish, delivery=delivery
+            )
     raise refusal
 
 
@@ -624,7 +639,7 @@ def _refusal(sale: FlashSale, *, room_id: int, quantity: int, unit_price: int, u
     return None
 
 
-def _take(sale: FlashSale, *, actor: Participant, quantity: int, key: str, room_id: int, publish) -> dict:
+def _take(sale: FlashSale, *, actor: Participant, quantity: int, key: str, room_id: int, publish, delivery: dict) -> dict:
     """The winning path of ``sale_buy`` (inside its transaction, holding the sale's lock)."""
     now = timezone.now()
     sale.sold += quantity
@@ -645,6 +660,7 @@ def _take(sale: FlashSale, *, actor: Participant, quantity: int, key: str, room_
         unit_price=sale.sale_price,
         quantity=quantity,
         status=OrderIntent.Status.PENDING,
+        **delivery,
     )
     remaining = sale.quantity - sale.sold
     outcome = {"intent_id": intent.pk, "quantity": quantity, "remaining": remaining}

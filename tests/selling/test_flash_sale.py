@@ -111,6 +111,20 @@ def test_buy_when_open_takes_units_and_makes_a_pending_intent(selling_show, vend
     assert OrderAction.objects.get(key="mua-lan-1").kind == "buy"
 
 
+def test_a_flash_sale_order_carries_the_buyers_remembered_delivery_details(selling_show, vendor_user, b01, buyer, buyer_user):
+    """The buyer's card shows the remembered address as filled in: the order the host confirms must have it too."""
+    from selling import orders
+    from selling.models import DeliveryProfile
+
+    DeliveryProfile.objects.create(user=buyer_user, name="Phạm Quốc Bảo", phone="+84987654321", address="12 Hàng Bạc")
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    intent = OrderIntent.objects.get(pk=_buy(selling_show, buyer, sale, key="mua-co-dia-chi")["intent_id"])
+    assert (intent.delivery_name, intent.delivery_phone, intent.delivery_address) == (
+        "Phạm Quốc Bảo", "+84987654321", "12 Hàng Bạc"
+    )
+    assert orders.intent_frame(intent)["delivery"]["address"] == "12 Hàng Bạc"
+
+
 def test_cap_is_per_buyer_over_several_buys(selling_show, vendor_user, b01, buyer, make_user):
     sale = open_now(start_sale(selling_show, vendor_user, b01, per_buyer_cap=3))
     _buy(selling_show, buyer, sale, quantity=2, key="cap-1")

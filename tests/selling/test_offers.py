@@ -171,3 +171,28 @@ def test_viewer_page_shows_the_pinned_card_and_console_shows_the_picker(client, 
     html = client.get(reverse("live:show_console", args=[selling_show.pk])).content.decode()
     assert html.count('name="product"') == 3 and "data-sale-form" in html
     assert 'min="10" max="300"' in html and 'min="60" max="1200"' in html
+
+
+def test_two_products_answering_to_one_code_cannot_both_be_on_offer(selling_show, stall, vendor_user):
+    """The host belongs to two cooperatives, each with a "B01": a buyer's "chốt B01 2" could
+    only reach one of them, so the host is told to offer one, and nothing changes."""
+    from vendors import services as vendor_services
+    from vendors.districts import District
+    from vendors.models import OcopGroup, VendorKind
+
+    _vendor, products = stall
+    second = vendor_services.vendor_create(
+        user=vendor_user, legal_name="HTX Cam Canh", kind=VendorKind.COOPERATIVE, registration_number="0107777777",
+        district=District.ME_LINH, commune="Tráng Việt", address="Mê Linh", phone="0912111222",
+        email="camcanh@example.vn", representative="Nguyễn Văn Hòa",
+    )
+    other_b01 = vendor_services.product_create(
+        vendor=second, actor=vendor_user, name="Cam Canh", code="b01", group=OcopGroup.FOOD, stars=3,
+        price=60_000, unit="kg", stock=20,
+    )
+    host = as_participant(vendor_user, selling_show)
+    with pytest.raises(ApplicationError) as exc:
+        offers.offers_set(room_id=selling_show.room.pk, actor=host, product_ids=[products["B01"].pk, other_b01.pk])
+    assert exc.value.code == "invalid"
+    assert "B01" in exc.value.message.upper() and "một lần" in exc.value.message
+    assert sorted(ShowOffer.objects.filter(show=selling_show).values_list("product__code", flat=True)) == ["B01", "B02", "B03"]
