@@ -196,8 +196,43 @@ def parse_inbound(raw: str) -> Message:
         for err in exc.errors(include_url=False, include_input=False):
             # The union's errors start with the ``type`` tag; an extension schema's do not.
             loc = ".".join(str(p) for p in err["loc"][0 if extension_schema is not None else 1 :]) or "_"
-            fields.setdefault(loc, err["msg"])
+            fields.setdefault(loc, field_message(err))
         raise ProtocolError(ErrorCode.BAD_MESSAGE, _("Tin nhắn không đúng định dạng."), ref=ref, fields=fields) from exc
+
+
+def field_message(err: dict) -> str:
+    """One pydantic error as the user's language says it (pydantic's own text is English only).
+
+    The page shows it under the field (e.g. the flash-sale form, which leaves checking to
+    the server), so it names the rule, not the parser.
+    """
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    if kind == "missing":
+        return _("Thiếu trường này.")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        limit = ctx.get("ge", ctx.get("gt", ctx.get("le", ctx.get("lt"))))
+        return {
+            "greater_than_equal": _("Phải từ %(limit)s trở lên."),
+            "greater_than": _("Phải lớn hơn %(limit)s."),
+            "less_than_equal": _("Tối đa là %(limit)s."),
+            "less_than": _("Phải nhỏ hơn %(limit)s."),
+        }[kind] % {"limit": limit}
+    if kind in ("string_too_short", "too_short"):
+        return _("Quá ngắn: ít nhất %(n)s.") % {"n": ctx.get("min_length")}
+    if kind in ("string_too_long", "too_long"):
+        return _("Quá dài: tối đa %(n)s.") % {"n": ctx.get("max_length")}
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _("Phải là một số nguyên.")
+    if kind in ("string_type", "string_unicode"):
+        return _("Phải là chữ hợp lệ.")
+    if kind in ("bool_type", "bool_parsing"):
+        return _("Phải là true hoặc false.")
+    if kind in ("list_type", "tuple_type"):
+        return _("Phải là một danh sách.")
+    if kind == "extra_forbidden":
+        return _("Trường này không được gửi kèm.")
+    return _("Giá trị không hợp lệ.")
 
 
 def error_frame(code: str, message: str, *, ref: str | None = None, fields: dict | None = None) -> dict[str, Any]:
