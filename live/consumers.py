@@ -22,7 +22,7 @@ from config.errors import ApplicationError
 from live import extensions, selectors, services
 from live import hub as hubs
 from live import protocol as p
-from live.limits import TokenBucket, caps, live_setting
+from live.limits import TokenBucket, caps, extension_lane, live_setting
 from live.models import Room
 from live.owners import owner_for
 
@@ -109,7 +109,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if extensions.is_async(handler):
                 reply = await handler(ctx=ctx, message=m)
             else:
-                reply = await call(_in_language(handler, self.lang))(ctx=ctx, message=m)
+                reply = await extension_lane.run(call(_in_language(handler, self.lang)), ctx=ctx, message=m)
             await self.send_frame({"v": p.VERSION, "type": "ack", "ref": m.ref, **(reply or {})})
             return
         if m.type == "ping":

@@ -434,6 +434,10 @@ LIVE = {
     # socket (live.consumers._write_now, half the server's CPU at 2,000 viewers); off,
     # every frame takes the ordinary ASGI send. An escape hatch, and how tests reach that path.
     "DIRECT_WRITE": env.bool("LIVE_DIRECT_WRITE", default=True),
+    # The room extensions' database calls (a flash sale's buys, the order board) queued on
+    # the process's one database thread at a time: a rush of buys waits on the event loop,
+    # and chat never finds more than this many of them ahead (live.limits.DatabaseLane).
+    "EXTENSION_CALLS_IN_FLIGHT": env.int("LIVE_EXTENSION_CALLS_IN_FLIGHT", default=4),
 }
 # Video of a room (live/video.py). Stream URLs must be https unless this is off (dev: DEBUG).
 LIVE_VIDEO_HTTPS_ONLY = env.bool("LIVE_VIDEO_HTTPS_ONLY", default=not DEBUG)
