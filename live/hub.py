@@ -299,6 +299,10 @@ class RoomHub:
         if kind == "room.presence":
             self.presence[message["process"]] = (int(message["count"]), time.monotonic())
             return
+        if kind == "room.events":  # several publishes of one process, in order (``broadcast._Outbox``)
+            for event in message["events"]:
+                self._on_message(event)
+            return
         if kind != "room.event":
             return
         frame = message["frame"]
