@@ -3,6 +3,7 @@
     make bench-live                      # all three servers, then all three with a flash sale
     .venv/bin/python bench/live_bench.py --servers ours --levels 1000,2000 --seconds 8
     .venv/bin/python bench/live_bench.py --servers ours,ceiling --levels 2000 --repeat 5 [--flash-sale]
+    .venv/bin/python bench/live_bench.py --servers ours --levels 1000,2000 --flash-sale --rush 200   # a sale's opening
 
 Each server runs in its own process on this machine; (a) and (b) share a private
 redis-server (channels-redis; InMemoryChannelLayer is never benchmarked). The load client
@@ -263,8 +264,11 @@ async def _viewer_worker(conn, worker_id: int) -> None:
 # ---------------------------------------------------------------------------
 
 
-async def run_senders(server: Server, origin: str, seconds: float, flash: bool) -> tuple[set, int, tuple]:
+async def run_senders(server: Server, origin: str, seconds: float, flash: bool, rush: int = 0) -> tuple[set, int, tuple]:
     """Chat and reactions for ``seconds``; with ``flash``, a flash sale's purchases meanwhile.
+
+    With ``rush``, instead of the steady purchases, that many buyers (one socket each,
+    connected first) all send one ``sale.buy`` at the same moment: a sale's opening.
 
     Returns the keys of every chat message and purchase sent, the error frames the
     senders got back, and (purchases that failed, each purchase's ``ack`` time in ms, each
@@ -311,63 +315,87 @@ async def run_senders(server: Server, origin: str, seconds: float, flash: bool) 
             await asyncio.sleep(0.2)
             reader.cancel()
 
+    async def read_answers(ws, answers: dict) -> None:
+        """A buyer's socket gets every frame of the room: hand each ``ack``/``error`` to its purchase."""
+        async for raw in ws:
+            if '"ref"' in raw:
+                frame = json.loads(raw)
+                future = answers.pop(frame.get("ref"), None)
+                if future is not None and not future.done():
+                    future.set_result(frame)
+
+    async def buy_on(ws, answers: dict, n: int) -> None:
+        """One ``sale.buy`` and its answer; a refusal or no answer fails the level."""
+        nonlocal sale_failures
+        ref = f"buy-{n}"
+        answers[ref] = asyncio.get_running_loop().create_future()
+        sent_at, t0 = time.time(), time.monotonic()
+        frame = {"v": 1, "type": "sale.buy", "ref": ref, "sale_id": server.sale_id, "quantity": 1,
+                 "unit_price": server.sale_price, "key": f"bench-purchase-{n}"}
+        await ws.send(json.dumps(frame))
+        try:
+            answer = await asyncio.wait_for(answers[ref], 15)
+            if answer["type"] != "ack":
+                raise RuntimeError(f"{answer.get('code')}: {answer.get('message')}")
+        except Exception as exc:  # noqa: BLE001 - a failed purchase fails the level
+            sale_failures += 1
+            print(json.dumps({"server": server.name, "purchase_failed": repr(exc)[:160]}), file=sys.stderr)
+            return
+        purchase_ms.append((time.monotonic() - t0) * 1000)
+        key = (flash_sale.ORDER_KEY, flash_sale.STOCK - answer["remaining"])  # the sold count it made
+        sent.add(key)
+        purchase_sent[key] = sent_at
+
     async def buyer(idx: int, numbers: list[int]):
         """Our server: purchases as the room's page makes them, ``sale.buy`` on the buyer's socket."""
-        nonlocal sale_failures
         cookie = server.buyer_cookies[idx % len(server.buyer_cookies)]
         answers: dict[str, asyncio.Future] = {}
         async with websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie}, open_timeout=30) as ws:
-
-            async def read_answers():
-                async for raw in ws:
-                    if '"ref"' in raw:
-                        frame = json.loads(raw)
-                        future = answers.pop(frame.get("ref"), None)
-                        if future is not None and not future.done():
-                            future.set_result(frame)
-
-            reader = asyncio.create_task(read_answers())
-            start = time.monotonic()
+            reader = asyncio.create_task(read_answers(ws, answers))
+            began = time.monotonic()
             for i, n in enumerate(numbers):
-                await asyncio.sleep(max(0.0, start + i * per_buyer_every - time.monotonic()))
-                ref = f"buy-{n}"
-                answers[ref] = asyncio.get_running_loop().create_future()
-                sent_at, t0 = time.time(), time.monotonic()
-                await ws.send(json.dumps({"v": 1, "type": "sale.buy", "ref": ref, "sale_id": server.sale_id, "quantity": 1,
-                                          "unit_price": server.sale_price, "key": f"bench-purchase-{n}"}))
-                try:
-                    answer = await asyncio.wait_for(answers[ref], 10)
-                    if answer["type"] != "ack":
-                        raise RuntimeError(f"{answer.get('code')}: {answer.get('message')}")
-                except Exception as exc:  # noqa: BLE001 - a failed purchase fails the level
-                    sale_failures += 1
-                    print(json.dumps({"server": server.name, "purchase_failed": repr(exc)[:160]}), file=sys.stderr)
-                    continue
-                purchase_ms.append((time.monotonic() - t0) * 1000)
-                key = (flash_sale.ORDER_KEY, flash_sale.STOCK - answer["remaining"])  # the sold count it made
-                sent.add(key)
-                purchase_sent[key] = sent_at
+                await asyncio.sleep(max(0.0, began + i * per_buyer_every - time.monotonic()))
+                await buy_on(ws, answers, n)
             reader.cancel()
 
-    async def sale_as_chat(numbers: list[int]):
+    async def rush_buyer(idx: int, n: int, at: float):
+        """One buyer of the opening rush: its own socket, one sale.buy at ``at``, a viewer until the end."""
+        cookie = server.buyer_cookies[idx % len(server.buyer_cookies)]
+        answers: dict[str, asyncio.Future] = {}
+        async with websockets.connect(url, origin=origin, additional_headers={"Cookie": cookie}, open_timeout=30) as ws:
+            reader = asyncio.create_task(read_answers(ws, answers))
+            await asyncio.sleep(max(0.0, at - time.monotonic()))
+            await buy_on(ws, answers, n)
+            await asyncio.sleep(max(0.0, start + seconds - time.monotonic()))
+            reader.cancel()
+
+    async def sale_as_chat(numbers: list[int], every: float):
         """Baseline and ceiling (no database): the same one event per purchase, as chat."""
         async with websockets.connect(url, origin=origin, open_timeout=30) as ws:
-            start = time.monotonic()
+            began = time.monotonic()
             for i, n in enumerate(numbers):
-                await asyncio.sleep(max(0.0, start + i * every - time.monotonic()))
+                await asyncio.sleep(max(0.0, began + i * every - time.monotonic()))
                 sent.add((flash_sale.ORDER_KEY, n))
                 await ws.send(json.dumps({"v": 1, "type": "chat.send", "text": f"{flash_sale.ORDER_KEY}:{n}:{time.time():.6f}"}))
 
     async def flash_sale_run():
+        if rush and server.buyer_cookies:
+            at = start + flash_sale.START_AFTER + 1.0  # the buyers' sockets are open by then
+            await asyncio.gather(*[rush_buyer(b, next(PURCHASE_NUMBERS), at) for b in range(rush)])
+            return
         await asyncio.sleep(flash_sale.START_AFTER)
-        numbers = [next(PURCHASE_NUMBERS) for _ in range(flash_sale.PURCHASES)]
+        numbers = [next(PURCHASE_NUMBERS) for _ in range(rush or flash_sale.PURCHASES)]
+        if rush:
+            await sale_as_chat(numbers, 0.001)  # the baseline and ceiling get the rush's events as chat, at once
+            return
         if server.buyer_cookies:
             await asyncio.gather(*[buyer(b, numbers[b :: flash_sale.BUYERS]) for b in range(flash_sale.BUYERS)])
         else:
-            await sale_as_chat(numbers)
+            await sale_as_chat(numbers, every)
 
     every = flash_sale.SECONDS / flash_sale.PURCHASES
     per_buyer_every = every * flash_sale.BUYERS
+    start = time.monotonic()
     jobs = [sender(i, cookies[i % len(cookies)]) for i in range(SENDERS)]
     if flash:
         jobs.append(flash_sale_run())
@@ -482,7 +510,7 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: bool = False) -> dict:
+def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: bool = False, rush: int = 0) -> dict:
     origin = f"http://127.0.0.1:{server.port}"
     # Against the server's size after the warm-up, not before this level: memory freed by
     # an earlier level is reused here, which made bigger levels look nearly free.
@@ -501,7 +529,9 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
     cpu_s0, cpu_c0, wall0 = sum(server.ps.cpu_times()[:2]), workers.cpu(), time.monotonic()
     cpu_d0, machine0 = sum(me.cpu_times()[:2]), machine_busy()
     try:
-        sent, send_errors, (sale_failures, purchase_ms, purchase_sent) = asyncio.run(run_senders(server, origin, seconds, flash))
+        sent, send_errors, (sale_failures, purchase_ms, purchase_sent) = asyncio.run(
+            run_senders(server, origin, seconds, flash, rush)
+        )
     except Exception as exc:  # noqa: BLE001 - a sender that cannot connect fails the level
         sent, send_errors, sale_failures, purchase_ms, purchase_sent = set(), 1, 0, [], {}
         print(json.dumps({"server": server.name, "viewers": n, "sender_failed": repr(exc)[:160]}), file=sys.stderr)
@@ -538,6 +568,8 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
         row["flash_sale"] = {"events": sum(1 for key in sent if key[0] >= flash_sale.ORDER_KEY),
                              "purchase_failures": sale_failures,
                              "p50_ms": round(percentile(sale_lat, 0.50), 1), "p99_ms": round(percentile(sale_lat, 0.99), 1)}
+        if rush:
+            row["flash_sale"]["rush"] = rush
         if purchase_ms:  # our server: from the buyer's sale.buy to its ack
             row["flash_sale"]["purchase_p50_ms"] = round(percentile(purchase_ms, 0.50), 1)
             row["flash_sale"]["purchase_p99_ms"] = round(percentile(purchase_ms, 0.99), 1)
@@ -583,6 +615,9 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print every level as well")
     parser.add_argument("--postgres", metavar="URL", help="run our server on PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432 "
                         "(a database chodem_livebench is dropped and created); default: a temporary SQLite file")
+    parser.add_argument("--rush", type=int, default=0, metavar="N",
+                        help="with --flash-sale: instead of the steady purchases, N buyers (a socket each) all send one "
+                        "sale.buy at the same moment, as at a sale's opening")
     parser.add_argument("--flash-sale", action="store_true",
                         help="with a flash sale running in the measured window (bench/flash_sale.py): "
                         f"{flash_sale.PURCHASES} purchases over {flash_sale.SECONDS:g} s, sale.buy on the buyers' room sockets "
@@ -592,6 +627,8 @@ def main() -> None:
                         help=f"measure a failed level again (at most this many times) when other jobs used more than "
                         f"{NOISY_OTHER_CPU_PCT:g} %% of a core meanwhile; every try is reported")
     args = parser.parse_args()
+    if args.rush and not args.flash_sale:
+        parser.error("--rush needs --flash-sale")
     raise_fd_limit()
     levels = [int(x) for x in args.levels.split(",")]
     tmp = Path(tempfile.mkdtemp(prefix="live-bench-"))
@@ -619,12 +656,12 @@ def main() -> None:
             best, best_row, rows, noisy = 0, None, [], []
             try:
                 # Warm-up, not measured: first requests import code, open connections, fill caches.
-                run_level(server, workers, 10, 3.0, args.flash_sale)
+                run_level(server, workers, 10, 3.0, args.flash_sale, args.rush)
                 server.rss_base = server.ps.memory_info().rss
                 for n in levels:
                     runs = []
                     for _ in range(args.repeat):
-                        row = run_level(server, workers, n, args.seconds, args.flash_sale)
+                        row = run_level(server, workers, n, args.seconds, args.flash_sale, args.rush)
                         for _retry in range(args.noise_retries):
                             if passes(row) or row["other_cpu_pct"] <= NOISY_OTHER_CPU_PCT:
                                 break
@@ -633,7 +670,7 @@ def main() -> None:
                                           "other_cpu_pct": row["other_cpu_pct"]})
                             if args.verbose:
                                 print(json.dumps({"server": name, "level": row, "noisy_retry": True}, ensure_ascii=False), flush=True)
-                            row = run_level(server, workers, n, args.seconds, args.flash_sale)
+                            row = run_level(server, workers, n, args.seconds, args.flash_sale, args.rush)
                         runs.append(row)
                         if args.verbose:
                             print(json.dumps({"server": name, "level": row}, ensure_ascii=False), flush=True)

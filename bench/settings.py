@@ -1,7 +1,8 @@
 """Settings for the live benchmark's servers: production-like, limits opened for one load client.
 
 Every viewer of the benchmark comes from 127.0.0.1 and a handful of users send all the
-chat, so the per-address and per-user limits are lifted; everything else is as shipped.
+chat and make all the purchases (``--rush`` opens hundreds of buyers' sockets with them),
+so the per-address and per-user limits are lifted; everything else is as shipped.
 """
 
 from config.settings.base import *  # noqa: F403
@@ -15,6 +16,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "E
 LIVE = {
     **LIVE,
     "MAX_CONNECTIONS_PER_ADDRESS": 100_000,
+    "MAX_CONNECTIONS_PER_USER": 100_000,
     "USER_CHAT_RULES": [(1000, 1)],
     "CONNECTION_BURST": 50,
     "CONNECTION_RATE": 50.0,

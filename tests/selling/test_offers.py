@@ -12,6 +12,23 @@ from vendors.models import Photo
 pytestmark = pytest.mark.django_db
 
 
+def _cooperative_with_product(user, *, legal_name: str, registration_number: str, code: str):
+    """Another cooperative with ``user`` as its member, selling one product under ``code``."""
+    from vendors import services as vendor_services
+    from vendors.districts import District
+    from vendors.models import OcopGroup, VendorKind
+
+    vendor = vendor_services.vendor_create(
+        user=user, legal_name=legal_name, kind=VendorKind.COOPERATIVE, registration_number=registration_number,
+        district=District.BA_VI, commune="Ba Trại", address="Ba Vì", phone="0912000000", email="khac@example.vn",
+        representative="Trần Văn Khác",
+    )
+    return vendor_services.product_create(
+        vendor=vendor, actor=user, name="Chè Ba Vì", code=code, group=OcopGroup.BEVERAGE, stars=3,
+        price=90_000, unit="gói", stock=10,
+    )
+
+
 def _offer(show, code):
     return ShowOffer.objects.get(show=show, product__code=code)
 
@@ -23,19 +40,7 @@ def test_host_offers_only_products_of_their_own_vendors(selling_show, stall, ven
     from accounts.roles import Role
 
     other = make_user("khac@example.vn", roles=[Role.VENDOR])
-    from vendors import services as vendor_services
-    from vendors.districts import District
-    from vendors.models import OcopGroup, VendorKind
-
-    stranger_vendor = vendor_services.vendor_create(
-        user=other, legal_name="HTX Khác", kind=VendorKind.COOPERATIVE, registration_number="0109999999",
-        district=District.BA_VI, commune="Ba Trại", address="Ba Vì", phone="0912000000", email="khac@example.vn",
-        representative="Trần Văn Khác",
-    )
-    foreign = vendor_services.product_create(
-        vendor=stranger_vendor, actor=other, name="Chè Ba Vì", code="C01", group=OcopGroup.BEVERAGE, stars=3,
-        price=90_000, unit="gói", stock=10,
-    )
+    foreign = _cooperative_with_product(other, legal_name="HTX Khác", registration_number="0109999999", code="C01")
     host = as_participant(vendor_user, selling_show)
     with pytest.raises(ApplicationError) as exc:
         offers.offers_set(room_id=selling_show.room.pk, actor=host, product_ids=[products["B01"].pk, foreign.pk])
@@ -176,20 +181,8 @@ def test_viewer_page_shows_the_pinned_card_and_console_shows_the_picker(client, 
 def test_two_products_answering_to_one_code_cannot_both_be_on_offer(selling_show, stall, vendor_user):
     """The host belongs to two cooperatives, each with a "B01": a buyer's "chốt B01 2" could
     only reach one of them, so the host is told to offer one, and nothing changes."""
-    from vendors import services as vendor_services
-    from vendors.districts import District
-    from vendors.models import OcopGroup, VendorKind
-
     _vendor, products = stall
-    second = vendor_services.vendor_create(
-        user=vendor_user, legal_name="HTX Cam Canh", kind=VendorKind.COOPERATIVE, registration_number="0107777777",
-        district=District.ME_LINH, commune="Tráng Việt", address="Mê Linh", phone="0912111222",
-        email="camcanh@example.vn", representative="Nguyễn Văn Hòa",
-    )
-    other_b01 = vendor_services.product_create(
-        vendor=second, actor=vendor_user, name="Cam Canh", code="b01", group=OcopGroup.FOOD, stars=3,
-        price=60_000, unit="kg", stock=20,
-    )
+    other_b01 = _cooperative_with_product(vendor_user, legal_name="HTX Cam Canh", registration_number="0107777777", code="b01")
     host = as_participant(vendor_user, selling_show)
     with pytest.raises(ApplicationError) as exc:
         offers.offers_set(room_id=selling_show.room.pk, actor=host, product_ids=[products["B01"].pk, other_b01.pk])
