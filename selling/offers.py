@@ -288,7 +288,14 @@ def _require_host(actor: Participant, message) -> None:
 
 
 def _show_for_update(room_id: int) -> Show:
-    show = Show.objects.select_for_update().filter(room__pk=room_id).first()
+    """The show's row, locked so that the hosts' changes to offers and sales apply one at a time.
+
+    Only the show's: locking through the join would hold the room's row too, which every
+    sequenced event (a purchase's ``sale.progress``, each chat message) needs to number
+    itself, while this transaction waits for an offer row that a purchase holds: on
+    PostgreSQL that was a deadlock, and one of the two users was told "Có lỗi".
+    """
+    show = Show.objects.select_for_update(of=("self",)).filter(room__pk=room_id).first()
     if show is None:
         raise ApplicationError(_("Không tìm thấy phòng."), code=Code.NOT_FOUND, status=404)
     return show

@@ -280,3 +280,52 @@ def test_a_purchase_patches_the_cached_room_state_to_what_the_database_says(sell
     assert cached["offers"] == fresh["offers"]
     # A change it cannot apply in memory (a new pin) is left to a re-read.
     assert offers.room_state_patch(state=cached, frame={"type": "product.pinned", "offer_id": b01.pk}) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pinning_the_product_on_sale_during_a_purchase_waits_and_both_succeed(selling_show, vendor_user, b01):
+    """A purchase holds its offer row and then numbers its event (the room's row); pinning
+    that offer meanwhile must not hold the room's row while it waits for the offer, or
+    PostgreSQL kills one of them as a deadlock and its user reads "Có lỗi, hãy thử lại"."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from live.services import event_append
+
+    room_id = selling_show.room.pk
+    purchase_holds_offer, pin_started = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def purchase():
+        try:
+            with transaction.atomic():
+                assert offers.stock_take(offer_id=b01.pk, quantity=1)  # the buy's lock on the offer row
+                purchase_holds_offer.set()
+                pin_started.wait(5)
+                time.sleep(0.3)  # the pin takes its locks and waits for our offer row
+                event_append(room_id=room_id, kind="offer.stock", payload={"offer_id": b01.pk})  # the room's row
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def pin():
+        try:
+            assert purchase_holds_offer.wait(5)
+            pin_started.set()
+            offers.offer_pin(room_id=room_id, actor=as_participant(vendor_user, selling_show), offer_id=b01.pk)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=purchase), threading.Thread(target=pin)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+    assert errors == []
+    offer = ShowOffer.objects.get(pk=b01.pk)
+    assert offer.is_pinned and offer.stock_left == 299
