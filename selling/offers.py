@@ -328,14 +328,14 @@ def offers_set(*, room_id: int, actor: Participant, product_ids: list[int]) -> l
         raise ApplicationError(
             _("Có sản phẩm không thuộc chủ thể của người dẫn."), code=Code.NOT_FOUND, fields={"product_ids": str(unknown)}
         )
-    codes = Counter(products[pid].code.casefold() for pid in wanted)
-    twice = sorted(products[pid].code for pid in wanted if codes[products[pid].code.casefold()] > 1)
-    if twice:
+    codes = Counter(products[pid].code.upper() for pid in wanted)
+    twice = next((code for code, n in codes.items() if n > 1), None)
+    if twice is not None:
         # Buyers order by code ("chốt B01 2"): two products answering to one code would
         # send a buyer's order to whichever of them the lookup found last.
         raise ApplicationError(
             _("Hai sản phẩm cùng mã %(code)s: mỗi mã chỉ được chào bán một lần trong buổi phát, vì người mua chốt đơn bằng mã.")
-            % {"code": twice[0]},
+            % {"code": twice},
             code=Code.INVALID,
             fields={"product_ids": _("Mỗi mã sản phẩm chỉ một lần.")},
         )
