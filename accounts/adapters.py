@@ -6,11 +6,20 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 from accounts.models import User
 from accounts.phones import VietnamesePhoneField, normalize_phone
+from core.http import client_ip
 
 logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request) -> str:
+        """The site's one rule for the client's address (core.http; TRUSTED_PROXY_COUNT from the right).
+
+        allauth's own would refuse a request whose X-Forwarded-For is shorter than the proxy
+        count (ImproperlyConfigured, a 500): here it falls back to the leftmost entry.
+        """
+        return client_ip(request) or "0.0.0.0"  # noqa: S104 - an unknown peer still gets one shared budget
+
     def phone_form_field(self, **kwargs):
         """Every phone field we show (sign-up, change of number) requires a number.
 

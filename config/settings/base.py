@@ -200,13 +200,25 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Chợ Đêm Trên Mây] "
 
+# Wrong passwords slow and lock the address that sends them, never the account everywhere
+# (docs/architecture.md, "Log-in and brute force"): axes locks one login *from one address*
+# after 5 failures; allauth's failed-login limit counts per address only (its default also
+# counted 5 per e-mail from anywhere, which let anyone lock a host out of their show).
+ACCOUNT_RATE_LIMITS = {"login_failed": env("ACCOUNT_LOGIN_FAILED_RATE", default="10/m/ip,60/h/ip")}
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Who the client is (one rule for HTTP and the room sockets, core.http.client_ip): this many
+# reverse proxies of ours stand in front, each appending to X-Forwarded-For, so the client is
+# the entry that many from the right. 0: no proxy, the header is ignored. Axes, allauth
+# (accounts.adapters), DRF's throttles, django-ratelimit and live's per-address caps all use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # ---------------------------------------------------------------------------
 # Internationalisation: Vietnamese first, English second
@@ -363,7 +375,7 @@ WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.AdminLoginForm"
 
 # ---------------------------------------------------------------------------
 # HTTP rate limits (django-ratelimit; counters live in the cache, shared by every
-# worker when REDIS_URL is set). Behind reverse proxies set AXES_PROXY_COUNT (see
+# worker when REDIS_URL is set). Behind reverse proxies set TRUSTED_PROXY_COUNT (see
 # the client-address section at the end of this file).
 # ---------------------------------------------------------------------------
 SITE_SEARCH_RATE = env("SITE_SEARCH_RATE", default="30/m")
@@ -460,7 +472,7 @@ if REDIS_URL:
 # trusts the whole X-Forwarded-For header, which any client can set, so anonymous
 # throttles could be dodged with a new fake address per request; django-ratelimit
 # with RATELIMIT_IP_META_KEY="HTTP_X_FORWARDED_FOR" fails on a multi-address header.
-# Both trust exactly as many proxies as axes does (AXES_PROXY_COUNT; 0 = REMOTE_ADDR).
+# Both trust exactly TRUSTED_PROXY_COUNT proxies (0 = REMOTE_ADDR), counted from the right.
 # ---------------------------------------------------------------------------
-REST_FRAMEWORK["NUM_PROXIES"] = AXES_IPWARE_PROXY_COUNT
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 RATELIMIT_IP_META_KEY = RATELIMIT_IP_META_KEY or "core.http.client_ip"

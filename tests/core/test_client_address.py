@@ -20,7 +20,7 @@ def test_behind_one_trusted_proxy_the_address_it_appended_counts(settings):
 def test_behind_one_trusted_proxy_each_client_has_its_own_search_budget(client, settings, db):
     """Through a proxy every request shares REMOTE_ADDR: the limit must follow the address the proxy appended."""
     settings.SITE_SEARCH_RATE = "2/m"
-    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for _ in range(2):
         assert client.get("/tim-kiem/", {"q": "cho dem"}, HTTP_X_FORWARDED_FOR="198.51.100.9", **proxy).status_code == 200
