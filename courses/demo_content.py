@@ -164,7 +164,7 @@ LIVESTREAM_COURSE = {
                             ],
                         ),
                         question(
-                            "Những việc nào nên làm trước giờ live? (chọn tất cả đáp án đúng)",
+                            "Những việc nào nên làm trước giờ live?",
                             [
                                 ("Bật chế độ Không làm phiền trên điện thoại", True, "Đúng: cuộc gọi đến có thể làm gián đoạn buổi live."),
                                 ("Live thử ở chế độ riêng tư", True, "Đúng: bạn kiểm tra được hình và tiếng trước khi khách vào."),
@@ -328,7 +328,7 @@ LIVESTREAM_COURSE = {
                             ],
                         ),
                         question(
-                            "Cách nào giúp khách tin nguồn gốc sản phẩm? (chọn tất cả đáp án đúng)",
+                            "Cách nào giúp khách tin nguồn gốc sản phẩm?",
                             [
                                 ("Quét thử mã QR truy xuất trên live", True, "Đúng: khách thấy thông tin thật ngay lúc đó."),
                                 ("Cho xem giấy chứng nhận OCOP", True, "Đúng: đưa lại gần ống kính để khách đọc được."),
@@ -553,7 +553,7 @@ MARKETING_COURSE = {
                             ],
                         ),
                         question(
-                            "Thông tin nào bắt buộc phải có trên bao bì thực phẩm? (chọn tất cả đáp án đúng)",
+                            "Thông tin nào bắt buộc phải có trên bao bì thực phẩm?",
                             [
                                 ("Hạn sử dụng", True, "Đúng."),
                                 ("Khối lượng tịnh", True, "Đúng."),
@@ -666,7 +666,7 @@ MARKETING_COURSE = {
                             ],
                         ),
                         question(
-                            "Zalo OA thường được dùng để làm gì? (chọn tất cả đáp án đúng)",
+                            "Zalo OA thường được dùng để làm gì?",
                             [
                                 ("Nhắn tin chăm sóc khách", True, "Đúng."),
                                 ("Thông báo lịch phiên chợ", True, "Đúng."),

@@ -20,6 +20,7 @@ from config.errors import ApplicationError
 from courses.blocks import quiz_public_value
 from courses.models import LessonPage
 from learning import selectors, services
+from learning.forms import district_choices
 from learning.models import CourseRun, Graduation, Registration
 
 
@@ -72,7 +73,7 @@ class RegistrationListApi(APIView):
 
         run_id = serializers.IntegerField()
         organisation = serializers.CharField(max_length=200)
-        district = serializers.CharField(max_length=100)
+        district = serializers.ChoiceField(choices=[name for name, _label in district_choices()[1:]])
         phone = serializers.CharField(max_length=20)
         join_waitlist = serializers.BooleanField(default=False)
 

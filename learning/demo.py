@@ -48,11 +48,23 @@ def _instructor():
     return User.objects.filter(email="giangvien@demo.chodem.vn").first()
 
 
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    """A round local time on ``day``: the demo reads like a timetable, not like the second it was seeded."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
 def _run(course, name, *, opens, closes, starts, ends, seats):
-    run, _created = CourseRun.objects.get_or_create(
+    """The demo run, its dates moved to stay relative to today each time the demo is seeded."""
+    run, _created = CourseRun.objects.update_or_create(
         course=course,
         name=name,
         defaults={
+            "registration_opens_at": opens,
+            "registration_closes_at": closes,
+            "starts_on": starts,
+            "ends_on": ends,
+        },
+        create_defaults={
             "registration_opens_at": opens,
             "registration_closes_at": closes,
             "starts_on": starts,
@@ -160,8 +172,8 @@ def seed(log):
     run = _run(
         course,
         RUN_IN_PROGRESS,
-        opens=now - datetime.timedelta(days=45),
-        closes=now - datetime.timedelta(days=21),
+        opens=_at(today - datetime.timedelta(days=45), 8),
+        closes=_at(today - datetime.timedelta(days=21), 23, 59),
         starts=today - datetime.timedelta(days=20),
         ends=today + datetime.timedelta(days=25),
         seats=45,
@@ -182,8 +194,8 @@ def seed(log):
     open_run = _run(
         course,
         RUN_OPEN,
-        opens=now - datetime.timedelta(days=2),
-        closes=now + datetime.timedelta(days=14),
+        opens=_at(today - datetime.timedelta(days=2), 8),
+        closes=_at(today + datetime.timedelta(days=14), 23, 59),
         starts=today,
         ends=today + datetime.timedelta(days=45),
         seats=40,

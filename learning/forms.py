@@ -1,12 +1,21 @@
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import VietnamesePhoneField
+from vendors.districts import District
+
+
+def district_choices() -> list[tuple[str, str]]:
+    """Hanoi's districts as the vendors' profiles list them; a registration keeps the Vietnamese name."""
+    with translation.override("vi"):
+        names = [str(label) for _value, label in District.choices]
+    return [("", _("— Chọn quận / huyện —")), *((name, name) for name in names)]
 
 
 class RegistrationForm(forms.Form):
     organisation = forms.CharField(label=_("Tên chủ thể / hợp tác xã"), max_length=200)
-    district = forms.CharField(label=_("Quận / huyện"), max_length=100)
+    district = forms.ChoiceField(label=_("Quận / huyện"), choices=district_choices)
     phone = VietnamesePhoneField()
     join_waitlist = forms.BooleanField(label=_("Vào danh sách chờ nếu lớp đã đủ chỗ"), required=False)
 

@@ -151,8 +151,10 @@ class Registration(models.Model):
         MANUAL = "manual", _("Ban tổ chức ghi danh")
         IMPORT = "import", _("Nhập từ danh sách")
 
-    run = models.ForeignKey(CourseRun, on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    run = models.ForeignKey(CourseRun, verbose_name=_("lớp"), on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("học viên"), on_delete=models.CASCADE, related_name="registrations"
+    )
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
     source = models.CharField(_("nguồn"), max_length=20, choices=Source.choices, default=Source.SELF)
     organisation = models.CharField(_("tên chủ thể / tổ chức"), max_length=200)
@@ -270,13 +272,16 @@ class Graduation(models.Model):
     (who, when, why) so the history stays auditable.
     """
 
-    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="graduation")
+    registration = models.OneToOneField(
+        Registration, verbose_name=_("đăng ký học"), on_delete=models.PROTECT, related_name="graduation"
+    )
     code = models.CharField(_("mã chứng nhận"), max_length=20, unique=True, default=_certificate_code)
     passed_at = models.DateTimeField(_("ngày đạt"), default=timezone.now)
     evidence = models.JSONField(_("minh chứng"), default=dict)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("người thu hồi"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
     )
     revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
 

@@ -4,7 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
@@ -22,6 +22,32 @@ from learning.models import (
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     return list(course.lessons)
+
+
+def registration_initial(user) -> dict:
+    """What the registration form can fill in for ``user``: the phone, and the organisation and
+    district of the vendor they belong to (the first they joined), as the vendor's profile says."""
+    from vendors.models import VendorMember
+
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    initial = {"phone": user.phone or ""}
+    member = VendorMember.objects.filter(user=user).select_related("vendor").order_by("created_at").first()
+    if member is not None:
+        with translation.override("vi"):
+            district = str(member.vendor.get_district_display())
+        initial.update(organisation=member.vendor.legal_name, district=district)
+    return initial
+
+
+def runs_registered(*, user, runs) -> dict[int, Registration]:
+    """The user's registrations (not withdrawn) among ``runs``, by run id."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    registrations = Registration.objects.filter(user=user, run__in=list(runs)).exclude(
+        status=Registration.Status.WITHDRAWN
+    )
+    return {r.run_id: r for r in registrations}
 
 
 def run_open_for_registration(now=None):

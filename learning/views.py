@@ -75,7 +75,9 @@ def dashboard(request):
 
 
 def run_list(request):
-    return render(request, "learning/run_list.html", {"runs": selectors.run_open_for_registration()})
+    runs = list(selectors.run_open_for_registration())
+    mine = selectors.runs_registered(user=request.user, runs=runs)
+    return render(request, "learning/run_list.html", {"runs": [(run, mine.get(run.pk)) for run in runs]})
 
 
 @ratelimit(key="user_or_ip", rate=lambda group, request: settings.LEARNING_WRITE_RATE, method="POST", block=False)
@@ -86,7 +88,7 @@ def run_detail(request, run_id):
     registration = None
     if request.user.is_authenticated:
         registration = Registration.objects.filter(run=run, user=request.user).first()
-    form = RegistrationForm(request.POST or None, initial={"phone": getattr(request.user, "phone", "") or ""})
+    form = RegistrationForm(request.POST or None, initial=selectors.registration_initial(request.user))
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
@@ -377,7 +379,7 @@ def grade_submission(request, submission_id):
     return render(
         request,
         "learning/grade.html",
-        {"submission": submission, "run": run, "lesson": lesson, "block": block, "form": form, "history": history,
+        {"submission": submission, "run": run, "lesson": lesson, "assignment": block.value, "form": form, "history": history,
          "can_grade": selectors.user_can_grade_run(request.user, run)},
     )
 

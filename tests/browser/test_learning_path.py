@@ -42,7 +42,7 @@ def test_vendor_learns_graduates_and_anyone_verifies(page, live_server, make_use
     _login(page, live_server, vendor.email)
     page.goto(f"{live_server.url}/hoc-tap/lop/{run.pk}/")
     page.fill("input[name=organisation]", "HTX Bưởi Diễn Phú Diễn")
-    page.fill("input[name=district]", "Bắc Từ Liêm")
+    page.select_option("select[name=district]", "Bắc Từ Liêm")
     page.fill("input[name=phone]", "0912 345 678")
     page.click("main form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("Bạn đã được ghi danh")

@@ -89,7 +89,7 @@ def test_vendor_joins_the_waiting_list_of_a_full_run(page, live_server, make_use
     page.get_by_role("link", name=run.name).click()
     expect(page.get_by_test_id("seats-left")).to_have_text("0/1")
     page.fill("input[name=organisation]", "HTX Mật ong Mê Linh")
-    page.fill("input[name=district]", "Mê Linh")
+    page.select_option("select[name=district]", "Mê Linh")
     page.fill("input[name=phone]", "0904 000 105")
     page.click("main form button[type=submit]")
     expect(page.locator(".messages")).to_contain_text("Lớp đã đủ chỗ")
