@@ -271,7 +271,7 @@ def _home_page(site: Site) -> HomePage:
                 next_session_title="Phiên chợ đêm OCOP Hà Nội",
                 next_session_place="Trực tuyến trên Chợ Đêm Trên Mây",
                 next_session_description=(
-                    "Hơn 40 gian hàng OCOP livestream: bưởi đỏ Tân Lạc, gạo nếp cái hoa vàng, chè shan tuyết…"
+                    "Các gian hàng OCOP livestream: bưởi đỏ Đông Cao, gạo thơm và ổi lê Mê Linh…"
                 ),
                 seo_title="Chợ Đêm Trên Mây",
             )
@@ -304,6 +304,8 @@ def _delete_welcome_page(page_id: int) -> None:
 
 
 def _next_friday_evening() -> datetime:
+    """19:30 on the next Friday: the live demo schedules its night-market show at this very time
+    (``live.demo.next_friday_evening``; cms imports no other app, so the rule is written twice)."""
     today = timezone.localdate()
     days_ahead = (4 - today.weekday()) % 7 or 7
     return timezone.make_aware(datetime.combine(today + timedelta(days=days_ahead), time(19, 30)))

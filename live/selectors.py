@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from accounts.roles import Role
 from live import extensions
-from live.models import BannedWord, Report, Room, RoomEvent, RoomRole, Sanction, Show
+from live.models import BannedWord, Report, Room, RoomEvent, RoomRole, Sanction, Show, ViewerSample
 from live.owners import owner_for
 
 HOST, COHOST, MODERATOR, VIEWER = "host", "cohost", "moderator", "viewer"
@@ -140,3 +141,86 @@ def banned_phrases() -> list[str]:
 def shows_visible(*, user) -> list[Show]:
     qs = Show.objects.select_related("host", "room").exclude(state=Show.State.ENDED).order_by("scheduled_start")
     return [s for s in qs if owner_for(s).may_enter(user, s)]
+
+
+#: How many shows the home page lists as live or upcoming, and how many ended ones the room list keeps.
+ON_AIR_LIMIT = 6
+PAST_LIMIT = 12
+PAST_LIMIT_REVIEWERS = 50
+
+
+@dataclass(frozen=True)
+class OnAir:
+    live: list[Show]
+    upcoming: list[Show]
+
+
+def shows_on_air(*, user, limit: int = ON_AIR_LIMIT) -> OnAir:
+    """Shows on air now and those still to come (not those whose planned end has passed), that ``user`` may watch."""
+    now = timezone.now()
+    qs = (
+        Show.objects.select_related("host")
+        .filter(Q(state=Show.State.LIVE) | Q(state=Show.State.SCHEDULED, scheduled_end__gt=now))
+        .order_by("scheduled_start")
+    )
+    visible = [s for s in qs[: limit * 4] if owner_for(s).may_enter(user, s)]
+    live = [s for s in visible if s.state == Show.State.LIVE][:limit]
+    upcoming = [s for s in visible if s.state == Show.State.SCHEDULED][: max(0, limit - len(live))]
+    return OnAir(live=live, upcoming=upcoming)
+
+
+def shows_live_count() -> int:
+    """Public shows on air (the header's badge: one cheap count on every page)."""
+    return Show.objects.filter(state=Show.State.LIVE, audience=Show.Audience.PUBLIC).count()
+
+
+@dataclass(frozen=True)
+class PastShow:
+    show: Show
+    #: May this user open the show's analytics, replay and orders (its hosts, organizers, staff)?
+    may_review: bool
+
+
+def _reviews_every_show(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.has_role(Role.ORGANIZER)))
+
+
+def shows_past(*, user) -> list[PastShow]:
+    """Ended shows, newest first: every one for organizers and staff; for others the shows they
+    hosted or co-hosted and the latest public ones (a buyer finds the room where they ordered)."""
+    ended = Show.objects.select_related("host").filter(state=Show.State.ENDED).order_by("-scheduled_start")
+    if _reviews_every_show(user):
+        return [PastShow(show=s, may_review=True) for s in ended[:PAST_LIMIT_REVIEWERS]]
+    hosted: list[Show] = []
+    if getattr(user, "is_authenticated", False):
+        cohosted = RoomRole.objects.filter(user=user, role=RoomRole.Role.COHOST).values("room__show_id")
+        hosted = [
+            s for s in ended.filter(Q(host=user) | Q(pk__in=cohosted))[:PAST_LIMIT_REVIEWERS]
+            if owner_for(s).may_host(user, s)
+        ]
+    hosted_ids = {s.pk for s in hosted}
+    public = [
+        s for s in ended.exclude(pk__in=hosted_ids)[: PAST_LIMIT * 2] if owner_for(s).may_enter(user, s)
+    ][:PAST_LIMIT]
+    shows = sorted([*hosted, *public], key=lambda s: s.scheduled_start, reverse=True)
+    return [PastShow(show=s, may_review=s.pk in hosted_ids) for s in shows]
+
+
+@dataclass(frozen=True)
+class ShowSummary:
+    """An ended show at a glance: when it ran, how long, how many watched and wrote."""
+
+    started_at: object
+    ended_at: object
+    minutes: int
+    chat_messages: int
+    peak_viewers: int
+
+
+def show_summary(*, show: Show) -> ShowSummary:
+    started = show.started_at or show.scheduled_start
+    ended = show.ended_at or show.scheduled_end
+    minutes = max(0, int((ended - started).total_seconds() // 60))
+    chat = RoomEvent.objects.filter(room__show=show, kind="chat", deleted_at__isnull=True).count()
+    peak = ViewerSample.objects.filter(room__show=show).aggregate(peak=Max("viewers"))["peak"] or 0
+    return ShowSummary(started_at=started, ended_at=ended, minutes=minutes, chat_messages=chat, peak_viewers=peak)

@@ -57,8 +57,14 @@ def client_strings() -> dict:
 
 
 def show_list(request):
+    """Live and upcoming shows first, then ended ones (with their analytics, replay and orders for those who ran them)."""
     shows = selectors.shows_visible(user=request.user)
-    return render(request, "live/show_list.html", {"shows": shows})
+    context = {
+        "live_shows": [s for s in shows if s.state == Show.State.LIVE],
+        "upcoming_shows": [s for s in shows if s.state == Show.State.SCHEDULED],
+        "past_shows": selectors.shows_past(user=request.user),
+    }
+    return render(request, "live/show_list.html", context)
 
 
 def _room_context(request, show: Show, *, console: bool = False) -> dict:

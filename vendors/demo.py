@@ -123,6 +123,30 @@ PRODUCTS = [
     ("Homestay làng cổ {place}", OcopGroup.TOURISM, "đêm", 600_000, ""),
 ]
 
+# The demo vendor's products (theme, price) in code order: B01 Bưởi đỏ Đông Cao, G02 Gạo thơm, T03 Tinh dầu
+# sả chanh, O04 Ổi lê, B05 Bưởi Diễn. The live and selling demos sell them by these codes and quote these prices.
+DEMO_VENDOR_PRODUCTS = [(0, 108_000), (3, 125_000), (27, 90_000), (12, 27_000), (1, 60_000)]
+# A vendor sells what its trade makes: other products come from its own OCOP group, or (when the
+# group is small) from the kindred groups listed here; a farm may also press oils or dry herbs.
+KINDRED_GROUPS = {
+    OcopGroup.TOURISM: (OcopGroup.HANDICRAFT,),
+    OcopGroup.TEXTILE: (OcopGroup.HANDICRAFT,),
+    OcopGroup.HERBAL: (OcopGroup.BEVERAGE,),
+    OcopGroup.BEVERAGE: (OcopGroup.FOOD,),
+    OcopGroup.HANDICRAFT: (OcopGroup.TEXTILE,),
+    OcopGroup.FOOD: (OcopGroup.BEVERAGE, OcopGroup.HERBAL),
+}
+
+
+def _kindred(theme: int) -> list[int]:
+    """Products a vendor whose trade is ``theme`` can plausibly sell besides it (at least four)."""
+    group = PRODUCTS[theme][1]
+    same = [t for t, product in enumerate(PRODUCTS) if product[1] == group and t != theme]
+    if len(same) >= 4:
+        return same
+    return same + [t for t, product in enumerate(PRODUCTS) if product[1] in KINDRED_GROUPS[group]]
+
+
 KIND_PREFIX = {
     VendorKind.COOPERATIVE: "HTX",
     VendorKind.ENTERPRISE: "Công ty TNHH",
@@ -200,9 +224,14 @@ def seed(log):
     for i, vendor in enumerate(vendors):
         count = 5 if i < extra else 4
         used_codes: set[str] = set()
-        choices = [themes[i]] + rng.sample(range(len(PRODUCTS)), count - 1)
-        for n, theme in enumerate(choices):
+        if i == 0:
+            choices = [theme for theme, _price in DEMO_VENDOR_PRODUCTS]
+        else:
+            choices = [themes[i], *rng.sample(_kindred(themes[i]), count - 1)]
+        for n, theme in enumerate(choices[:count]):
             name_pattern, group, unit, price, ingredients = PRODUCTS[theme]
+            if i == 0:
+                price = DEMO_VENDOR_PRODUCTS[n][1]
             place = "Đông Cao" if (i == 0 and n == 0) else vendor.commune
             name = name_pattern.format(place=place)
             prefix = _slug(name)[:1].upper() or "S"
@@ -216,7 +245,7 @@ def seed(log):
                 certificate_number=f"{rng.randrange(100, 9999)}/QĐ-UBND",
                 certificate_year=rng.choice([2021, 2022, 2023, 2024, 2025]),
                 certificate_level=CertificateLevel.NATIONAL if stars == 5 else CertificateLevel.CITY,
-                price=int(price * rng.choice([0.9, 1, 1, 1.1, 1.2]) // 1000 * 1000), unit=unit,
+                price=price if i == 0 else int(price * rng.choice([0.9, 1, 1, 1.1, 1.2]) // 1000 * 1000), unit=unit,
                 stock=rng.randrange(20, 800), ingredients=ingredients, origin=f"{vendor.commune}, {vendor.get_district_display()}",
                 shelf_life=rng.choice(["6 tháng", "12 tháng", "24 tháng", "30 ngày", ""]) if group != OcopGroup.TOURISM else "",
                 description=f"{name} đạt OCOP {stars} sao, sản xuất tại {vendor.commune} ({vendor.get_district_display()}).",
