@@ -38,6 +38,7 @@ urlpatterns = [
     path("chu-the/", include("vendors.urls")),
     path("phong-live/", include("live.urls")),
     path("ban-hang/", include("selling.urls")),
+    path("don-hang/", include("orders.urls")),
     path("tim-kiem/", cms_views.search, name="search"),
 ]
 

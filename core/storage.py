@@ -12,3 +12,10 @@ from django.core.files.storage import FileSystemStorage
 class PrivateFileSystemStorage(FileSystemStorage):
     def url(self, name):
         raise ValueError("Private files have no URL; serve them through a permission-checked view.")
+
+
+def private_storage():
+    """The ``private`` storage (a callable, so migrations do not freeze its location)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]

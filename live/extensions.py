@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from pydantic import BaseModel
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,13 @@ class RoomExtension:
     def page_part(self, *, request, show, participant, console: bool) -> PagePart | None:
         """What to add to the viewer page (``console=False``) or the host console."""
         return None
+
+    def applies_to(self, show) -> bool:
+        """Does this extension take part in ``show``? (Every hook that has a show asks first.)"""
+        return True
+
+    def show_ended(self, *, show) -> None:
+        """Called inside the transaction that ends ``show`` (give back what the show held)."""
 
 
 _EXTENSIONS: list[RoomExtension] = []
@@ -147,16 +155,28 @@ def patch_snapshot(snapshot: dict | None, frame: dict) -> bool:
 
 
 def chat_posted(*, room_id: int, actor, frame: dict) -> None:
+    """Chat is never lost to an extension's failure: it is logged (and raised under test,
+    ``LIVE["RAISE_EXTENSION_ERRORS"]``, so a broken extension fails its tests)."""
     for ext in _EXTENSIONS:
         try:
             ext.chat_posted(room_id=room_id, actor=actor, frame=frame)
         except Exception:
+            if settings.LIVE.get("RAISE_EXTENSION_ERRORS"):
+                raise
             logger.exception("live: extension %s failed on chat in room %s", type(ext).__name__, room_id)
+
+
+def show_ended(*, show) -> None:
+    for ext in _EXTENSIONS:
+        if ext.applies_to(show):
+            ext.show_ended(show=show)
 
 
 def page_parts(*, request, show, participant, console: bool) -> list[PagePart]:
     parts = []
     for ext in _EXTENSIONS:
+        if not ext.applies_to(show):
+            continue
         part = ext.page_part(request=request, show=show, participant=participant, console=console)
         if part is not None:
             parts.append(part)

@@ -2,13 +2,12 @@
 
 The practice market and the weekly market each register a ``RoomOwner`` under an
 ``owner_kind`` string (``live.owners.register("market", MarketRoomOwner())`` in their
-``AppConfig.ready``); a show's ``owner_kind`` picks it. ``live`` only calls the three
-questions below, so the dependency arrow stays ``market → live``.
+``AppConfig.ready``); a show's ``owner_kind`` picks it, and a kind nobody registered is
+an error, never a silent fallback. ``live`` only asks the questions below, so the
+dependency arrow stays ``market → live``; what a room sells reads ``sandbox``.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from live.models import RoomRole, Show
 
@@ -32,9 +31,12 @@ class RoomOwner:
             return False
         return user.pk == show.host_id or user.is_staff or RoomRole.objects.filter(room__show=show, user=user).exists()
 
-    def order_confirmed(self, *, show: Show, order: Any) -> None:
-        """What a confirmed order becomes: the owner decides (standalone shows sell nothing)."""
-        return None
+    #: Practice rooms: their orders are sandbox orders (no real stock, lists or reports).
+    sandbox: bool = False
+
+    def source_label(self, show: Show) -> str:
+        """How an order placed in this show names where it came from."""
+        return show.title
 
 
 _OWNERS: dict[str, RoomOwner] = {"standalone": RoomOwner()}
@@ -45,5 +47,12 @@ def register(kind: str, owner: RoomOwner) -> None:
     _OWNERS[kind] = owner
 
 
+class UnknownOwnerKind(LookupError):
+    pass
+
+
 def owner_for(show: Show) -> RoomOwner:
-    return _OWNERS.get(show.owner_kind) or _OWNERS["standalone"]
+    try:
+        return _OWNERS[show.owner_kind]
+    except KeyError:
+        raise UnknownOwnerKind(f"no room owner registered for owner_kind {show.owner_kind!r}") from None

@@ -124,6 +124,7 @@ def show_end(*, room_id: int, actor: Participant) -> dict:
         raise ApplicationError(_("Buổi phát đã kết thúc."), code=ErrorCode.INVALID)
     show.state, show.ended_at = Show.State.ENDED, timezone.now()
     show.save(update_fields=["state", "ended_at"])
+    extensions.show_ended(show=show)
     return selectors.event_frame(event_append(room_id=room_id, kind="show.state", payload={"state": show.state}))
 
 

@@ -30,7 +30,7 @@ Definitions (what the page and the CSV show):
   **Confirmations**: intents with status ``confirmed``. **Confirmation rate**: confirmations
   ÷ intents (0 when there are no intents).
 * **Buyers**: distinct buyers with at least one intent in the show. **Returning buyers**:
-  those of them who had an intent, or a ``RecordedOrder``, in an *earlier* show of the
+  those of them who had an intent (every order of a show starts as one) in an *earlier* show of the
   same host: a show whose start (``started_at``, else ``scheduled_start``) is before this
   show's start.
 * **Revenue**: the sum of ``unit_price × quantity`` of the confirmed intents.
@@ -56,7 +56,7 @@ from core.money import format_vnd
 from live.models import RoomEvent, Show, ViewerSample
 from live.order_parser import OrderParser
 from live.selectors import HOSTING_ROLES
-from selling.models import FlashSale, OrderAction, OrderIntent, RecordedOrder, ShowOffer
+from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
 
 MINUTE = timedelta(minutes=1)
 _PARSABLE_CODE = re.compile(r"[A-Za-z]{1,12}[0-9]{1,8}")
@@ -187,17 +187,12 @@ def _buyers(show: Show) -> tuple[int, int]:
         .filter(buyer=OuterRef("pk"), show__host_id=show.host_id, start__lt=start)
         .exclude(show=show)
     )
-    earlier_order = (
-        RecordedOrder.objects.annotate(start=earlier)
-        .filter(buyer=OuterRef("pk"), show__host_id=show.host_id, start__lt=start)
-        .exclude(show=show)
-    )
     figures = (
         get_user_model()
         .objects.filter(Exists(OrderIntent.objects.filter(show=show, buyer=OuterRef("pk"))))
         .aggregate(
             buyers=Count("pk"),
-            returning=Count("pk", filter=Q(Exists(earlier_intent)) | Q(Exists(earlier_order))),
+            returning=Count("pk", filter=Q(Exists(earlier_intent))),
         )
     )
     return figures["buyers"], figures["returning"]

@@ -13,7 +13,10 @@ from accounts.models import User
 from live import demo as live_demo
 from live import services as live_services
 from live.models import RoomEvent, Show, ViewerSample
-from selling.models import FlashSale, OrderIntent, RecordedOrder, ShowOffer
+from orders import services as order_services
+from orders.models import Channel
+from selling import offers as offers_services
+from selling.models import FlashSale, OrderIntent, ShowOffer
 from vendors.models import Product
 
 PAST_TITLE = "Chợ đêm thứ Sáu tuần trước: Bưởi đỏ và gạo thơm Mê Linh"
@@ -41,10 +44,34 @@ def _offer_all(show: Show, products: dict[str, Product]) -> dict[str, ShowOffer]
     offers = {}
     for position, code in enumerate(OFFERED_CODES):
         if code in products:
-            offers[code], _created = ShowOffer.objects.get_or_create(
-                show=show, product=products[code], defaults={"position": position, "stock_left": products[code].stock}
-            )
+            offer = ShowOffer.objects.filter(show=show, product=products[code]).first()
+            if offer is None:  # the show holds its allocation like any show (orders.stock)
+                units = offers_services.allocation_take(product=products[code], sandbox=False)
+                offer = ShowOffer.objects.create(show=show, product=products[code], position=position, stock_left=units)
+            offers[code] = offer
     return offers
+
+
+def _accept(intent: OrderIntent, *, host, show: Show, at) -> None:
+    """The host accepted the intent at ``at``: it became an order through the one order path,
+    taking its units over from the show's allocation."""
+    if intent.source == OrderIntent.Source.CHAT:
+        offers_services.stock_take(offer_id=intent.offer_id, quantity=intent.quantity)
+    order = order_services.order_place(
+        buyer_id=intent.buyer_id,
+        vendor_id=intent.offer.product.vendor_id,
+        placed_by_id=host.pk,
+        client_key=f"intent:{intent.pk}",
+        channel=Channel.FLASH_SALE if intent.source == OrderIntent.Source.FLASH_SALE else Channel.CHOT_DON,
+        lines=[order_services.LineRequest(product_id=intent.offer.product_id, quantity=intent.quantity, unit_price=intent.unit_price)],
+        delivery={"name": intent.delivery_name, "phone": intent.delivery_phone, "address": intent.delivery_address},
+        source_kind="show",
+        source_id=show.pk,
+        source_label=show.title,
+        held=True,
+        at=at,
+    )
+    OrderIntent.objects.filter(pk=intent.pk).update(order=order)
 
 
 def seed(log):
@@ -54,11 +81,11 @@ def seed(log):
         log("selling: demo vendor or live show missing, skipped")
         return
     products = _products(host)
+    if not Show.objects.filter(title=PAST_TITLE).exists():  # first: it took its units before tonight's show
+        _seed_past_show(host, products)
     offers = _offer_all(live_show, products)
     if "B01" in offers and not ShowOffer.objects.filter(show=live_show, is_pinned=True).exists():
         ShowOffer.objects.filter(pk=offers["B01"].pk).update(is_pinned=True, pinned_at=timezone.now())
-    if not Show.objects.filter(title=PAST_TITLE).exists():
-        _seed_past_show(host, products)
     past = Show.objects.get(title=PAST_TITLE)
     log(f"selling: products on offer in /phong-live/{live_show.pk}/; analytics at /ban-hang/buoi/{past.pk}/thong-ke/")
 
@@ -109,12 +136,7 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
             )
             OrderIntent.objects.filter(pk=made.pk).update(created_at=at)
             if status == OrderIntent.Status.CONFIRMED:
-                RecordedOrder.objects.create(
-                    intent=made, show=show, buyer=author, product_code=code, product_name=made.product_name,
-                    quantity=quantity, unit_price=made.unit_price, total=made.total,
-                    delivery_name=made.delivery_name, delivery_phone=made.delivery_phone,
-                    delivery_address=made.delivery_address, confirmed_at=at + timedelta(minutes=2),
-                )
+                _accept(made, host=host, show=show, at=at + timedelta(minutes=2))
     # A flash sale on B01 at 20 minutes: 20 units at 89.000 ₫, sold out in under a minute.
     sale_at = start + timedelta(minutes=20)
     sale = FlashSale.objects.create(
@@ -122,16 +144,17 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
         duration_seconds=300, sold=20, created_by=host, opens_at=sale_at, closes_at=sale_at + timedelta(minutes=5),
         ended_at=sale_at + timedelta(seconds=50), end_reason=FlashSale.EndReason.SOLD_OUT,
     )
+    offers_services.stock_take(offer_id=offers["B01"].pk, quantity=sale.sold)  # the sale's units left the allocation
     for buyer, quantity in zip(buyers, (10, 6, 4), strict=True):
         made = OrderIntent.objects.create(
             show=show, offer=offers["B01"], buyer=buyer, source=OrderIntent.Source.FLASH_SALE, flash_sale=sale,
             product_code="B01", product_name=offers["B01"].product.name, unit_price=sale.sale_price, quantity=quantity,
             status=OrderIntent.Status.CONFIRMED, decided_by=host, decided_at=sale_at + timedelta(minutes=3),
+            delivery_name=buyer.get_full_name(), delivery_phone=str(buyer.phone or ""),
+            delivery_address="Số 5 Lê Lợi, Hà Đông, Hà Nội",
         )
-        RecordedOrder.objects.create(
-            intent=made, show=show, buyer=buyer, product_code="B01", product_name=made.product_name, quantity=quantity,
-            unit_price=made.unit_price, total=made.total, confirmed_at=sale_at + timedelta(minutes=3),
-        )
+        OrderIntent.objects.filter(pk=made.pk).update(created_at=sale_at + timedelta(seconds=10))
+        _accept(made, host=host, show=show, at=sale_at + timedelta(minutes=3))
     for kind, minute, payload in (
         ("show.state", 0, {"state": "live"}),
         ("product.pinned", 2, {"offer_id": offers["B01"].pk}),
@@ -141,5 +164,6 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
         seq += 1
         events.append(RoomEvent(room=room, seq=seq, kind=kind, created_at=start + timedelta(minutes=minute), payload=payload))
     RoomEvent.objects.bulk_create(events)
+    offers_services.show_ended(show=show)  # the ended show gives its unsold allocation back
     room.last_seq = seq
     room.save(update_fields=["last_seq"])

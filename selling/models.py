@@ -12,8 +12,9 @@
   replay of a key returns the first outcome and changes nothing. It is also the intent's
   status history, which is never deleted.
 * ``DeliveryProfile``: the buyer's remembered delivery details.
-* ``RecordedOrder``: what the default room owner makes of a confirmed intent, so that a
-  standalone show's orders can be listed and exported.
+
+An intent the host accepts becomes an order through ``orders.services.order_place`` (its
+``order`` link); from then on the order's lifecycle lives in ``orders``.
 """
 
 from django.conf import settings
@@ -129,6 +130,9 @@ class OrderIntent(models.Model):
     delivery_phone = models.CharField(_("điện thoại nhận hàng"), max_length=20, blank=True)
     delivery_address = models.CharField(_("địa chỉ nhận hàng"), max_length=300, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    order = models.OneToOneField(
+        "orders.Order", verbose_name=_("đơn hàng"), on_delete=models.PROTECT, null=True, blank=True, related_name="intent"
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -189,28 +193,3 @@ class DeliveryProfile(models.Model):
 
     def __str__(self):
         return f"{self.name} · {self.phone}"
-
-
-class RecordedOrder(models.Model):
-    """The default owner's record of a confirmed order (markets will hand it on instead)."""
-
-    intent = models.OneToOneField(OrderIntent, on_delete=models.PROTECT, related_name="recorded_order")
-    show = models.ForeignKey("live.Show", on_delete=models.PROTECT, related_name="recorded_orders")
-    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    product_code = models.CharField(_("mã sản phẩm"), max_length=20)
-    product_name = models.CharField(_("tên sản phẩm"), max_length=200)
-    quantity = models.PositiveIntegerField(_("số lượng"))
-    unit_price = models.PositiveBigIntegerField(_("đơn giá (đồng)"))
-    total = models.PositiveBigIntegerField(_("thành tiền (đồng)"))
-    delivery_name = models.CharField(_("người nhận"), max_length=120, blank=True)
-    delivery_phone = models.CharField(_("điện thoại nhận hàng"), max_length=20, blank=True)
-    delivery_address = models.CharField(_("địa chỉ nhận hàng"), max_length=300, blank=True)
-    confirmed_at = models.DateTimeField(_("xác nhận lúc"))
-
-    class Meta:
-        verbose_name = _("đơn hàng đã xác nhận")
-        verbose_name_plural = _("đơn hàng đã xác nhận")
-        ordering = ["show", "confirmed_at", "pk"]
-
-    def __str__(self):
-        return f"{self.product_code} × {self.quantity}"

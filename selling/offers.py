@@ -36,8 +36,10 @@ from django.utils.translation import gettext as _
 from config.errors import ApplicationError
 from core.money import format_vnd
 from live.models import Show
+from live.owners import owner_for
 from live.selectors import Participant
 from live.services import event_append
+from orders import stock
 from selling.idempotency import replayed_outcome
 from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
 from vendors.models import Photo, Product
@@ -346,7 +348,9 @@ def offers_set(*, room_id: int, actor: Participant, product_ids: list[int]) -> l
         raise ApplicationError(
             _("Sản phẩm đang có flash sale: hãy huỷ flash sale trước khi bỏ sản phẩm."), code=Code.INVALID
         )
+    sandbox = owner_for(show).sandbox
     for offer in leaving:
+        allocation_give_back(offer=offer, sandbox=sandbox)
         if offer.intents.exists() or offer.flash_sales.exists():
             offer.is_active, offer.is_pinned, offer.pinned_at = False, False, None
             offer.save(update_fields=["is_active", "is_pinned", "pinned_at"])
@@ -355,11 +359,43 @@ def offers_set(*, room_id: int, actor: Participant, product_ids: list[int]) -> l
     for position, pid in enumerate(wanted):
         offer = existing.get(pid)
         if offer is None:
-            ShowOffer.objects.create(show=show, product=products[pid], position=position, stock_left=products[pid].stock)
+            units = allocation_take(product=products[pid], sandbox=sandbox)
+            ShowOffer.objects.create(show=show, product=products[pid], position=position, stock_left=units)
         elif offer.position != position or not offer.is_active:
+            if not offer.is_active:
+                offer.stock_left = allocation_take(product=products[pid], sandbox=sandbox)
             offer.position, offer.is_active = position, True
-            offer.save(update_fields=["position", "is_active"])
+            offer.save(update_fields=["position", "is_active", "stock_left"])
     return _offers_event(room_id, show.pk, actor.user_id)
+
+
+def allocation_take(*, product: Product, sandbox: bool) -> int:
+    """The units a new offer holds for its show: what is still available of the product,
+    reserved from its one stock (``orders.stock``), so two shows (or a show and a stall
+    cart) never sell the same units. A practice show's offer takes the shelf figure and
+    holds nothing: its orders are sandbox orders."""
+    if sandbox:
+        return product.stock
+    for _attempt in range(5):  # another seller may reserve between the read and the update
+        available = stock.stock_available(product_id=product.pk)
+        if available <= 0 or stock.stock_allocate(product_id=product.pk, quantity=available):
+            return max(available, 0)
+    return 0
+
+
+def allocation_give_back(*, offer: ShowOffer, sandbox: bool) -> None:
+    """Release what an offer still holds (it leaves the show, or the show ended)."""
+    if offer.stock_left and not sandbox:
+        stock.allocation_release(product_id=offer.product_id, quantity=offer.stock_left)
+    offer.stock_left = 0
+    ShowOffer.objects.filter(pk=offer.pk).update(stock_left=0)
+
+
+def show_ended(*, show: Show) -> None:
+    """The show ended: every offer's unsold allocation goes back to the product's stock."""
+    sandbox = owner_for(show).sandbox
+    for offer in ShowOffer.objects.select_for_update().filter(show=show, stock_left__gt=0):
+        allocation_give_back(offer=offer, sandbox=sandbox)
 
 
 @transaction.atomic

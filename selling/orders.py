@@ -28,13 +28,12 @@ import time
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.phones import format_phone, normalize_phone
+from accounts.phones import format_phone
 from config.errors import ApplicationError
 from core.text import fold
 from live import order_parser
@@ -42,6 +41,9 @@ from live.broadcast import TO_HOSTS, publish_on_commit, to_user
 from live.models import Room, Show
 from live.owners import owner_for
 from live.selectors import HOST
+from orders import services as order_services
+from orders.models import Channel
+from orders.services import delivery_clean
 from selling import offers
 from selling.idempotency import replayed_outcome
 from selling.models import DeliveryProfile, OrderAction, OrderIntent, ShowOffer
@@ -95,6 +97,8 @@ def intent_frame(intent: OrderIntent) -> dict:
             "address": intent.delivery_address,
         },
         "note": intent.note,
+        "order_number": intent.order.number if intent.order_id else "",
+        "order_url": intent.order.get_absolute_url() if intent.order_id else "",
         "created_at": intent.created_at.isoformat() if intent.created_at else None,
     }
 
@@ -223,7 +227,7 @@ def intents_from_comment(
         offers_by_id = ShowOffer.objects.select_related("product").in_bulk(wanted)
         open_by_offer = {
             intent.offer_id: intent
-            for intent in OrderIntent.objects.select_related("show__room", "buyer", "claimed_by")
+            for intent in OrderIntent.objects.select_related("show__room", "buyer", "claimed_by", "order")
             .select_for_update(of=("self",))
             .filter(show_id=show_id, buyer_id=buyer_id, source=OrderIntent.Source.CHAT, status__in=OrderIntent.OPEN_STATUSES, offer_id__in=wanted)
             .order_by("created_at")
@@ -255,7 +259,7 @@ def intents_from_comment(
                     )
                     changed.append(existing)
                     notes.append(
-                        _("Shop đã sửa số lượng mã %(code)s thành %(quantity)s.")
+                        _("Đã đổi số lượng mã %(code)s trong đơn của bạn thành %(quantity)s, theo bình luận mới nhất.")
                         % {"code": line.code, "quantity": line.quantity}
                     )
                 else:
@@ -277,7 +281,7 @@ def intents_from_comment(
                 quantity=line.quantity,
                 **delivery,
             )
-            intent = OrderIntent.objects.select_related("show__room", "buyer", "claimed_by").get(pk=intent.pk)
+            intent = OrderIntent.objects.select_related("show__room", "buyer", "claimed_by", "order").get(pk=intent.pk)
             OrderAction.objects.create(
                 intent=intent, actor_id=buyer_id, kind=Kind.CREATE, key=key, outcome={"intent": intent_frame(intent)}
             )
@@ -327,7 +331,7 @@ def _require_host(actor) -> None:
 
 
 def _intents(show_id: int):
-    return OrderIntent.objects.select_related("show__room", "buyer", "claimed_by").filter(show_id=show_id)
+    return OrderIntent.objects.select_related("show__room", "buyer", "claimed_by", "order").filter(show_id=show_id)
 
 
 def order_mine(*, room_id: int, actor) -> dict:
@@ -368,7 +372,7 @@ def _act(*, room_id: int, actor, intent_id: int, key: str, kind: str, change: Ca
     with transaction.atomic():
         intent = (
             OrderIntent.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("show__room", "buyer", "claimed_by")
+            .select_related("show__room", "buyer", "claimed_by", "order")
             .filter(pk=intent_id, show_id=show_id)
             .first()
         )
@@ -423,27 +427,6 @@ def _own_pending(intent: OrderIntent, actor) -> None:
         raise ApplicationError(_("Không tìm thấy đơn này trong buổi live."), code="not_found", status=404)
     if intent.status != Status.PENDING:
         raise ApplicationError(_("Shop đã bắt đầu xử lý đơn này nên không sửa hay huỷ được nữa."), code="not_pending")
-
-
-def delivery_clean(*, name: str, phone: str, address: str) -> dict:
-    """Validated delivery details (phone in E.164) or ``ApplicationError`` with per-field messages."""
-    fields = {}
-    name, address = " ".join(name.split()), " ".join(address.split())
-    if not name:
-        fields["delivery.name"] = _("Hãy ghi tên người nhận.")
-    elif len(name) > 120:
-        fields["delivery.name"] = _("Tên người nhận dài quá 120 ký tự.")
-    try:
-        phone = normalize_phone(phone)
-    except ValidationError as exc:
-        fields["delivery.phone"] = exc.messages[0]
-    if not address:
-        fields["delivery.address"] = _("Hãy ghi địa chỉ nhận hàng.")
-    elif len(address) > 300:
-        fields["delivery.address"] = _("Địa chỉ dài quá 300 ký tự.")
-    if fields:
-        raise ApplicationError(_("Thông tin giao hàng chưa đúng."), code="invalid", fields=fields)
-    return {"name": name, "phone": phone, "address": address}
 
 
 def order_update(
@@ -532,16 +515,28 @@ def board_release(*, room_id: int, actor, intent_id: int, key: str) -> dict:
 
 
 def board_confirm(*, room_id: int, actor, intent_id: int, key: str) -> dict:
-    """Confirm a pending intent or one claimed by the actor, and hand it to the room's owner.
+    """Accept a pending intent (or one claimed by the actor): it becomes an order.
 
-    A chat intent takes its units now (refused if too few are left); the owner's
-    ``order_confirmed`` runs in the same transaction, so a failure there undoes it all.
+    The order is placed through ``orders.services.order_place``, the one order path, in
+    the same transaction: the buyer's delivery details must be complete, a chat intent
+    takes its units from the show's allocation now (refused if too few are left), a
+    flash-sale intent already holds its own. The order takes those units over
+    (``held=True``); a practice room's orders are sandbox orders.
     """
     _require_host(actor)
 
     def change(intent: OrderIntent) -> None:
         _refuse_closed(intent)
         _refuse_claimed_by_other(intent, actor)
+        delivery = {"name": intent.delivery_name, "phone": intent.delivery_phone, "address": intent.delivery_address}
+        try:
+            delivery_clean(**delivery)
+        except ApplicationError as exc:
+            raise ApplicationError(
+                _("Người mua chưa ghi đủ thông tin giao hàng (tên, điện thoại, địa chỉ): hãy nhắn người mua điền vào thẻ đơn."),
+                code="delivery_missing",
+                fields=exc.fields,
+            ) from None
         if intent.source == OrderIntent.Source.CHAT and not offers.stock_take(
             offer_id=intent.offer_id, quantity=intent.quantity
         ):
@@ -552,14 +547,30 @@ def board_confirm(*, room_id: int, actor, intent_id: int, key: str) -> dict:
             )
         if intent.source == OrderIntent.Source.CHAT:
             offers.stock_announce(offer_id=intent.offer_id, author_id=actor.user_id)
+        show = Show.objects.get(pk=intent.show_id)
+        owner = owner_for(show)
+        offer = ShowOffer.objects.select_related("product").get(pk=intent.offer_id)
+        order = order_services.order_place(
+            buyer_id=intent.buyer_id,
+            vendor_id=offer.product.vendor_id,
+            placed_by_id=actor.user_id,
+            client_key=f"intent:{intent.pk}",
+            channel=Channel.FLASH_SALE if intent.source == OrderIntent.Source.FLASH_SALE else Channel.CHOT_DON,
+            lines=[order_services.LineRequest(product_id=offer.product_id, quantity=intent.quantity, unit_price=intent.unit_price)],
+            delivery=delivery,
+            note=intent.note,
+            source_kind="show",
+            source_id=show.pk,
+            source_label=owner.source_label(show),
+            sandbox=owner.sandbox,
+            held=True,
+        )
         now = timezone.now()
         intent.status = Status.CONFIRMED
+        intent.order = order
         if intent.claimed_by_id is None:
             intent.claimed_by_id, intent.claimed_at = actor.user_id, now
         intent.decided_by_id, intent.decided_at = actor.user_id, now
-        intent.save()
-        show = Show.objects.get(pk=intent.show_id)
-        owner_for(show).order_confirmed(show=show, order=intent)
 
     return _act(room_id=room_id, actor=actor, intent_id=intent_id, key=key, kind=Kind.CONFIRM, change=change)
 

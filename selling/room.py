@@ -7,9 +7,8 @@ only joins them; it is imported by ``SellingConfig.ready``.
 
 from __future__ import annotations
 
-from live import extensions, owners
+from live import extensions
 from selling import offers, offers_messages, orders, orders_messages
-from selling.owners import RecordingRoomOwner
 
 
 class SellingExtension(extensions.RoomExtension):
@@ -24,6 +23,9 @@ class SellingExtension(extensions.RoomExtension):
 
     def patch_state(self, *, state, frame):
         return offers.room_state_patch(state=state, frame=frame)
+
+    def show_ended(self, *, show):
+        offers.show_ended(show=show)
 
     def chat_posted(self, *, room_id, actor, frame):
         orders.chat_posted(room_id=room_id, actor=actor, frame=frame)
@@ -45,4 +47,3 @@ class SellingExtension(extensions.RoomExtension):
 
 
 extensions.register(SellingExtension())
-owners.register("standalone", RecordingRoomOwner())

@@ -9,11 +9,32 @@ from accounts.roles import Role
 from accounts.services import user_create
 from live.services import show_create
 from selling.models import ShowOffer
+from selling.offers import allocation_take
 from vendors import services as vendor_services
 from vendors.districts import District
 from vendors.models import OcopGroup, VendorKind
 
 PASSWORD = "Mat-khau-an-toan-2026"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_may_clear_order_history():
+    """The order history refuses DELETE at the database (``orders.history_guard``); the
+    suite's flush between transactional tests on SQLite is the one thing allowed to.
+    (PostgreSQL flushes with TRUNCATE, which the row trigger does not see.)"""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from orders.history_guard import history_unlocked
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with history_unlocked():
+            return original(self, sql_list)
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    BaseDatabaseOperations.execute_sql_flush = original
 
 
 @pytest.fixture(autouse=True)
@@ -129,14 +150,16 @@ def stall(vendor_user):
 
 @pytest.fixture
 def selling_show(stall, vendor_user):
-    """A public show hosted by ``vendor_user`` with B01–B03 on offer (stock for the show = product stock)."""
+    """A public show hosted by ``vendor_user`` with B01–B03 on offer, each holding the product's
+    whole stock as its allocation (``orders.stock``), as the host's "choose products" does."""
     _vendor, products = stall
     now = timezone.now()
     show = show_create(
         title="Phiên chợ đêm thử", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=2)
     )
     for position, product in enumerate(products.values()):
-        ShowOffer.objects.create(show=show, product=product, position=position, stock_left=product.stock)
+        units = allocation_take(product=product, sandbox=False)
+        ShowOffer.objects.create(show=show, product=product, position=position, stock_left=units)
     return show
 
 

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +141,9 @@ class Product(models.Model):
     price = models.PositiveBigIntegerField(_("giá bán lẻ (đồng)"))
     unit = models.CharField(_("đơn vị tính"), max_length=30, default="hộp")
     stock = models.PositiveIntegerField(_("tồn kho"), default=0)
+    # Units held for open orders and for shows' offers (orders.stock is the only writer);
+    # what any channel may still sell is ``stock - stock_reserved``.
+    stock_reserved = models.PositiveIntegerField(_("đang giữ cho đơn hàng"), default=0, editable=False)
     description = models.TextField(_("mô tả"), blank=True)
     shelf_life = models.CharField(_("hạn sử dụng"), max_length=100, blank=True)
     ingredients = models.TextField(_("thành phần"), blank=True)
@@ -161,6 +164,7 @@ class Product(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vendor", "code"], name="product_code_unique_per_vendor"),
             models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="product_stars_3_to_5"),
+            models.CheckConstraint(condition=Q(stock_reserved__lte=F("stock")), name="product_reserved_within_stock"),
         ]
         indexes = [models.Index(fields=["verified_until", "verified_at"], name="product_verified_idx")]
 

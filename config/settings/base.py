@@ -67,6 +67,8 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "channels",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "core",
@@ -77,6 +79,7 @@ LOCAL_APPS = [
     "vendors",
     "live",
     "selling",
+    "orders",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -450,7 +453,41 @@ LIVE = {
     # the process's one database thread at a time: a rush of buys waits on the event loop,
     # and chat never finds more than this many of them ahead (live.limits.DatabaseLane).
     "EXTENSION_CALLS_IN_FLIGHT": env.int("LIVE_EXTENSION_CALLS_IN_FLIGHT", default=4),
+    # Inbound frames per client address over all its sockets (a crowd behind one NAT pings
+    # every 25 s and chats now and then), and per room, per process: floods spread over many
+    # sockets that each stay under CONNECTION_RATE are refused like a single flooder's.
+    "ADDRESS_BURST": env.int("LIVE_ADDRESS_BURST", default=60),
+    "ADDRESS_RATE": env.float("LIVE_ADDRESS_RATE", default=30.0),
+    "ROOM_BURST": env.int("LIVE_ROOM_BURST", default=1500),
+    "ROOM_RATE": env.float("LIVE_ROOM_RATE", default=600.0),
+    # Socket handshakes per client address per process (checked before sessions or the database).
+    "HANDSHAKE_BURST": env.int("LIVE_HANDSHAKE_BURST", default=30),
+    "HANDSHAKE_RATE": env.float("LIVE_HANDSHAKE_RATE", default=10.0),
+    # An address whose socket was closed for flooding (4429, 4413) waits this long before the
+    # next handshake is accepted; doubled for each repeat within 10 minutes, up to the maximum.
+    "BACKOFF_SECONDS": env.float("LIVE_BACKOFF_SECONDS", default=10.0),
+    "BACKOFF_MAX_SECONDS": env.float("LIVE_BACKOFF_MAX_SECONDS", default=120.0),
 }
+# ---------------------------------------------------------------------------
+# Background and scheduled work: django-tasks (the backport of Django 6's tasks) with its
+# database backend. `make run` starts `manage.py db_worker`; several workers on several
+# machines share the one database queue (docs/operations.md). Why not Celery: see
+# docs/architecture.md, "Tasks".
+# ---------------------------------------------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# ---------------------------------------------------------------------------
+# Orders (orders/): the organizers' deadlines, in hours; a dispute's windows in days/hours
+# ---------------------------------------------------------------------------
+ORDERS = {
+    "CONFIRM_WITHIN_HOURS": env.int("ORDERS_CONFIRM_WITHIN_HOURS", default=24),
+    "SHIP_WITHIN_HOURS": env.int("ORDERS_SHIP_WITHIN_HOURS", default=48),
+    "ACKNOWLEDGE_WITHIN_DAYS": env.int("ORDERS_ACKNOWLEDGE_WITHIN_DAYS", default=7),
+    "DISPUTE_WINDOW_DAYS": env.int("ORDERS_DISPUTE_WINDOW_DAYS", default=7),
+    "DISPUTE_ANSWER_HOURS": env.int("ORDERS_DISPUTE_ANSWER_HOURS", default=48),
+    "DISPUTE_PHOTOS_MAX": 5,
+}
+
 # Video of a room (live/video.py). Stream URLs must be https unless this is off (dev: DEBUG).
 LIVE_VIDEO_HTTPS_ONLY = env.bool("LIVE_VIDEO_HTTPS_ONLY", default=not DEBUG)
 # Camera mode is a WebRTC mesh: the host's browser sends one copy per viewer, at most this many.

@@ -8,7 +8,8 @@ import re
 
 from playwright.sync_api import expect
 
-from selling.models import DeliveryProfile, RecordedOrder
+from orders.models import Order
+from selling.models import DeliveryProfile
 from tests.browser.conftest import logged_in_context
 
 
@@ -55,7 +56,7 @@ def test_chot_don_card_and_board(browser, asgi_server, selling_show, vendor_user
     expect(card.locator(".selling-status")).to_have_text("Đã xác nhận")
     expect(card.locator("[data-action='order.cancel']")).to_be_hidden()
     expect(host.locator("[data-selling-board-totals]")).to_contain_text(re.compile(r"Đã xác nhận: 1 \(360\.000"))
-    assert RecordedOrder.objects.get().quantity == 3
+    assert Order.objects.get().lines.get().quantity == 3
 
     # A question creates nothing, an unknown code gets a reply for this buyer alone.
     buyer.fill("[data-live-chat-input]", "chốt B09 1")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from selling.models import OrderIntent, RecordedOrder
+from orders.models import Order
+from selling.models import OrderIntent
 from tests.browser.conftest import logged_in_context
 
 
@@ -65,7 +66,7 @@ def test_host_sells_by_flash_sale_and_chot_don_then_reads_the_analytics(
     expect(confirmed_card).to_have_text("Đã xác nhận")
     sale_intent = OrderIntent.objects.get(source=OrderIntent.Source.FLASH_SALE)
     expect(buyer.locator(f".selling-card[data-intent-id='{sale_intent.pk}'] .selling-status")).to_have_text("Chờ shop xác nhận")
-    assert RecordedOrder.objects.get().total == 240_000
+    assert Order.objects.get().total == 240_000
     assert buyer.evaluate("document.documentElement.scrollWidth") <= 360
 
     # The host ends the show and reads its analytics.

@@ -14,7 +14,7 @@ from django.db.models import F
 from accounts.roles import Role
 from live.models import Room, RoomEvent, Show, ViewerSample
 from live.services import show_create
-from selling.models import FlashSale, OrderAction, OrderIntent, RecordedOrder, ShowOffer
+from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
 
 T0 = datetime(2026, 11, 20, 19, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
@@ -101,7 +101,7 @@ def build(make_user, show: Show) -> dict:
     b01, b02, b03 = offers["B01"], offers["B02"], offers["B03"]
 
     # Earlier and later shows: An ordered in an earlier show of the same host, Bình has a
-    # recorded order there; Chi ordered only in a later show of this host and in an
+    # confirmed order there; Chi ordered only in a later show of this host and in an
     # earlier show of another host, so Chi is not a returning buyer.
     def other_show(title, owner, start):
         other = show_create(title=title, host=owner, scheduled_start=start, scheduled_end=start + timedelta(hours=1))
@@ -109,18 +109,7 @@ def build(make_user, show: Show) -> dict:
 
     earlier, earlier_offer = other_show("Phiên tuần trước", host, T0 - timedelta(days=7))
     _intent(earlier, earlier_offer, an, 1, OrderIntent.Status.DECLINED, -7 * 86400)
-    recorded = _intent(earlier, earlier_offer, binh, 1, OrderIntent.Status.CONFIRMED, -7 * 86400 + 60)
-    RecordedOrder.objects.create(
-        intent=recorded,
-        show=earlier,
-        buyer=binh,
-        product_code="B01",
-        product_name=b01.product.name,
-        quantity=1,
-        unit_price=120_000,
-        total=120_000,
-        confirmed_at=_at(-7 * 86400 + 120),
-    )
+    _intent(earlier, earlier_offer, binh, 1, OrderIntent.Status.CONFIRMED, -7 * 86400 + 60)
     later, later_offer = other_show("Phiên tuần sau", host, T0 + timedelta(days=7))
     _intent(later, later_offer, chi, 1, OrderIntent.Status.PENDING, 7 * 86400)
     elsewhere, elsewhere_offer = other_show("Phiên của người khác", other_host, T0 - timedelta(days=3))

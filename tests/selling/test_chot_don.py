@@ -121,6 +121,7 @@ def test_a_comment_racing_the_hosts_confirmation_waits_and_never_changes_the_con
 
     from django.db import connection, transaction
 
+    DeliveryProfile.objects.create(user=buyer_user, name="Phạm Quốc Bảo", phone="+84987654321", address="12 Hàng Bạc")
     say(buyer_user, "chốt B01 2")
     intent = OrderIntent.objects.get()
     host = as_participant(vendor_user, "host")

@@ -8,8 +8,9 @@ from accounts import demo as accounts_demo
 from accounts.models import User
 from live import demo as live_demo
 from live.models import Show
+from orders.models import Order
 from selling import demo
-from selling.models import OrderIntent, RecordedOrder, ShowOffer
+from selling.models import OrderIntent, ShowOffer
 from vendors import demo as vendors_demo
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +30,9 @@ def test_demo_has_a_live_show_with_products_on_offer_and_an_ended_show_with_anal
     assert live.state == Show.State.LIVE  # a flash sale can be started right away
 
     past = Show.objects.get(title=demo.PAST_TITLE)
-    counts = (OrderIntent.objects.count(), RecordedOrder.objects.count(), ShowOffer.objects.count())
+    counts = (OrderIntent.objects.count(), Order.objects.count(), ShowOffer.objects.count())
     _seed()
-    assert (OrderIntent.objects.count(), RecordedOrder.objects.count(), ShowOffer.objects.count()) == counts
+    assert (OrderIntent.objects.count(), Order.objects.count(), ShowOffer.objects.count()) == counts
 
     host = Client()
     host.force_login(User.objects.get(email="chuthe@demo.chodem.vn"))

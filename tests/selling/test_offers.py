@@ -1,9 +1,13 @@
 """Products on show: who may choose and pin them, one pinned card, what a joining client reads."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from config.errors import ApplicationError
 from live.models import RoomEvent
+from live.services import show_create
 from selling import offers
 from selling.models import OrderIntent, ShowOffer
 from tests.selling.helpers import as_participant
@@ -81,12 +85,23 @@ def test_offers_set_adds_reorders_and_removes_keeping_offers_with_orders(selling
     assert [c["code"] for c in event.payload["offers"]] == ["B02"]
 
 
-def test_new_offer_sets_aside_the_products_stock(selling_show, stall, vendor_user):
+def test_a_new_offer_holds_what_is_left_of_the_one_stock_and_gives_it_back(selling_show, stall, vendor_user):
+    """Two shows never hold the same units: the second gets what the first did not hold."""
+    from live.services import show_end
+
     _vendor, products = stall
-    ShowOffer.objects.filter(show=selling_show).delete()
     host = as_participant(vendor_user, selling_show)
-    cards = offers.offers_set(room_id=selling_show.room.pk, actor=host, product_ids=[products["B03"].pk])
-    assert cards[0]["stock_left"] == 15
+    offers.offers_set(room_id=selling_show.room.pk, actor=host, product_ids=[products["B01"].pk, products["B02"].pk])
+    products["B03"].refresh_from_db()
+    assert (products["B03"].stock, products["B03"].stock_reserved) == (15, 0)  # B03 left the show: released
+    now = timezone.now()
+    second = show_create(title="Phiên thứ hai", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
+    second_host = as_participant(vendor_user, second)
+    cards = offers.offers_set(room_id=second.room.pk, actor=second_host, product_ids=[products["B01"].pk, products["B03"].pk])
+    assert {c["code"]: c["stock_left"] for c in cards} == {"B01": 0, "B03": 15}
+    show_end(room_id=selling_show.room.pk, actor=host)
+    products["B01"].refresh_from_db()
+    assert (products["B01"].stock, products["B01"].stock_reserved) == (300, 0)  # the ended show gave its 300 back
 
 
 def test_one_pinned_at_a_time_and_everyone_gets_the_event(selling_show, vendor_user):

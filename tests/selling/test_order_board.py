@@ -10,8 +10,9 @@ from django.utils import timezone
 from config.errors import ApplicationError
 from live.models import RoomRole
 from live.services import show_create
+from orders.models import Order
 from selling import orders
-from selling.models import DeliveryProfile, FlashSale, OrderAction, OrderIntent, RecordedOrder, ShowOffer
+from selling.models import DeliveryProfile, FlashSale, OrderAction, OrderIntent, ShowOffer
 
 
 @pytest.fixture
@@ -44,7 +45,11 @@ def _chat_intent(show, buyer_user, code="B01", quantity=2):
     return OrderIntent.objects.create(
         show=show, offer=offer, buyer=buyer_user, source=OrderIntent.Source.CHAT, chat_seq=1, comment=f"chốt {code} {quantity}",
         product_code=code, product_name=offer.product.name, unit_price=offer.product.price, quantity=quantity,
+        **DELIVERY,
     )
+
+
+DELIVERY = {"delivery_name": "Phạm Thu Trang", "delivery_phone": "+84912000111", "delivery_address": "12 Hàng Bạc, Hoàn Kiếm"}
 
 
 def _sale_intent(show, buyer_user, code="B02", quantity=2, price=99_000):
@@ -58,7 +63,7 @@ def _sale_intent(show, buyer_user, code="B02", quantity=2, price=99_000):
     ShowOffer.objects.filter(pk=offer.pk).update(stock_left=offer.stock_left - quantity)
     return OrderIntent.objects.create(
         show=show, offer=offer, buyer=buyer_user, source=OrderIntent.Source.FLASH_SALE, flash_sale=sale,
-        product_code=code, product_name=offer.product.name, unit_price=price, quantity=quantity,
+        product_code=code, product_name=offer.product.name, unit_price=price, quantity=quantity, **DELIVERY,
     )
 
 
@@ -84,8 +89,11 @@ def test_claim_then_confirm_records_the_order_and_takes_stock(selling_show, buye
     confirmed = orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="press-confirm-1")["intent"]
     assert confirmed["status"] == "confirmed"
     assert _stock(selling_show, "B01") == 298
-    record = RecordedOrder.objects.get(intent=intent)
-    assert (record.product_code, record.quantity, record.total, record.buyer_id) == ("B01", 2, 240_000, buyer_user.pk)
+    order = Order.objects.get(intent=intent)
+    line = order.lines.get()
+    assert (line.product_code, line.quantity, order.total, order.buyer_id) == ("B01", 2, 240_000, buyer_user.pk)
+    assert (order.status, order.channel, order.source_kind, order.source_id) == ("placed", "chot_don", "show", selling_show.pk)
+    assert confirmed["order_number"] == order.number
 
 
 def test_two_cohosts_cannot_both_claim(selling_show, buyer_user, cohosts):
@@ -124,7 +132,7 @@ def test_confirm_refuses_when_stock_is_short_and_changes_nothing(selling_show, b
     assert "3" in error.message
     intent.refresh_from_db()
     assert intent.status == "pending" and _stock(selling_show, "B03") == 3
-    assert not RecordedOrder.objects.exists() and not OrderAction.objects.exists()
+    assert not Order.objects.exists() and not OrderAction.objects.exists()
 
 
 def test_a_decided_intent_cannot_be_decided_again(selling_show, buyer_user, host):
@@ -134,7 +142,7 @@ def test_a_decided_intent_cannot_be_decided_again(selling_show, buyer_user, host
     _refused("already_decided", orders.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="confirm-again")
     _refused("already_decided", orders.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-after", reason="x")
     assert _stock(selling_show, "B01") == 298
-    assert RecordedOrder.objects.count() == 1
+    assert Order.objects.count() == 1
 
 
 def test_decline_needs_a_reason_the_buyer_sees(selling_show, buyer_user, host):
@@ -158,7 +166,7 @@ def test_confirming_a_flash_sale_intent_takes_no_more_stock(selling_show, buyer_
     intent = _sale_intent(selling_show, buyer_user)
     orders.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-sale")
     assert _stock(selling_show, "B02") == 38
-    assert RecordedOrder.objects.get().unit_price == 99_000
+    assert Order.objects.get().lines.get().unit_price == 99_000
 
 
 # ----------------------------------------------------------------------------- who may
@@ -181,7 +189,7 @@ def test_an_intent_of_another_show_is_not_found(selling_show, buyer_user, host, 
     intent = _chat_intent(selling_show, buyer_user)
     _refused("not_found", orders.board_confirm, room_id=other.room.pk, actor=host, intent_id=intent.pk, key="confirm-elsewhere")
     intent.refresh_from_db()
-    assert intent.status == "pending" and not RecordedOrder.objects.exists()
+    assert intent.status == "pending" and not Order.objects.exists()
     assert _stock(selling_show, "B01") == 300
 
 
@@ -196,7 +204,7 @@ def test_a_replayed_confirm_returns_the_first_outcome_and_changes_nothing(sellin
     assert again["replayed"] is True and again["intent"] == first["intent"]
     assert again["message"] == "Thao tác này đã được thực hiện trước đó; không có gì thay đổi."
     assert _stock(selling_show, "B01") == 298
-    assert RecordedOrder.objects.count() == 1
+    assert Order.objects.count() == 1
     assert OrderAction.objects.filter(kind="confirm").count() == 1
 
 
@@ -249,7 +257,7 @@ def test_a_concurrent_double_tap_confirms_once(selling_show, buyer_user, host):
     assert all(isinstance(o, dict) and o["intent"]["status"] == "confirmed" for o in outcomes), outcomes
     assert sum(bool(o.get("replayed")) for o in outcomes) == 2
     assert _stock(selling_show, "B01") == 298
-    assert RecordedOrder.objects.count() == 1
+    assert Order.objects.count() == 1
     assert OrderAction.objects.count() == 1
 
 
@@ -265,14 +273,15 @@ def test_two_cohosts_claiming_at_once_one_gets_it(selling_show, buyer_user, coho
     assert intent.claimed_by_id in {c.user_id for c in cohosts}
 
 
-def test_the_owner_records_an_intent_once(selling_show, buyer_user, host):
-    from live.owners import owner_for
-
-    intent = _chat_intent(selling_show, buyer_user)
-    orders.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-record")
+def test_accepting_without_delivery_details_is_refused_and_changes_nothing(selling_show, buyer_user, host):
+    intent = _chat_intent(selling_show, buyer_user, quantity=90)
+    OrderIntent.objects.filter(pk=intent.pk).update(delivery_name="", delivery_phone="", delivery_address="")
+    error = _refused(
+        "delivery_missing", orders.board_confirm, room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-empty"
+    )
+    assert "thông tin giao hàng" in error.message
     intent.refresh_from_db()
-    owner_for(selling_show).order_confirmed(show=selling_show, order=intent)
-    assert RecordedOrder.objects.count() == 1
+    assert intent.status == "pending" and _stock(selling_show, "B01") == 300 and not Order.objects.exists()
 
 
 # ----------------------------------------------------------------------------- the buyer's card

@@ -1,4 +1,4 @@
-"""The show's confirmed orders, as a page and as CSV, for its hosts and the organizers only."""
+"""The orders placed in a show, as a page and as CSV, for its hosts and the organizers only."""
 
 import csv
 import io
@@ -18,7 +18,7 @@ def confirmed(selling_show, buyer_user, vendor_user, as_participant):
     made = []
     for code, quantity, delivery in [
         ("B01", 2, ("Phạm Quốc Bảo", "+84987654321", "12 Hàng Bạc, Hoàn Kiếm")),
-        ("B03", 1, ("=HYPERLINK(\"http://x.example\",\"bấm\")", "", "@SUM(A1:A9)")),
+        ("B03", 1, ("=HYPERLINK(\"http://x.example\",\"bấm\")", "0912000222", "@SUM(A1:A9)")),
     ]:
         offer = ShowOffer.objects.get(show=selling_show, product__code=code)
         intent = OrderIntent.objects.create(
@@ -56,12 +56,13 @@ def test_csv_has_a_bom_every_order_and_defused_formulas(client, selling_show, ve
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))
     header, first, second = rows
-    assert header[:3] == ["Mã đơn", "Xác nhận lúc", "Người mua"]
-    assert first[4:9] == ["B01", "Bưởi đỏ Đông Cao", "2", "120000", "240000"]
-    assert first[9:12] == ["Phạm Quốc Bảo", "0987 654 321", "12 Hàng Bạc, Hoàn Kiếm"]
-    assert second[9] == "'=HYPERLINK(\"http://x.example\",\"bấm\")"
-    assert second[11] == "'@SUM(A1:A9)"
-    assert second[12] == "'-1+1"
+    assert header[:4] == ["Mã đơn", "Đặt lúc", "Trạng thái", "Người mua"]
+    assert first[0].startswith("CDM-") and first[2] == "Chờ xác nhận"
+    assert first[5:10] == ["B01", "Bưởi đỏ Đông Cao", "2", "120000", "240000"]
+    assert first[10:13] == ["Phạm Quốc Bảo", "0987 654 321", "12 Hàng Bạc, Hoàn Kiếm"]
+    assert second[10] == "'=HYPERLINK(\"http://x.example\",\"bấm\")"
+    assert second[12] == "'@SUM(A1:A9)"
+    assert second[13] == "'-1+1"
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
@@ -89,6 +90,6 @@ def test_others_are_refused(client, selling_show, buyer_user, make_user, confirm
 
 def test_an_empty_show_says_so(client, selling_show, vendor_user):
     client.force_login(vendor_user)
-    assert "Chưa có đơn nào được xác nhận." in client.get(_urls(selling_show)[0]).content.decode()
+    assert "Chưa có đơn nào." in client.get(_urls(selling_show)[0]).content.decode()
     body = client.get(_urls(selling_show)[1]).content.decode("utf-8")
     assert len(list(csv.reader(io.StringIO(body[1:])))) == 1
