@@ -337,6 +337,11 @@ def product_update(*, product: Product, actor: User, **fields) -> Product:
     product = Product.objects.select_for_update().select_related("vendor").get(pk=product.pk)
     certified_before = {name: getattr(product, name) for name in CERTIFIED_PRODUCT_FIELDS}
     _prepare_product(product, fields)
+    if product.stock < product.stock_reserved:
+        message = _(
+            "Tồn kho không thể ít hơn %(held)s: số đó đang được giữ cho đơn hàng chưa giao và các buổi live."
+        ) % {"held": product.stock_reserved}
+        raise ApplicationError(message, code="stock_below_reserved", fields={"stock": [message]})
     try:
         with transaction.atomic():
             product.save()
