@@ -117,3 +117,17 @@ def test_demo_seed_is_idempotent(db):
     assert live_show.state == "live" and live_show.host.email == "chuthe@demo.chodem.vn"
     assert RoomEvent.objects.filter(room=live_show.room, kind="chat").count() == len(demo.CHAT)
     assert Show.objects.filter(title=demo.SCHEDULED_TITLE, state="scheduled").count() == 1
+
+
+def test_a_show_of_an_unknown_owner_kind_is_an_error_not_a_standalone_room(vendor_user):
+    from django.utils import timezone
+
+    from live.models import Show
+    from live.services import show_create
+
+    now = timezone.now()
+    show = show_create(title="Phòng lạ", host=vendor_user, scheduled_start=now, scheduled_end=now + timezone.timedelta(hours=1))
+    Show.objects.filter(pk=show.pk).update(owner_kind="khong-ai-dang-ky")
+    show.refresh_from_db()
+    with pytest.raises(owners.UnknownOwnerKind):
+        owners.owner_for(show)

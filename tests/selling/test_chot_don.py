@@ -215,6 +215,18 @@ def test_a_show_with_nothing_on_offer_costs_no_parse(say, buyer_user, selling_sh
     assert OrderIntent.objects.count() == 0
 
 
+def test_an_extensions_error_on_chat_surfaces_under_test(say, buyer_user, selling_show, monkeypatch):
+    """What makes the test above able to fail: under test a room extension's error is raised
+    (``LIVE["RAISE_EXTENSION_ERRORS"]``), not logged and swallowed as in production."""
+
+    def boom(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(orders.order_parser, "parse_comment", boom)
+    with pytest.raises(AssertionError, match="parsed"):
+        say(buyer_user, "chốt B01 2")
+
+
 def test_offered_codes_are_cached_briefly(selling_show, django_assert_num_queries):
     room_id = selling_show.room.pk
     orders.offered_codes(room_id=room_id)
