@@ -19,10 +19,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
+from core.http import scope_client_ip
 from live import extensions, selectors, services
 from live import hub as hubs
 from live import protocol as p
-from live.limits import TokenBucket, caps, extension_lane, live_setting
+from live.limits import TokenBucket, address_frames, backoff, caps, extension_lane, live_setting
 from live.models import Room
 from live.owners import owner_for
 
@@ -43,7 +44,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.conn_id = secrets.token_urlsafe(9)
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         self.lang = _language(self.scope)
-        self.address = (self.scope.get("client") or [None])[0]
+        # The site's one rule for the client (TRUSTED_PROXY_COUNT from the right of X-Forwarded-For),
+        # worked out once by live.security.ConnectionGuard.
+        self.address = self.scope.get("live_client") or scope_client_ip(self.scope) or None
         self._send = _raw_send(self.base_send)
         self._direct_write = live_setting("DIRECT_WRITE")
         self.bucket = TokenBucket(live_setting("CONNECTION_BURST"), live_setting("CONNECTION_RATE"))
@@ -84,7 +87,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if len(text_data) > live_setting("MAX_FRAME_BYTES") or len(text_data.encode("utf-8")) > live_setting("MAX_FRAME_BYTES"):
                 await self._violation(p.ErrorCode.TOO_LARGE, _("Khung tin quá lớn."), p.CloseCode.MESSAGE_TOO_LARGE)
                 return
-            if not self.bucket.take():
+            # This socket's budget, then its address's (all its sockets), then the room's (this
+            # process): a flood spread over many sockets is refused like one socket's.
+            if not (self.bucket.take() and address_frames.take(self.address) and self.hub.inbound.take()):
                 await self._violation(p.ErrorCode.RATE_LIMITED, _("Bạn gửi nhanh quá, hãy chậm lại."), p.CloseCode.RATE_LIMITED)
                 return
             try:
@@ -216,6 +221,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.last_violation = now
         if self.violations >= live_setting("VIOLATIONS_BEFORE_CLOSE"):
             await self.send_frame(p.error_frame(code, message))
+            backoff.penalize(self.address)  # no fresh socket from this address for a while
             await self.close_with(close_code)
             return
         if self.violations <= 3:

@@ -33,13 +33,17 @@ from channels.layers import get_channel_layer
 
 from live import extensions, gc_tuning, selectors, services
 from live.broadcast import apublish, room_group
-from live.limits import live_setting
+from live.limits import TokenBucket, live_setting
 from live.models import Room
 from live.protocol import VERSION, CloseCode
 
 logger = logging.getLogger(__name__)
 
 IDLE_STOP_SECONDS = 30.0
+# What a viewer may send a host that offered it the camera, per offer: one answer, candidate
+# frames (a browser batches its candidates every 250 ms: a handful), one leave.
+RTC_BUDGET_PER_OFFER = (1, 30, 1)
+RTC_PEERS_PER_SOCKET = 4  # hosts and co-hosts offering one viewer at once
 VIEWER_SAMPLE_SECONDS = 15.0  # analytics: several samples per minute, the service keeps the peak
 
 
@@ -147,13 +151,28 @@ class Subscriber(Protocol):
 class HubState:
     """Per-socket delivery bookkeeping owned by the hub."""
 
-    __slots__ = ("delivered", "held", "replaying", "closing")
+    __slots__ = ("delivered", "held", "replaying", "closing", "unsequenced", "rtc_peers")
 
     def __init__(self):
         self.delivered = 0
         self.held: list[dict] = []
         self.replaying = True
         self.closing = False
+        # Directed and staff frames waiting for a congested (or still joining) socket, by frame type.
+        self.unsequenced: dict[str, list[dict]] = {}
+        # Camera signalling: the host sockets that offered this one a stream, each with what this
+        # socket may still send it ([answers, candidate frames, leaves]; live.video).
+        self.rtc_peers: dict[str, list[int]] = {}
+
+    def note_directed(self, frame: dict) -> None:
+        """Keep the signalling peers up to date with what this socket is sent (``live.video``)."""
+        kind = frame.get("type")
+        if kind == "rtc.offer":
+            self.rtc_peers.pop(frame["from"], None)
+            if len(self.rtc_peers) < RTC_PEERS_PER_SOCKET:
+                self.rtc_peers[frame["from"]] = list(RTC_BUDGET_PER_OFFER)
+        elif kind == "rtc.leave":
+            self.rtc_peers.pop(frame.get("from"), None)
 
 
 class RoomHub:
@@ -169,6 +188,10 @@ class RoomHub:
         self.early: dict[int, dict] = {}
         self.staff_pending: list[dict] = []
         self.directed_pending: list[tuple[dict, dict]] = []  # (address, frame), see broadcast.to_*
+        self.by_conn: dict[str, object] = {}  # conn id -> socket, for frames addressed to one socket
+        self.unsequenced_waiting: set = set()  # sockets holding directed or staff frames
+        # Inbound frames of the whole room on this process (ROOM_BURST/ROOM_RATE).
+        self.inbound = TokenBucket(live_setting("ROOM_BURST"), live_setting("ROOM_RATE"))
         self.reaction_taps: Counter = Counter()  # this tick's taps on this process, to announce
         self.reaction_unsaved: Counter = Counter()  # taps on this process not yet in the database
         self.reaction_delta: Counter = Counter()
@@ -241,6 +264,9 @@ class RoomHub:
         """Welcome a socket, replay what it missed from the database, then go live."""
         state = sub.hub_state = HubState()
         self.subscribers.add(sub)
+        conn_id = getattr(sub, "conn_id", None)
+        if conn_id is not None:
+            self.by_conn[conn_id] = sub
         self.idle_since = None
         # Replay up to what the sockets have been sent; anything newer is in ``pending``
         # and reaches this socket with the next batch.
@@ -264,12 +290,18 @@ class RoomHub:
         held = [e for e in state.held if e["seq"] > state.delivered]
         state.held = []
         state.replaying = False
+        if state.unsequenced:
+            self.unsequenced_waiting.add(sub)  # directed frames that came while it joined: next tick
         if held:
             state.delivered = held[-1]["seq"]
             await self._send(sub, {"v": VERSION, "type": "batch", "seq": state.delivered, "events": held})
 
     def detach(self, sub) -> None:
         self.subscribers.discard(sub)
+        self.unsequenced_waiting.discard(sub)
+        conn_id = getattr(sub, "conn_id", None)
+        if conn_id is not None and self.by_conn.get(conn_id) is sub:
+            del self.by_conn[conn_id]
         if not self.subscribers:
             self.idle_since = time.monotonic()
 
@@ -509,13 +541,13 @@ class RoomHub:
                 except Exception:  # noqa: BLE001 - one socket's failure must not stop the tick's fan-out
                     await self._drop(sub)
         if staff:
-            texts = frames_under({"v": VERSION, "type": "staff", "events": staff}, live_setting("MAX_FRAME_BYTES"))
             for sub in list(self.subscribers):
-                if sub.participant.may_moderate and not sub.hub_state.replaying:
-                    for text in texts:
-                        await sub.send_raw(text)
+                if sub.participant.may_moderate:
+                    await self._deliver_unsequenced(sub, "staff", staff)
         if self.directed_pending:
             await self._flush_directed()
+        for sub in list(self.unsequenced_waiting):
+            await self._deliver_unsequenced(sub, None, ())
         for event in events:
             if event["type"] == "user.banned":
                 for sub in list(self.subscribers):
@@ -528,12 +560,53 @@ class RoomHub:
         directed, self.directed_pending = self.directed_pending, []
         per_socket: dict = {}
         for address, frame in directed:
+            if "conn" in address:
+                sub = self.by_conn.get(address["conn"])
+                if sub is not None:
+                    per_socket.setdefault(sub, []).append(frame)
+                continue
             for sub in self.subscribers:
                 if _addressed(sub, address):
                     per_socket.setdefault(sub, []).append(frame)
         for sub, frames in per_socket.items():
-            if not sub.hub_state.closing:
-                await self._send(sub, {"v": VERSION, "type": "direct", "events": frames})
+            for frame in frames:
+                sub.hub_state.note_directed(frame)
+            await self._deliver_unsequenced(sub, "direct", frames)
+
+    async def _deliver_unsequenced(self, sub, kind: str | None, frames) -> None:
+        """Directed and staff frames keep the slow-reader rules of the broadcasts.
+
+        A socket that is still joining or whose transport is congested
+        (``OUTBOUND_BACKLOG_BYTES``) holds them, in order; past ``OUTBOUND_QUEUE_MAX_EVENTS``
+        frames or ``OUTBOUND_BACKLOG_BYTES`` held it is closed with 4408 (what they carry can be
+        read again on request after the reconnect). Before this, a host that read slowly made
+        the server buffer every viewer's signalling for it without bound.
+        """
+        hs = sub.hub_state
+        if hs.closing:
+            self.unsequenced_waiting.discard(sub)
+            return
+        if kind is not None:
+            hs.unsequenced.setdefault(kind, []).extend(frames)
+        limit = live_setting("OUTBOUND_BACKLOG_BYTES")
+        try:
+            if hs.replaying or sub.backlog_bytes() > limit:
+                held = sum(len(v) for v in hs.unsequenced.values())
+                too_many = held > live_setting("OUTBOUND_QUEUE_MAX_EVENTS")
+                if too_many or (kind is not None and _held_bytes(hs.unsequenced) > limit):
+                    hs.unsequenced = {}
+                    self.unsequenced_waiting.discard(sub)
+                    await sub.close_with(CloseCode.TOO_FAR_BEHIND)
+                    return
+                self.unsequenced_waiting.add(sub)
+                return
+            self.unsequenced_waiting.discard(sub)
+            waiting, hs.unsequenced = hs.unsequenced, {}
+            for frame_type, events in waiting.items():
+                await self._send(sub, {"v": VERSION, "type": frame_type, "events": events})
+        except Exception:  # noqa: BLE001 - one socket's failure must not stop the tick's fan-out
+            self.unsequenced_waiting.discard(sub)
+            await self._drop(sub)
 
     async def _deliver_congested(self, sub, hs: HubState, events: list[dict], limit: int, queue_max: int) -> None:
         """Latest-value state is skipped (the next frame carries it); sequenced events wait, bounded."""
@@ -562,6 +635,10 @@ class RoomHub:
         logger.warning("live: room %s could not send to a socket; closing it for resume", self.room_id, exc_info=True)
         with contextlib.suppress(Exception):
             await sub.close_with(CloseCode.TOO_FAR_BEHIND)
+
+
+def _held_bytes(held: dict[str, list[dict]]) -> int:
+    return sum(len(encode(frame)) for frames in held.values() for frame in frames)
 
 
 def _addressed(sub, address: dict) -> bool:

@@ -36,6 +36,14 @@ DEFAULTS = {
     "PRESENCE_HEARTBEAT_SECONDS": 10.0,
     "DIRECT_WRITE": True,
     "EXTENSION_CALLS_IN_FLIGHT": 4,
+    "ADDRESS_BURST": 60,
+    "ADDRESS_RATE": 30.0,
+    "ROOM_BURST": 1500,
+    "ROOM_RATE": 600.0,
+    "HANDSHAKE_BURST": 30,
+    "HANDSHAKE_RATE": 10.0,
+    "BACKOFF_SECONDS": 10.0,
+    "BACKOFF_MAX_SECONDS": 120.0,
 }
 
 
@@ -113,6 +121,82 @@ class ConnectionCaps:
 
 
 caps = ConnectionCaps()
+
+
+class AddressBuckets:
+    """One token bucket per client address in this process (``burst``/``rate`` settings by name).
+
+    A full bucket is the same as no bucket, so full ones are forgotten when the table grows:
+    memory follows the number of addresses sending *now*, not of all addresses ever seen.
+    """
+
+    def __init__(self, burst_setting: str, rate_setting: str, *, max_addresses: int = 20_000):
+        self.burst_setting, self.rate_setting = burst_setting, rate_setting
+        self.max_addresses = max_addresses
+        self.buckets: dict[str, TokenBucket] = {}
+
+    def take(self, address: str | None) -> bool:
+        if not address:
+            return True
+        bucket = self.buckets.get(address)
+        if bucket is None:
+            if len(self.buckets) >= self.max_addresses:
+                self._forget_full()
+            bucket = self.buckets[address] = TokenBucket(live_setting(self.burst_setting), live_setting(self.rate_setting))
+        return bucket.take()
+
+    def _forget_full(self) -> None:
+        now = time.monotonic()
+        for address, b in list(self.buckets.items()):
+            if b.tokens + (now - b.stamp) * b.rate >= b.burst:
+                del self.buckets[address]
+        if len(self.buckets) >= self.max_addresses:  # all busy: drop the oldest half rather than grow
+            for address in list(self.buckets)[: self.max_addresses // 2]:
+                del self.buckets[address]
+
+    def clear(self) -> None:
+        self.buckets.clear()
+
+
+class Backoff:
+    """Addresses whose socket was closed for flooding (4429/4413) may not open another for a while.
+
+    The first close costs ``BACKOFF_SECONDS``; each further one within ten minutes doubles
+    it, up to ``BACKOFF_MAX_SECONDS``. Without it a flooder reconnected 161 times in 20 s,
+    each time with a fresh per-socket budget. Checked at the handshake
+    (``live.security.ConnectionGuard``), before any database or session work.
+    """
+
+    MEMORY_SECONDS = 600.0
+
+    def __init__(self):
+        self.penalties: dict[str, tuple[float, int, float]] = {}  # address -> (until, strikes, last strike)
+
+    def penalize(self, address: str | None) -> float:
+        if not address:
+            return 0.0
+        now = time.monotonic()
+        if len(self.penalties) > 20_000:
+            self.penalties = {a: p for a, p in self.penalties.items() if now - p[2] < self.MEMORY_SECONDS}
+        _until, strikes, last = self.penalties.get(address, (0.0, 0, 0.0))
+        strikes = strikes + 1 if now - last < self.MEMORY_SECONDS else 1
+        seconds = min(live_setting("BACKOFF_SECONDS") * 2 ** (strikes - 1), live_setting("BACKOFF_MAX_SECONDS"))
+        self.penalties[address] = (now + seconds, strikes, now)
+        return seconds
+
+    def remaining(self, address: str | None) -> float:
+        penalty = self.penalties.get(address) if address else None
+        return max(0.0, penalty[0] - time.monotonic()) if penalty else 0.0
+
+    def clear(self) -> None:
+        self.penalties.clear()
+
+
+#: inbound frames per client address, over all its sockets in this process
+address_frames = AddressBuckets("ADDRESS_BURST", "ADDRESS_RATE")
+#: socket handshakes per client address in this process
+address_handshakes = AddressBuckets("HANDSHAKE_BURST", "HANDSHAKE_RATE")
+backoff = Backoff()
 
 
 class DatabaseLane:

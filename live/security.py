@@ -35,3 +35,30 @@ class SiteOriginValidator(OriginValidator):
             return await self.application(scope, receive, send)
         denier = WebsocketDenier()
         return await denier(scope, receive, send)
+
+
+class ConnectionGuard:
+    """The first gate of a room socket: who is the client, and may it open a socket now?
+
+    Runs before the origin check, the session lookup and the consumer's database work, so a
+    handshake storm costs the process almost nothing. The client's address follows the site's
+    one rule (``core.http.scope_client_ip``: ``TRUSTED_PROXY_COUNT`` entries from the right of
+    X-Forwarded-For) and is handed on in ``scope["live_client"]`` for the per-address caps and
+    budgets. Refused (HTTP 403 at the handshake): an address in back-off after one of its
+    sockets was closed for flooding (``live.limits.backoff``), and one over its handshakes per
+    second (``HANDSHAKE_BURST``/``HANDSHAKE_RATE``).
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "websocket":
+            return await self.application(scope, receive, send)
+        from core.http import scope_client_ip
+        from live.limits import address_handshakes, backoff
+
+        address = scope_client_ip(scope)
+        if backoff.remaining(address) > 0 or not address_handshakes.take(address):
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.application(dict(scope, live_client=address), receive, send)

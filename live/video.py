@@ -30,7 +30,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from config.errors import ApplicationError
 from live import extensions, selectors
+from live import hub as hubs
 from live.broadcast import TO_HOSTS, apublish, to_conn
+from live.limits import TokenBucket
 from live.models import Show
 from live.protocol import ErrorCode, Message
 from live.selectors import Participant
@@ -41,6 +43,10 @@ SDP_MAX_BYTES = 12 * 1024  # a browser's offer is 5-7 KB (Chromium: audio + vide
 CANDIDATE_MAX_CHARS = 1024
 CANDIDATES_PER_FRAME = 20
 JOIN_INTERVAL_SECONDS = 2.0  # one rtc.join per socket per interval: a viewer cannot make the host re-offer in a loop
+# rtc.join reaching a room's hosts from this process, whoever sends them: a mesh serves a handful
+# of viewers, so a few asks a second is plenty, and 50 sockets asking cannot flood the host.
+ROOM_JOIN_BURST = 20
+ROOM_JOIN_RATE = 4.0
 
 _YOUTUBE_HOSTS = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com"})
 _FACEBOOK_HOSTS = frozenset({"facebook.com", "www.facebook.com", "m.facebook.com", "web.facebook.com"})
@@ -281,12 +287,45 @@ def _check_sdp(sdp: str) -> None:
         raise ApplicationError(_("Mô tả phiên (SDP) không hợp lệ."), code=ErrorCode.BAD_MESSAGE, fields={"sdp": "v=0"})
 
 
-def _peer_address(ctx: extensions.RoomContext, to: str) -> dict:
-    """Hosts reach any socket; anyone else reaches the hosts only (``to`` says which host)."""
-    return to_conn(to) if ctx.actor.may_host else TO_HOSTS
+def _camera_on(room_id: int) -> bool:
+    """Is the room in camera mode? (The hub's snapshot, kept current by ``VideoExtension.patch_state``.)"""
+    hub = hubs._HUBS.get(room_id)
+    snapshot = hub.snapshot if hub is not None else None
+    return bool(snapshot) and (snapshot.get("video") or {}).get("mode") == "camera"
+
+
+def _require_camera(ctx: extensions.RoomContext) -> None:
+    if not _camera_on(ctx.room_id):
+        raise ApplicationError(_("Người dẫn không phát bằng camera lúc này."), code=ErrorCode.FORBIDDEN)
+
+
+def _peers(ctx: extensions.RoomContext) -> dict[str, list[int]]:
+    """The hosts that offered this socket the camera (``HubState.rtc_peers``), with what it may still send them."""
+    hub = hubs._HUBS.get(ctx.room_id)
+    sub = hub.by_conn.get(ctx.conn_id) if hub is not None else None
+    return sub.hub_state.rtc_peers if sub is not None else {}
+
+
+_ANSWER, _CANDIDATES, _LEAVE = range(3)
+
+
+def _viewer_send(ctx: extensions.RoomContext, to: str, what: int) -> dict:
+    """Where a viewer's signalling frame goes: only to a host that offered it, within that offer's budget.
+
+    Before, any viewer (anonymous too, in any video mode) could send answers and candidates
+    to every host socket: 50 sockets under the per-socket rate pushed 96 MB in 20 s to the host.
+    """
+    budget = _peers(ctx).get(to)
+    if budget is None:
+        raise ApplicationError(_("Chỉ gửi được cho người dẫn đã mời bạn xem camera."), code=ErrorCode.FORBIDDEN)
+    if budget[what] <= 0:
+        raise ApplicationError(_("Bạn gửi nhanh quá, hãy chậm lại."), code=ErrorCode.RATE_LIMITED)
+    budget[what] -= 1
+    return to_conn(to)
 
 
 _last_join: dict[str, float] = {}
+_room_joins: dict[int, TokenBucket] = {}
 
 
 def _join_allowed(conn_id: str) -> bool:
@@ -301,6 +340,15 @@ def _join_allowed(conn_id: str) -> bool:
     return True
 
 
+def _room_join_allowed(room_id: int) -> bool:
+    bucket = _room_joins.get(room_id)
+    if bucket is None:
+        if len(_room_joins) > 1000:
+            _room_joins.clear()
+        bucket = _room_joins[room_id] = TokenBucket(ROOM_JOIN_BURST, ROOM_JOIN_RATE)
+    return bucket.take()
+
+
 def handle_video_set(*, ctx: extensions.RoomContext, message: VideoSet) -> dict:
     frame = video_set(room_id=ctx.room_id, actor=ctx.actor, mode=message.mode, url=message.url)
     return {"seq": frame["seq"], "video": {k: v for k, v in frame.items() if k not in ("type", "seq", "at")}}
@@ -308,7 +356,8 @@ def handle_video_set(*, ctx: extensions.RoomContext, message: VideoSet) -> dict:
 
 async def handle_join(*, ctx: extensions.RoomContext, message: RtcJoin) -> dict:
     """A viewer asks the hosts for the camera stream; a streaming host answers with ``rtc.offer``."""
-    if not _join_allowed(ctx.conn_id):
+    _require_camera(ctx)
+    if not _join_allowed(ctx.conn_id) or not _room_join_allowed(ctx.room_id):
         raise ApplicationError(_("Bạn gửi nhanh quá, hãy chậm lại."), code=ErrorCode.RATE_LIMITED)
     await apublish(ctx.room_id, {"type": "rtc.join", "from": ctx.conn_id}, to=TO_HOSTS)
     return {}
@@ -317,26 +366,33 @@ async def handle_join(*, ctx: extensions.RoomContext, message: RtcJoin) -> dict:
 async def handle_offer(*, ctx: extensions.RoomContext, message: RtcOffer) -> dict:
     if not ctx.actor.may_host:
         raise ApplicationError(_("Chỉ người dẫn mới phát được camera."), code=ErrorCode.FORBIDDEN)
+    _require_camera(ctx)
     _check_sdp(message.sdp)
     await apublish(ctx.room_id, {"type": "rtc.offer", "from": ctx.conn_id, "to": message.to, "sdp": message.sdp}, to=to_conn(message.to))
     return {}
 
 
 async def handle_answer(*, ctx: extensions.RoomContext, message: RtcAnswer) -> dict:
+    if not ctx.actor.may_host:
+        _require_camera(ctx)
     _check_sdp(message.sdp)
+    to = to_conn(message.to) if ctx.actor.may_host else _viewer_send(ctx, message.to, _ANSWER)
     frame = {"type": "rtc.answer", "from": ctx.conn_id, "to": message.to, "sdp": message.sdp}
-    await apublish(ctx.room_id, frame, to=_peer_address(ctx, message.to))
+    await apublish(ctx.room_id, frame, to=to)
     return {}
 
 
 async def handle_candidate(*, ctx: extensions.RoomContext, message: RtcCandidate) -> dict:
+    if not ctx.actor.may_host:
+        _require_camera(ctx)
+    to = to_conn(message.to) if ctx.actor.may_host else _viewer_send(ctx, message.to, _CANDIDATES)
     frame = {
         "type": "rtc.candidate",
         "from": ctx.conn_id,
         "to": message.to,
         "candidates": [c.model_dump(exclude_none=True) for c in message.candidates],
     }
-    await apublish(ctx.room_id, frame, to=_peer_address(ctx, message.to))
+    await apublish(ctx.room_id, frame, to=to)
     return {}
 
 
@@ -344,9 +400,18 @@ async def handle_leave(*, ctx: extensions.RoomContext, message: RtcLeave) -> dic
     if ctx.actor.may_host and message.to is None:
         raise ApplicationError(_("Hãy cho biết kết nối nào."), code=ErrorCode.BAD_MESSAGE, fields={"to": "required"})
     frame = {"type": "rtc.leave", "from": ctx.conn_id, "reason": message.reason}
-    if message.to is not None:
+    if ctx.actor.may_host:
         frame["to"] = message.to
-    await apublish(ctx.room_id, frame, to=_peer_address(ctx, message.to or ""))
+        await apublish(ctx.room_id, frame, to=to_conn(message.to))
+        return {}
+    # A viewer says goodbye to the hosts that offered it (all of them without ``to``); to anyone
+    # else it has nothing to say, and nothing is sent.
+    peers = _peers(ctx)
+    for host in [message.to] if message.to is not None else list(peers):
+        if host in peers:
+            _viewer_send(ctx, host, _LEAVE)
+            peers.pop(host, None)
+            await apublish(ctx.room_id, {**frame, "to": host}, to=to_conn(host))
     return {}
 
 
@@ -368,6 +433,15 @@ class VideoExtension(extensions.RoomExtension):
 
     def room_state(self, *, room) -> dict:
         return video_state(room.show)
+
+    def patch_state(self, *, state: dict | None, frame: dict) -> bool:
+        """A ``video`` event carries the whole new state: the hubs need not read it again
+        (and the camera checks of ``rtc.*`` see the new mode as soon as the event arrives)."""
+        if state is None:
+            return False
+        state.clear()
+        state.update({k: v for k, v in frame.items() if k not in ("type", "seq", "at")})
+        return True
 
 
 extension = VideoExtension()

@@ -13,7 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from live import hub as hubs
-from live.limits import caps
+from live import video
+from live.limits import address_frames, address_handshakes, backoff, caps
 from live.services import show_create
 
 ORIGIN = b"http://localhost"
@@ -21,12 +22,15 @@ ORIGIN = b"http://localhost"
 
 @pytest.fixture(autouse=True)
 async def _fresh_hubs():
-    """Hubs, channel layers and connection counts are per process: reset them per test loop."""
+    """Hubs, channel layers, connection counts and address budgets are per process: reset them per test loop."""
     yield
     await hubs.hubs_stop_all()
     channel_layers.backends.clear()
     caps.by_user.clear()
     caps.by_address.clear()
+    for limit in (address_frames, address_handshakes, backoff):
+        limit.clear()
+    video._room_joins.clear()
 
 
 @pytest.fixture
@@ -98,8 +102,8 @@ async def connect():
 
     opened = []
 
-    async def _connect(room, user=None, *, origin=ORIGIN, after=None, expect_welcome=True, client=("10.0.0.1", 5000)):
-        headers = [(b"origin", origin)] if origin else []
+    async def _connect(room, user=None, *, origin=ORIGIN, after=None, expect_welcome=True, client=("10.0.0.1", 5000), headers=()):
+        headers = [(b"origin", origin), *headers] if origin else list(headers)
         if user is not None:
             headers.append((b"cookie", await database_sync_to_async(_session_cookie)(user)))
         path = f"/ws/rooms/{room.pk}/" + (f"?after={after}" if after is not None else "")
