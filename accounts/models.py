@@ -44,6 +44,9 @@ class User(AbstractUser):
     phone_verified = models.BooleanField(_("đã xác minh số điện thoại"), default=False)
     first_name = models.CharField(_("tên"), max_length=150, blank=True)
     last_name = models.CharField(_("họ và tên đệm"), max_length=150, blank=True)
+    # A practice market persona (a scripted viewer): the room's rules apply to it as to anyone,
+    # and it never counts in a real figure (viewers, buyers, reports).
+    is_simulated = models.BooleanField(_("khán giả mô phỏng"), default=False, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

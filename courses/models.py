@@ -69,13 +69,24 @@ class CoursePage(Page):
     prerequisites = ParentalManyToManyField(
         "self", verbose_name=_("khóa học tiên quyết"), blank=True, symmetrical=False, related_name="unlocks"
     )
+    opens_practice_market = models.BooleanField(
+        _("mở chợ thực hành"),
+        default=False,
+        help_text=_("Học viên tốt nghiệp khóa này được vào chợ thực hành livestream."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("cover_image"),
         MultiFieldPanel(
-            [FieldPanel("level"), FieldPanel("duration_hours"), FieldPanel("sequential"), FieldPanel("prerequisites")],
+            [
+                FieldPanel("level"),
+                FieldPanel("duration_hours"),
+                FieldPanel("sequential"),
+                FieldPanel("prerequisites"),
+                FieldPanel("opens_practice_market"),
+            ],
             heading=_("Tổ chức khóa học"),
         ),
         FieldPanel("learning_outcomes"),

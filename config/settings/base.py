@@ -80,6 +80,7 @@ LOCAL_APPS = [
     "live",
     "selling",
     "orders",
+    "practice_market",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
