@@ -81,6 +81,7 @@ LOCAL_APPS = [
     "selling",
     "orders",
     "practice_market",
+    "market",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketConfig(AppConfig):
+    """How does the weekly session run? Sessions, the stall timetable, the lobby, carts,
+    wholesale quotes, reviews and reliability, the organizers' dashboard.
+
+    Owns the live rooms of ``owner_kind="market"``; places every order through
+    ``orders.order_place``; learns who is promoted from ``practice_market.signals``.
+    """
+
+    name = "market"
+    verbose_name = _("Chợ đêm trên mây")
+
+    def ready(self):
+        from market import receivers, room  # noqa: F401 - connect signals, register the room owner
