@@ -185,6 +185,11 @@ def _reviews_every_show(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.has_role(Role.ORGANIZER)))
 
 
+def may_review(*, user, show: Show) -> bool:
+    """May ``user`` open the show's analytics, replay and orders: its hosts, organizers and staff."""
+    return _reviews_every_show(user) or owner_for(show).may_host(user, show)
+
+
 def shows_past(*, user) -> list[PastShow]:
     """Ended shows, newest first: every one for organizers and staff; for others the shows they
     hosted or co-hosted and the latest public ones (a buyer finds the room where they ordered)."""

@@ -44,6 +44,7 @@ def client_strings() -> dict:
         "state_scheduled": _("Sắp diễn ra"),
         "state_live": _("Đang phát"),
         "state_ended": _("Đã kết thúc"),
+        "confirm_end": _("Kết thúc buổi phát? Người xem sẽ không bình luận hay mua được nữa, và không thể phát lại buổi này."),
         "slow_mode": _("Chế độ chậm: %(s)s giây"),
         "slow_off": _("Chế độ chậm đã tắt"),
         "user_muted": _("%(name)s đã bị tắt tiếng"),
@@ -79,6 +80,7 @@ def _room_context(request, show: Show, *, console: bool = False) -> dict:
         "room_scripts": [s for part in parts for s in part.scripts],
         "room_styles": [s for part in parts for s in part.styles],
         "video": video.page_context(show=show, participant=participant),
+        "ended": show.state == Show.State.ENDED,
     }
 
 
@@ -90,12 +92,17 @@ def _room_page(request, template: str, context: dict):
 
 
 def show_watch(request, show_id: int):
+    """The viewer's room; once the show has ended, its summary and the chat as it was."""
     show = get_object_or_404(Show.objects.select_related("host", "room"), pk=show_id)
     if not owner_for(show).may_enter(request.user, show):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    return _room_page(request, "live/show_watch.html", _room_context(request, show))
+    context = _room_context(request, show)
+    if context["ended"]:
+        context["summary"] = selectors.show_summary(show=show)
+        context["may_review"] = selectors.may_review(user=request.user, show=show)
+    return _room_page(request, "live/show_watch.html", context)
 
 
 @login_required

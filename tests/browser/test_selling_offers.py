@@ -28,7 +28,7 @@ def test_host_pins_and_starts_a_sale_viewer_sees_it_and_buys(browser, asgi_serve
     base = asgi_server
     host_ctx, viewer_ctx, host, viewer = _console_and_phone(browser, base, selling_show, vendor_user, buyer_user)
     expect(viewer.locator("[data-live-status]")).to_have_text("Đã kết nối")
-    expect(viewer.locator("[data-offers-none]")).to_be_visible()
+    expect(viewer.locator("[data-offers-card]")).to_be_hidden()  # nothing pinned: the phone's stage shows only the video
 
     host.locator("[data-offers-pins] li", has_text="B01").get_by_role("button", name="Ghim").click()
     card = viewer.locator("[data-offers-card]")

@@ -321,8 +321,12 @@
     Object.keys(pendingTaps).forEach(function (kind) { send({ type: "reaction", kind: kind, count: pendingTaps[kind] }); });
     pendingTaps = {};
   }, 500);
+  // An action with data-confirm (ending the show) asks first, in the room's language.
   $$("[data-live-action]").forEach(function (b) {
-    b.addEventListener("click", function () { send({ type: b.dataset.liveAction }); });
+    b.addEventListener("click", function () {
+      if (b.dataset.confirm && !window.confirm(T[b.dataset.confirm] || b.textContent)) return;
+      send({ type: b.dataset.liveAction });
+    });
   });
   var slow = $("[data-live-slow]");
   if (slow) slow.addEventListener("change", function () { send({ type: "mod.slow_mode", seconds: Number(slow.value) }); });

@@ -201,10 +201,10 @@
     var fs = el("fieldset");
     form.appendChild(fs);
     field(form, S.quantity, "quantity", "input", { type: "number", min: "1", max: "999", inputmode: "numeric", required: "" });
-    field(form, S.name, "name", "input", { autocomplete: "name", maxlength: "120" });
+    field(form, S.name, "name", "input", { type: "text", autocomplete: "name", maxlength: "120" });
     field(form, S.phone, "phone", "input", { type: "tel", autocomplete: "tel", inputmode: "tel", maxlength: "30" });
     field(form, S.address, "address", "textarea", { autocomplete: "street-address", maxlength: "300", rows: "2" });
-    field(form, S.note, "note", "input", { maxlength: "300" });
+    field(form, S.note, "note", "input", { type: "text", maxlength: "300" });
     Array.prototype.slice.call(form.querySelectorAll("label")).forEach(function (l) { fs.appendChild(l); });
     fs.appendChild(el("p", "selling-card__total"));
     var row = el("div", "selling-card__actions");
@@ -218,6 +218,10 @@
     row.appendChild(cancel);
     fs.appendChild(row);
     li.appendChild(form);
+    // Once the shop has answered, the card reads as a receipt: the details as given, no greyed-out form.
+    var summary = el("dl", "selling-card__summary");
+    summary.hidden = true;
+    li.appendChild(summary);
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var q = Number(form.elements.quantity.value);
@@ -263,6 +267,20 @@
     var pending = it.status === "pending";
     form.querySelector("fieldset").disabled = !pending;
     li.querySelector(".selling-card__actions").style.display = pending ? "" : "none";  // .button sets display
+    li.querySelector(".selling-status").dataset.status = it.status;
+    form.hidden = !pending;
+    var summary = li.querySelector(".selling-card__summary");
+    summary.hidden = pending;
+    if (!pending) {
+      summary.textContent = "";
+      [[S.quantity, String(it.quantity)], [S.name, d.name], [S.phone, d.phone], [S.address, d.address], [S.note, it.note],
+       [S.total, money(it.total) + " (" + money(it.unit_price) + " × " + it.quantity + ")"]].forEach(function (row) {
+        if (!row[1]) return;
+        summary.appendChild(el("dt", null, row[0]));
+        summary.appendChild(el("dd", null, row[1]));
+      });
+    }
+    li.querySelector(".selling-card__total").hidden = !pending;
   }
 
   // -- wiring -------------------------------------------------------------------------------------
