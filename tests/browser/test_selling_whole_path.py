@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from orders.models import Order
-from selling.models import OrderIntent
+from selling.models import DeliveryProfile, OrderIntent
 from tests.browser.conftest import logged_in_context
 
 
@@ -20,6 +20,8 @@ def test_host_sells_by_flash_sale_and_chot_don_then_reads_the_analytics(
     browser, asgi_server, selling_show, vendor_user, buyer_user
 ):
     base = asgi_server
+    # The buyer's remembered delivery details: an order cannot be accepted without them.
+    DeliveryProfile.objects.create(user=buyer_user, name="Phạm Quốc Bảo", phone="+84987654321", address="12 Hàng Bạc, Hoàn Kiếm")
     host_ctx = logged_in_context(browser, base, vendor_user)
     buyer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
     host, buyer = host_ctx.new_page(), buyer_ctx.new_page()
