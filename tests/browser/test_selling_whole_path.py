@@ -72,6 +72,7 @@ def test_host_sells_by_flash_sale_and_chot_don_then_reads_the_analytics(
     assert buyer.evaluate("document.documentElement.scrollWidth") <= 360
 
     # The host ends the show and reads its analytics.
+    host.once("dialog", lambda dialog: dialog.accept())  # ending the show asks first
     host.locator("[data-live-action='show.end']").click()
     expect(buyer.locator("[data-live-state]").first).to_have_text("Đã kết thúc")
     host.get_by_role("link", name="Thống kê").click()
