@@ -32,7 +32,8 @@ other compatibility characters mapped to ASCII, ``×`` read as ``x``), capped at
    promotion (``mua 2 tặng 1`` reads as 2, without the verb); decimals (``1.5``);
    numbers of 5+ digits. A bare 4-digit number stays a quantity, so "chốt B01 2000" is
    refused as over the maximum instead of being guessed a year and ordered as 1.
-2. **Codes** are letters followed by digits (``B01``, ``SP12``, ``OCOP005``); offered
+2. **Codes** are letters followed by digits (``B01``, ``SP12``, ``OCOP005``): the one
+   product-code rule of ``core.product_codes``, which vendors' products obey too; offered
    codes of any other shape are refused with ``ValueError`` when the parser is built.
    A code in a comment is matched case-insensitively, with an optional ``#`` before
    it and an optional ``-``, ``.`` or ``_`` between letters and digits (``#b-01``), or
@@ -89,6 +90,7 @@ from typing import Literal
 
 from django.utils.translation import gettext
 
+from core.product_codes import NUMBER_LABELS, code_parts
 from core.text import fold
 
 MAX_COMMENT_CHARS = 4096
@@ -145,9 +147,9 @@ _MEASURE = re.compile(
     r"(?:kg|kgs|g|gr|gam|gram|mg|l|lit|ml|lang|can|ky|ki|kilo|yen|cm|mm|m|km|%|h|phut|p|giay|ngay|"
     r"tuan|thang|nam|tuoi|diem|sao|nguoi|lan|dot|tieng|dem|buoi)(?![a-z])"
 )
+# The labels are the product-code rule's (core.product_codes): no code may start with one.
 _LABELLED_NUMBER = re.compile(
-    r"(?<![a-z])(?:so nha|so|ngo|ngach|hem|kiet|duong|phuong|quan|tang|phong|thon|xom|khu|ap|toa|kiot|"
-    r"lo|gia|nam|vu|hsd|nsx|sx|doi|lan|dot|luc|truoc|size|sz|ngay|thang|tuan|km|tap|tang|phien|live|stt|tt)"
+    r"(?<![a-z])(?:" + "|".join(sorted(NUMBER_LABELS, key=lambda word: (-len(word), word))) + r")"
     r"\s?[.:]?\s?[0-9]+(?:[/\-][0-9a-z]+)*"
 )
 # After "ship về", "địa chỉ", "em ở"… the rest of the clause is an address: its bare numbers are house
@@ -262,13 +264,12 @@ class OrderParser:
         loose: dict[str, str | None] = {}
         prefixes: set[str] = set()
         for code in offered_codes:
-            compact = re.sub(r"[^a-z0-9]", "", fold(code))
-            parts = re.fullmatch(r"([a-z]{1,12})([0-9]{1,8})", compact)
+            parts = code_parts(code)  # the one product-code rule
             if parts is None:
-                raise ValueError(f"offered code {code!r} is not letters followed by digits")
-            letters, digits = parts.groups()
+                raise ValueError(f"offered code {code!r} is not letters followed by digits (core.product_codes)")
+            letters, digits = parts
             prefixes.add(letters)
-            self._exact[compact] = code
+            self._exact[letters + digits] = code
             key = letters + str(int(digits))
             loose[key] = None if key in loose and loose[key] != code else code
         self._loose = {key: code for key, code in loose.items() if code is not None}

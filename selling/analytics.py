@@ -42,7 +42,6 @@ Definitions (what the page and the CSV show):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -52,6 +51,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import product_codes
 from core.money import format_vnd
 from live.models import RoomEvent, Show, ViewerSample
 from live.order_parser import OrderParser
@@ -59,7 +59,6 @@ from live.selectors import HOSTING_ROLES
 from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
 
 MINUTE = timedelta(minutes=1)
-_PARSABLE_CODE = re.compile(r"[A-Za-z]{1,12}[0-9]{1,8}")
 
 
 @dataclass(frozen=True)
@@ -155,9 +154,9 @@ def _comments(show: Show, codes: list[str]) -> tuple[int, int, int, int]:
     text is parsed once: live chat repeats itself ("chốt B01 2" by many buyers).
     """
     chat = deleted = orders = parsed = 0
-    # The parser only reads letters-then-digits codes (B01); a product coded otherwise
-    # ("BUOI" passes the product form) cannot be ordered from chat, so it is left out.
-    codes = [code for code in codes if _PARSABLE_CODE.fullmatch(code)]
+    # A product coded before core.product_codes was the rule ("BUOI") cannot be ordered
+    # from chat, so it is left out.
+    codes = [code for code in codes if product_codes.is_orderable(code)]
     parser = OrderParser(codes) if codes else None
     seen: dict[str, tuple[bool, bool]] = {}
     rows = RoomEvent.objects.filter(room__show=show, kind="chat").values_list("deleted_at", "payload")

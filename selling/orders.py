@@ -23,7 +23,6 @@ declined or cancelled.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 
@@ -35,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from accounts.phones import format_phone
 from config.errors import ApplicationError
-from core.text import fold
+from core import product_codes
 from live import order_parser
 from live.broadcast import TO_HOSTS, publish_on_commit, to_user
 from live.models import Room, Show
@@ -131,14 +130,13 @@ def profile_frame(profile: DeliveryProfile | None) -> dict | None:
 
 # room_id -> (expires at, show_id, {code as offered: offer id}); per process, briefly.
 _OFFERED: dict[int, tuple[float, int | None, dict[str, int]]] = {}
-_PARSABLE_CODE = re.compile(r"[a-z]{1,12}[0-9]{1,8}")
 
 
 def offered_codes(*, room_id: int) -> tuple[int | None, dict[str, int]]:
     """(show id, {code: offer id}) of the active offers, cached for ``OFFERS_CACHE_SECONDS``.
 
-    A code the parser cannot read (not letters then digits) is left out rather than
-    breaking chốt đơn for the whole show.
+    A code the parser cannot read (one saved before ``core.product_codes`` was the rule)
+    is left out rather than breaking chốt đơn for the whole show.
     """
     now = time.monotonic()
     entry = _OFFERED.get(room_id)
@@ -150,7 +148,7 @@ def offered_codes(*, room_id: int) -> tuple[int | None, dict[str, int]]:
         show_id = None
         for row_show_id, code, offer_id in rows:
             show_id = row_show_id
-            if _PARSABLE_CODE.fullmatch(re.sub(r"[^a-z0-9]", "", fold(code))):
+            if product_codes.is_orderable(code):
                 codes[code] = offer_id
         if len(_OFFERED) > 2000:
             _OFFERED.clear()

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.product_codes import validate_product_code
 from vendors.districts import District
 
 
@@ -111,9 +112,8 @@ class CertificateLevel(models.TextChoices):
     NATIONAL = "national", _("Cấp quốc gia")
 
 
-PRODUCT_CODE_VALIDATOR = RegexValidator(
-    r"^[A-Z][A-Z0-9]{1,7}$", _("Mã sản phẩm gồm 2–8 ký tự in hoa hoặc chữ số, bắt đầu bằng chữ cái (ví dụ B01).")
-)
+# The one product-code rule (core.product_codes): what a vendor saves, a buyer can order by chat.
+PRODUCT_CODE_VALIDATOR = validate_product_code
 
 
 class ProductQuerySet(models.QuerySet):
