@@ -39,6 +39,7 @@ urlpatterns = [
     path("phong-live/", include("live.urls")),
     path("ban-hang/", include("selling.urls")),
     path("don-hang/", include("orders.urls")),
+    path("thong-bao/", include("notifications.urls")),
     path("tim-kiem/", cms_views.search, name="search"),
 ]
 

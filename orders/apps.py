@@ -18,3 +18,7 @@ class OrdersConfig(AppConfig):
         from orders import history_guard
 
         history_guard.connect()
+
+        from orders import notifications
+
+        notifications.connect()

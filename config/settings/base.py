@@ -80,6 +80,7 @@ LOCAL_APPS = [
     "live",
     "selling",
     "orders",
+    "notifications",
     "practice_market",
     "market",
 ]
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "notifications.context_processors.unread",
             ],
         },
     },
