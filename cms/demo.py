@@ -41,7 +41,9 @@ PROGRAM_BODY = (
     "<ol><li>Học các khóa tập huấn livestream bán hàng do giảng viên biên soạn.</li>"
     "<li>Tốt nghiệp, luyện tập trong chợ thử với khán giả mô phỏng.</li>"
     "<li>Được ban tổ chức thẩm định hồ sơ và bán hàng trong phiên chợ đêm tối thứ Sáu hằng tuần.</li></ol>"
-    "<p>Ban tổ chức là bên thứ ba đáng tin cậy: xác minh hồ sơ chủ thể và xác nhận từng đơn hàng.</p>"
+    "<p>Ban tổ chức là bên thứ ba đáng tin cậy: xác minh hồ sơ chủ thể, và trên mỗi đơn hoàn thành xác nhận "
+    "người mua đã nhận đúng hàng, đúng chất lượng và đã thanh toán đủ — dấu xác nhận hiện trên đơn "
+    "khi người mua báo hàng đúng mô tả, shop ghi nhận đã thu đủ tiền và người mua xác nhận đã thanh toán.</p>"
 )
 
 NEWS = [
@@ -264,7 +266,8 @@ def _home_page(site: Site) -> HomePage:
                 hero_heading="Chợ Đêm Trên Mây — phiên chợ livestream của sản phẩm OCOP Hà Nội",
                 hero_intro=(
                     "Học livestream, luyện tập trong chợ thử và bán sản phẩm OCOP 3–5 sao trong phiên chợ đêm "
-                    "tối thứ Sáu hằng tuần, với ban tổ chức là bên thứ ba xác nhận từng đơn hàng."
+                    "tối thứ Sáu hằng tuần, với ban tổ chức là bên thứ ba: trên mỗi đơn hoàn thành, ban tổ chức "
+                    "xác nhận người mua đã nhận đúng hàng, đúng chất lượng và đã thanh toán đủ."
                 ),
                 program_body=PROGRAM_BODY,
                 hero_cta_label="Tìm hiểu chương trình",
