@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_APPS = ("accounts", "cms", "courses", "learning", "vendors", "live", "selling")
+DEMO_APPS = ("accounts", "cms", "courses", "learning", "vendors", "live", "selling", "orders")
 
 
 class Command(BaseCommand):
