@@ -4,16 +4,19 @@ Connected to ``orders.services.order_changed`` (sent after commit) in ``OrdersCo
 Who hears of an event: the buyer when the vendor, an organizer or the system acted; the
 vendor's members when the buyer, an organizer or the system acted; never the person who
 acted. Practice (sandbox) orders notify in-app only: no e-mail about a parcel that will
-never exist. A failing mail server never undoes or breaks the change (it is logged).
+never exist, nor about history recorded after the fact (an event stamped more than an
+hour before it is announced: the demo's seeding, an import). A failing mail server never undoes or breaks the change (it is logged).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -22,6 +25,9 @@ from orders.models import ActorRole, Order, OrderEvent
 from vendors.models import VendorMember
 
 log = logging.getLogger(__name__)
+
+#: Events older than this when announced are history being recorded, not news: in-app only.
+MAIL_ONLY_WITHIN = timedelta(hours=1)
 
 
 def recipients(order: Order, event: OrderEvent) -> list[int]:
@@ -59,7 +65,7 @@ def order_notify(*, order_id: int, event_id: int) -> int:
         for user in users:
             notification_create(user_id=user.pk, title=title, body=body, url=url)
             told += 1
-            if order.sandbox or not user.email:
+            if order.sandbox or not user.email or timezone.now() - event.created_at > MAIL_ONLY_WITHIN:
                 continue
             message = _(
                 "Xin chào %(name)s,\n\n%(body)s.\n\nĐơn hàng %(number)s · %(vendor)s · trạng thái: %(status)s.\n"

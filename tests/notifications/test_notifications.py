@@ -133,3 +133,16 @@ def test_a_link_to_another_site_is_not_followed(client, buyer_user):
     client.force_login(buyer_user)
     response = client.post(reverse("notifications:read"), {"id": note.pk})
     assert response["Location"] == reverse("notifications:list")
+
+
+@pytest.mark.django_db
+def test_history_recorded_after_the_fact_is_not_mailed(stall, buyer_user, vendor_user, mailoutbox,
+                                                       django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    order = place(stall, buyer_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        move(order, "confirm", vendor_user, "vendor", at=timezone.now() - timedelta(days=3))
+    assert Notification.objects.filter(user=buyer_user).count() == 1 and mailoutbox == []
