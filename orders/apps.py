@@ -18,6 +18,9 @@ class OrdersConfig(AppConfig):
         from orders import history_guard
 
         history_guard.connect()
+        from orders import tasks
+
+        tasks.connect()  # the deadlines follow each change
 
         from orders import notifications
 

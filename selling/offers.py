@@ -11,8 +11,8 @@ Rules kept here (the tables guard the worst of them too, see ``selling.models``)
   under a row lock on the sale (``SELECT … FOR UPDATE``) inside one transaction, so two
   buyers can never take the last unit twice; ``sold <= quantity`` is also a check
   constraint, a net under the lock.
-* Ending is idempotent (``UPDATE … WHERE ended_at IS NULL``): the timer of the process
-  that started the sale, a late buy and a room-state read may all try; one wins, one
+* Ending is idempotent (``UPDATE … WHERE ended_at IS NULL``): the sale's end task on the
+  worker (``selling.tasks``), a late buy and a room-state read may all try; one wins, one
   ``sale.ended`` event is broadcast.
 
 Every refusal is an ``ApplicationError`` with a stable ``code`` (``Code``) and a message in
@@ -21,10 +21,7 @@ the socket's language.
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import logging
-import os
 from collections import Counter
 from datetime import timedelta
 
@@ -42,6 +39,7 @@ from live.services import event_append
 from orders import stock
 from selling.idempotency import replayed_outcome
 from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
+from selling.tasks import sale_close_schedule
 from vendors.models import Photo, Product
 
 logger = logging.getLogger(__name__)
@@ -510,8 +508,9 @@ def sale_start(
     """Schedule a flash sale on one offer: it opens after the countdown and closes after its duration.
 
     Takes no stock: units move only when bought. The show row is locked, so two hosts
-    starting sales at once cannot both pass the one-sale-at-a-time check. The process
-    that started the sale arms a timer to announce its end; lazy closing covers a lost timer.
+    starting sales at once cannot both pass the one-sale-at-a-time check. Its end is a task
+    (``selling.tasks.sale_close``, run after ``closes_at`` by any worker), so it ends on time
+    even if this process dies; lazy closing on reads and buys is the net under it.
     """
     _require_host(actor, _("Chỉ người dẫn mới mở được flash sale."))
     with transaction.atomic():
@@ -548,7 +547,8 @@ def sale_start(
             closes_at=opens_at + timedelta(seconds=duration_seconds),
         )
         event_append(room_id=room_id, kind="sale.scheduled", payload={"sale": sale_frame(sale, now=now)}, author_id=actor.user_id)
-        transaction.on_commit(lambda: schedule_close(sale_id=sale.pk, at=sale.closes_at))
+        # The end is a task on the worker, queued in this transaction: it exists exactly when the sale does.
+        sale_close_schedule(sale_id=sale.pk, at=sale.closes_at)
     return sale
 
 
@@ -720,46 +720,3 @@ def _take(sale: FlashSale, *, actor: Participant, quantity: int, key: str, room_
     if sale.ended_at is not None:
         _end_event(room_id, sale)
     return outcome
-
-
-# ---------------------------------------------------------------------------
-# The end-of-sale timer (in the process that started the sale)
-# ---------------------------------------------------------------------------
-
-_TIMERS: set = set()
-
-
-def schedule_close(*, sale_id: int, at) -> bool:
-    """Arm a timer on the server's event loop to end the sale at ``at``; False where there is no loop.
-
-    Runs after commit, usually in Channels' database thread: the loop that called it is
-    ``SyncToAsync``'s main event loop. Without one (a test, a command) nothing is armed;
-    ``sales_close_due`` on the next read or buy ends the sale instead.
-    """
-    from asgiref.sync import SyncToAsync
-
-    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid() or not loop.is_running():
-        return False
-    delay = max(0.0, (at - timezone.now()).total_seconds()) + 0.05
-
-    # A fresh context: the caller's (the database thread's) tells asgiref it is already
-    # inside sync_to_async, which would refuse the timer's own database call.
-    def fire():
-        task = loop.create_task(_close_later(sale_id), context=contextvars.Context())
-        _TIMERS.add(task)
-        task.add_done_callback(_TIMERS.discard)
-
-    loop.call_soon_threadsafe(lambda: loop.call_later(delay, fire), context=contextvars.Context())
-    return True
-
-
-async def _close_later(sale_id: int) -> None:
-    from channels.db import database_sync_to_async
-
-    try:
-        await database_sync_to_async(sales_close_due)(sale_id=sale_id)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        logger.warning("selling: could not close flash sale %s on time", sale_id, exc_info=True)

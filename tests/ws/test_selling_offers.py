@@ -1,5 +1,7 @@
 """Products on show and flash sales over the room socket, through the real ASGI stack."""
 
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
 
@@ -100,12 +102,13 @@ async def test_late_joiner_gets_the_pinned_card_and_the_running_sale(selling_sho
     assert (await late.wait_type("ack", ref="t"))["now"]
 
 
-async def test_the_process_that_started_a_sale_announces_its_end_on_time(selling_show, connect, vendor_user, buyer_user):
+async def test_the_sale_end_task_announces_the_end_to_the_room_on_time(selling_show, connect, vendor_user, buyer_user):
     from datetime import timedelta
 
     from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
-    from selling import offers
+    from tests.tasks_worker import run_due_tasks
 
     def prepare():
         go_live(selling_show)
@@ -113,12 +116,17 @@ async def test_the_process_that_started_a_sale_announces_its_end_on_time(selling
         sale = open_now(start_sale(selling_show, vendor_user, offer))
         sale.closes_at = timezone.now() + timedelta(milliseconds=300)
         FlashSale.objects.filter(pk=sale.pk).update(closes_at=sale.closes_at)
+        # sale_start queued its end for the original closing time: bring it forward too.
+        assert DBTaskResult.objects.filter(task_path="selling.tasks.sale_close", args_kwargs__kwargs__sale_id=sale.pk).update(
+            run_after=sale.closes_at
+        ) == 1
         return sale
 
     sale = await db(prepare)()
     viewer = await connect(selling_show.room, buyer_user)
     assert viewer.welcome["selling"]["sale"]["state"] == "open"
-    # Armed from the database thread, as sale_start does after its commit.
-    assert await db(offers.schedule_close)(sale_id=sale.pk, at=sale.closes_at)
+    assert "selling.tasks.sale_close" not in await db(run_due_tasks)()  # not due yet
+    await asyncio.sleep(0.4)
+    assert "selling.tasks.sale_close" in await db(run_due_tasks)()  # the worker ends it; nobody reads or buys
     ended = await viewer.wait_type("sale.ended", timeout=3)
     assert (ended["sale_id"], ended["reason"]) == (sale.pk, "time")
