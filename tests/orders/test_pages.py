@@ -410,3 +410,16 @@ def test_attestation_needs_every_part_of_the_statement(stall, buyer_user, vendor
     move(practice, "record_payment", vendor_user, "vendor", data={"method": "cash"})
     move(practice, "acknowledge_payment", buyer_user, "buyer")
     assert not attest(practice)
+
+
+@pytest.mark.django_db
+def test_the_pages_read_in_english_too(client, order, buyer_user, vendor_user, settings):
+    to_received(order, vendor_user, buyer_user)
+    move(order, "record_payment", vendor_user, "vendor", data={"method": "cash"})
+    move(order, "acknowledge_payment", buyer_user, "buyer")
+    client.force_login(buyer_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "The organizers confirm: the buyer received the right goods, of the right quality, and paid in full" in page
+    assert "Order history" in page and "The buyer confirmed paying in full" in page
+    assert "My orders" in client.get(reverse("orders:mine")).content.decode()
