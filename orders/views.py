@@ -31,7 +31,7 @@ from orders.attestation import order_attestation
 from orders.forms import BULK_ACTIONS, BUYER_ACTIONS, VENDOR_ACTIONS, ActionForm, DeskFilterForm, actions_for, new_key
 from orders.models import ActorRole, Channel, Dispute, Order, OrderEvent, PaymentMethod, Status
 from orders.services import actor_may, order_transition
-from vendors.models import Vendor
+from vendors.models import Vendor, VendorMember
 
 PAGE_ROLES = (ActorRole.BUYER, ActorRole.VENDOR, ActorRole.ORGANIZER)
 BULK_MAX = 200
@@ -230,6 +230,7 @@ def my_orders(request):
             "state": state,
             "states": Status.choices,
             "query_param": urlencode({"state": state}) if state else "",
+            "sells": VendorMember.objects.filter(user=request.user).exists(),
         },
     )
 

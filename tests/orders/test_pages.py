@@ -423,3 +423,12 @@ def test_the_pages_read_in_english_too(client, order, buyer_user, vendor_user, s
     assert "The organizers confirm: the buyer received the right goods, of the right quality, and paid in full" in page
     assert "Order history" in page and "The buyer confirmed paying in full" in page
     assert "My orders" in client.get(reverse("orders:mine")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_header_leads_to_my_orders_and_a_seller_to_the_desk(client, buyer_user, vendor_user, stall):
+    client.force_login(buyer_user)
+    page = client.get(reverse("orders:mine")).content.decode()
+    assert 'data-testid="orders-link"' in page and 'data-testid="desk-link"' not in page
+    client.force_login(vendor_user)
+    assert 'data-testid="desk-link"' in client.get(reverse("orders:mine")).content.decode()
