@@ -51,6 +51,7 @@ if settings.DEBUG:
 # Wagtail's page tree last: it answers every path nobody else claimed.
 urlpatterns += [path("", include(wagtail_urls))]
 
-handler403 = "cms.views.permission_denied"
-handler404 = "cms.views.page_not_found"
-handler500 = "cms.views.server_error"
+# Under /api/ the same JSON error shape as the API's own (config.api), the site's pages elsewhere.
+handler403 = "config.api.permission_denied"
+handler404 = "config.api.page_not_found"
+handler500 = "config.api.server_error"

@@ -21,6 +21,7 @@ from vendors.districts import District
 from vendors.models import Document, DocumentKind, DocumentStatus, OcopGroup, Product, Vendor, VendorMember
 from vendors.permissions import can_view_dossier, require_member, require_organizer
 
+MAX_ID = 2**63 - 1
 
 class _Pagination(PageNumberPagination):
     page_size = 24
@@ -258,12 +259,17 @@ class VendorDocumentsApi(GenericAPIView):
     @extend_schema_serializer(component_name="DocumentUpload")
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=DocumentKind.choices, required=False)
-        product_id = serializers.IntegerField(required=False, allow_null=True)
-        replaces_id = serializers.IntegerField(required=False, allow_null=True)
+        # Ids are 64-bit: a bigger number is refused as input (SQLite could not even look it up).
+        product_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
+        replaces_id = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=MAX_ID)
         number = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
         issued_on = serializers.DateField()
         expires_on = serializers.DateField(required=False, allow_null=True)
         file = serializers.FileField()
+
+    def get_serializer_class(self):
+        """What OPTIONS describes for POST (DRF's metadata asks every GenericAPIView; without it, a 500)."""
+        return self.InputSerializer
 
     @extend_schema(responses={200: DocumentOutput(many=True), **schema_error_response(404)}, operation_id="vendor_documents_list")
     def get(self, request, slug):

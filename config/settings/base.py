@@ -316,6 +316,7 @@ SPECTACULAR_SETTINGS = {
 # Security headers (tightened further in production.py)
 # ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "config.api.csrf_failure"  # JSON under /api/, Django's page elsewhere
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

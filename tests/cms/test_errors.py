@@ -10,10 +10,11 @@ from config import urls as site_urls
 from tests.cms.builders import seeded_site
 
 
-def test_error_handlers_are_the_cms_views():
-    assert site_urls.handler403 == "cms.views.permission_denied"
-    assert site_urls.handler404 == "cms.views.page_not_found"
-    assert site_urls.handler500 == "cms.views.server_error"
+def test_error_handlers_are_the_cms_views_outside_the_api():
+    # config.api's handlers answer JSON under /api/ and hand every other path to the cms views.
+    assert site_urls.handler403 == "config.api.permission_denied"
+    assert site_urls.handler404 == "config.api.page_not_found"
+    assert site_urls.handler500 == "config.api.server_error"
 
 
 @override_settings(DEBUG=False, ROOT_URLCONF="tests.cms.urls_errors")
