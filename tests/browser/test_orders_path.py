@@ -92,6 +92,7 @@ def test_an_order_from_chot_don_to_completed_with_the_badge(browser, asgi_server
     host.goto(f"{base}/don-hang/{number}/")
     pay = host.locator("form[data-action='record_payment']")
     pay.locator("select[name=method]").select_option("cash")
+    _shot(host, "04-vendor-order-payment", 1280)
     pay.get_by_role("button", name="Ghi nhận đã thu tiền").click()
     expect(host.locator("[data-testid=order-status]").first).to_contain_text("Chờ người mua xác nhận thanh toán")
 
