@@ -77,4 +77,4 @@ def install(schema_editor) -> None:
     if vendor == "sqlite":
         _register(None, schema_editor.connection)
     for sql in statements:
-        schema_editor.execute(sql)
+        schema_editor.execute(sql, params=None)  # no placeholders: the PL/pgSQL RAISE has a literal %
