@@ -11,6 +11,9 @@ through ``orders.services.order_transition``; a refusal is shown on the page, no
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -199,13 +202,24 @@ def _detail_context(order: Order, roles: set[str], **extra) -> dict:
         "progress": _progress(order),
         "attestation": _attest(order),
         "actions": _actions(order, roles),
-        "dispute_url": _dispute_url(order) if ActorRole.BUYER in roles and order.status in DISPUTABLE else "",
+        "dispute_url": _dispute_url(order) if ActorRole.BUYER in roles and _may_dispute(order) else "",
         "payment_methods": PaymentMethod.choices,
         **extra,
     }
 
 
 DISPUTABLE = (Status.RECEIVED, Status.PAYMENT_RECORDED, Status.COMPLETED)
+
+
+def _may_dispute(order: Order) -> bool:
+    """Offer the dispute link within the window after receipt, when none is undecided
+    (the dispute page itself enforces the rules; this only avoids offering a dead end)."""
+    if order.sandbox or order.status not in DISPUTABLE or order.received_at is None:
+        return False
+    window = timedelta(days=settings.ORDERS["DISPUTE_WINDOW_DAYS"])
+    if timezone.now() > order.received_at + window:
+        return False
+    return all(d.state == Dispute.State.DECIDED for d in order.disputes.all())
 
 # ----------------------------------------------------------------------------- buyer
 

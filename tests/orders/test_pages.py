@@ -432,3 +432,49 @@ def test_the_header_leads_to_my_orders_and_a_seller_to_the_desk(client, buyer_us
     assert 'data-testid="orders-link"' in page and 'data-testid="desk-link"' not in page
     client.force_login(vendor_user)
     assert 'data-testid="desk-link"' in client.get(reverse("orders:mine")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dispute_link_is_offered_within_the_window_when_the_dispute_page_exists(client, order, buyer_user, vendor_user):
+    from datetime import timedelta
+
+    from django.urls import NoReverseMatch
+    from django.utils import timezone
+
+    client.force_login(buyer_user)
+    assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()  # not received yet
+    to_received(order, vendor_user, buyer_user)
+    try:
+        url = reverse("orders:dispute_open", args=[order.number])
+    except NoReverseMatch:
+        url = None  # the disputes page is built alongside (issue 11): no link to a page that does not exist
+    page = client.get(order.get_absolute_url()).content.decode()
+    if url is None:
+        assert 'data-testid="dispute-link"' not in page
+    else:
+        assert f'href="{url}" data-testid="dispute-link"' in page
+        Order.objects.filter(pk=order.pk).update(received_at=timezone.now() - timedelta(days=8))
+        assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_dispute_link_closes_with_the_window_and_while_one_is_undecided(client, order, buyer_user, vendor_user, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders import views
+
+    monkeypatch.setattr(views, "_dispute_url", lambda order: f"/don-hang/{order.number}/khieu-nai/")
+    to_received(order, vendor_user, buyer_user)
+    client.force_login(buyer_user)
+    assert 'data-testid="dispute-link"' in client.get(order.get_absolute_url()).content.decode()
+    dispute = Dispute.objects.create(order=order, opened_by=buyer_user, reason="quality", text="Bưởi khô",
+                                     opened_at=timezone.now(), answer_due_at=timezone.now())
+    assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()
+    Dispute.objects.filter(pk=dispute.pk).update(state="decided")
+    Order.objects.filter(pk=order.pk).update(received_at=timezone.now() - timedelta(days=8))
+    assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()
+    client.force_login(vendor_user)
+    Order.objects.filter(pk=order.pk).update(received_at=timezone.now())
+    assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()  # the buyer's only
