@@ -478,3 +478,11 @@ def test_the_dispute_link_closes_with_the_window_and_while_one_is_undecided(clie
     client.force_login(vendor_user)
     Order.objects.filter(pk=order.pk).update(received_at=timezone.now())
     assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()  # the buyer's only
+
+
+@pytest.mark.django_db
+def test_a_refused_ship_keeps_what_the_vendor_typed(client, order, vendor_user):
+    move(order, "confirm", vendor_user, "vendor")
+    client.force_login(vendor_user)
+    response = act(client, order, "ship", carrier="Viettel Post")
+    assert response.status_code == 400 and 'value="Viettel Post"' in response.content.decode()
