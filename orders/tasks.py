@@ -172,7 +172,8 @@ def deadlines_follow(sender, *, order_id: int, event_id: int, **kwargs) -> None:
         event = OrderEvent.objects.select_related("order").filter(pk=event_id, order_id=order_id).first()
         if event is None or event.action == OVERDUE_ACTION:
             return
-        if event.to_status and event.to_status != event.from_status:
+        # A state the order already left (a quick second move) starts no deadline: the later event queues its own.
+        if event.to_status and event.to_status != event.from_status and event.to_status == event.order.status:
             deadline_schedule(order=event.order)
         if event.action.startswith("dispute"):
             for dispute in Dispute.objects.filter(order_id=order_id, state=Dispute.State.OPEN):
@@ -209,6 +210,5 @@ def orders_overdue_sweep() -> int:
     except ImportError:
         return acted
     for dispute_id in Dispute.objects.filter(state=Dispute.State.OPEN, answer_due_at__lte=now).values_list("pk", flat=True):
-        escalate(dispute_id=dispute_id)
-        acted += 1
+        acted += bool(escalate(dispute_id=dispute_id, now=now))
     return acted
