@@ -174,6 +174,18 @@ def _dispute_url(order: Order) -> str:
         return ""
 
 
+def _disputes(order: Order) -> list[dict]:
+    """The order's disputes with a link to each (when the disputes pages exist)."""
+    rows = []
+    for dispute in order.disputes.all():
+        try:
+            url = reverse("orders:dispute", args=[order.number, dispute.pk])
+        except NoReverseMatch:
+            url = ""
+        rows.append({"dispute": dispute, "url": url})
+    return rows
+
+
 def _actions(order: Order, roles: set[str]) -> list[dict]:
     offered = []
     if ActorRole.BUYER in roles:
@@ -204,6 +216,7 @@ def _detail_context(order: Order, roles: set[str], **extra) -> dict:
         "actions": _actions(order, roles),
         "dispute_url": _dispute_url(order) if ActorRole.BUYER in roles and _may_dispute(order) else "",
         "payment_methods": PaymentMethod.choices,
+        "disputes": _disputes(order),
         **extra,
     }
 

@@ -471,7 +471,9 @@ def test_the_dispute_link_closes_with_the_window_and_while_one_is_undecided(clie
     assert 'data-testid="dispute-link"' in client.get(order.get_absolute_url()).content.decode()
     dispute = Dispute.objects.create(order=order, opened_by=buyer_user, reason="quality", text="Bưởi khô",
                                      opened_at=timezone.now(), answer_due_at=timezone.now())
-    assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert 'data-testid="dispute-link"' not in page
+    assert 'data-testid="order-disputes"' in page and "Chất lượng không như mô tả" in page and "Chờ shop trả lời" in page
     Dispute.objects.filter(pk=dispute.pk).update(state="decided")
     Order.objects.filter(pk=order.pk).update(received_at=timezone.now() - timedelta(days=8))
     assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()
