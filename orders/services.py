@@ -416,8 +416,11 @@ def _move_stock(order: Order, *, action: str, from_status: str, target: str) -> 
             stock.stock_restock(product_id=product_id, quantity=quantity)
 
 
-def order_note(*, order_id: int, actor, role: str, key: str, action: str, reason: str, data: dict | None = None) -> OrderEvent:
-    """An audited step that changes no status (an organizer called both sides; a dispute step)."""
+def order_note(
+    *, order_id: int, actor, role: str, key: str, action: str, reason: str, data: dict | None = None, at: datetime | None = None
+) -> OrderEvent:
+    """An audited step that changes no status (an organizer called both sides; a dispute step).
+    ``at`` backdates it for seeding recorded history only (never from a request)."""
     key = _clean_key(key)
     reason = _clean_text(reason, limit=500, field="reason")
     with transaction.atomic():
@@ -437,7 +440,7 @@ def order_note(*, order_id: int, actor, role: str, key: str, action: str, reason
             reason=reason,
             data=data or {},
             key=key,
-            created_at=timezone.now(),
+            created_at=at or timezone.now(),
         )
         _announce(order, event)
     return event
