@@ -155,8 +155,9 @@ PLANS = (
 
 #: The dispute on the flash-sale order: (hours after placement, what happens).
 DISPUTE = {
-    "open": (18.5, "damaged", "Hai quả bưởi bị dập một góc, múi bên trong bị úng. Em gửi ảnh kèm theo."),
-    "answer": (20, "Shop xin lỗi anh. Do xe giao xóc, hai quả bị dập: shop xin hoàn tiền hai quả."),
+    "open": (18.5, "damaged", "Hai quả bưởi bị dập một góc, múi bên trong bị úng, không ăn được."),
+    "answer": (20, "Shop xin lỗi anh. Đường giao xóc nên hai quả bị dập: shop xin hoàn tiền hai quả."),
+    "contact": (21, "Ban tổ chức đã gọi người mua và shop: hai bên thống nhất hai quả dập do vận chuyển."),
     "decide": (22, "partial_refund", 178_000, "Ảnh cho thấy 2 quả dập do vận chuyển; shop đồng ý. Hoàn 2 × 89.000 ₫."),
 }
 
@@ -165,6 +166,8 @@ class _Context:
     def __init__(self, *, now: datetime, vendor: Vendor, users: dict[str, User], products: dict[str, Product]):
         self.now, self.vendor, self.users, self.products = now, vendor, users, products
         self.host, self.organizer = users[HOST], users[ORGANIZER]
+        self.keys: set[str] = set()  # the demo's step keys already in the history
+        self.missing: list[str] = []
         # Last Friday's show, as its orders name it (orders know no rooms): id and its first and last orders' times.
         shown = (
             Order.objects.filter(vendor=vendor, source_kind="show", source_label=PAST_TITLE, sandbox=False)
@@ -186,7 +189,7 @@ def seed(log):
         return
     products = {p.code: p for p in Product.objects.filter(vendor=vendor)}
     ctx = _Context(now=timezone.now(), vendor=vendor, users=users, products=products)
-    keys = set(OrderEvent.objects.filter(key__startswith="demo:").values_list("key", flat=True))
+    ctx.keys = keys = set(OrderEvent.objects.filter(key__startswith="demo:").values_list("key", flat=True))
     _restock_for_new_orders(ctx, keys)
     made = skipped = 0
     for plan in PLANS:
@@ -198,6 +201,8 @@ def seed(log):
             continue
         made += done
     buyer = users[BUYER]
+    if ctx.missing:
+        log("orders: no demo dispute: orders.disputes is not installed")
     log(
         f"orders: {Order.objects.filter(buyer=buyer, sandbox=False).count()} orders of {BUYER} in /don-hang/"
         f" ({made} steps made{f', {skipped} skipped' if skipped else ''}); the vendor's desk /don-hang/ban-hang/,"
@@ -321,5 +326,36 @@ def _existing(plan: Plan, ctx: _Context) -> Order | None:
 
 
 def _dispute(order: Order, plan: Plan, ctx: _Context, fit) -> int:
-    """Open → answered → decided, through the dispute services (orders.disputes)."""
-    return 0
+    """Open → answered → (the organizers call both sides) → decided, through the dispute
+    services; each step is replayed as nothing by its key. Returns the steps made."""
+    if f"demo:{plan.name}:dispute_decide" in ctx.keys:
+        return 0
+    try:
+        from orders import disputes
+    except ImportError:  # the dispute services are not installed: the demo has no dispute
+        ctx.missing.append("orders.disputes")
+        return 0
+    key = f"demo:{plan.name}"
+    hours, reason, text = DISPUTE["open"]
+    dispute, replayed = disputes.dispute_open(
+        order_id=order.pk, actor=order.buyer, key=f"{key}:dispute_open", reason=reason, text=text, at=fit(hours)
+    )
+    made = not replayed
+    hours, text = DISPUTE["answer"]
+    _dispute, replayed = disputes.dispute_answer(
+        dispute_id=dispute.pk, actor=ctx.host, key=f"{key}:dispute_answer", text=text, at=fit(hours)
+    )
+    made += not replayed
+    hours, text = DISPUTE["contact"]
+    if f"{key}:organizer_contacted" not in ctx.keys:
+        services.order_note(
+            order_id=order.pk, actor=ctx.organizer, role=ActorRole.ORGANIZER, key=f"{key}:organizer_contacted",
+            action="organizer_contacted", reason=text, at=fit(hours),
+        )
+        made += 1
+    hours, decision, amount, text = DISPUTE["decide"]
+    _dispute, replayed = disputes.dispute_decide(
+        dispute_id=dispute.pk, actor=ctx.organizer, key=f"{key}:dispute_decide", decision=decision, reason=text,
+        amount=amount, at=fit(hours),
+    )
+    return made + (not replayed)
