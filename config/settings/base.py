@@ -259,8 +259,11 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads over 1 MB go to a temporary file, never into memory (Django's ASGI handler also
+# spools the raw body to disk above this). Form fields without files: at most 5 MB.
+# The whole body is capped before Django reads it: REQUEST_BODY_MAX_BYTES (end of this file).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # ---------------------------------------------------------------------------
@@ -418,6 +421,12 @@ LEARNING_VERIFY_RATE = env("LEARNING_VERIFY_RATE", default="30/m")
 LEARNING_WRITE_RATE = env("LEARNING_WRITE_RATE", default="60/m")
 LEARNING_CERTIFICATE_RATE = env("LEARNING_CERTIFICATE_RATE", default="10/m")
 
+# The largest request body, refused with 413 before Django reads it (core.http.BodyCap and,
+# under daphne, while it arrives: core.http.cap_daphne_request_bodies). The biggest upload
+# anyone but staff makes is an assignment submission; /admin/ takes lesson videos. The
+# proxy's client_max_body_size should say the same (deploy/).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=LEARNING_SUBMISSION_MAX_BYTES + 1024 * 1024)
+REQUEST_BODY_MAX_BYTES_ADMIN = env.int("REQUEST_BODY_MAX_BYTES_ADMIN", default=WAGTAILDOCS_MAX_UPLOAD_SIZE + 1024 * 1024)
 # ---------------------------------------------------------------------------
 # Live rooms (live/): limits that keep a room up under floods; see docs/operations.md
 # ---------------------------------------------------------------------------
