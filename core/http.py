@@ -43,3 +43,153 @@ def scope_client_ip(scope) -> str:
             forwarded.append(value.decode("latin1"))
     # Several X-Forwarded-For headers are one list, in order (RFC 9110, 5.3).
     return address_from(remote_addr, ",".join(forwarded))
+
+
+# ---------------------------------------------------------------------------
+# Request bodies: capped before Django reads them, and streamed from disk
+# ---------------------------------------------------------------------------
+
+ADMIN_PREFIX = "/admin/"
+
+
+def body_cap(path: str) -> int:
+    """The largest request body accepted at ``path`` (``REQUEST_BODY_MAX_BYTES``; more under /admin/)."""
+    if path.startswith(ADMIN_PREFIX):
+        return int(getattr(settings, "REQUEST_BODY_MAX_BYTES_ADMIN", 0) or 0) or int(settings.REQUEST_BODY_MAX_BYTES)
+    return int(getattr(settings, "REQUEST_BODY_MAX_BYTES", 0) or 0) or 2**62
+
+
+TOO_LARGE_TEXT = "Tệp hoặc dữ liệu gửi lên quá lớn. / The request body is too large.\n"
+
+
+class BodyCap:
+    """ASGI: refuse an HTTP request whose Content-Length is over ``body_cap`` with 413, unread.
+
+    Under daphne ``cap_daphne_request_bodies`` has already refused it (and bodies without a
+    Content-Length); this keeps the rule for any ASGI server.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http":
+            for name, value in scope.get("headers") or ():
+                if name == b"content-length":
+                    try:
+                        too_large = int(value) > body_cap(scope.get("path", ""))
+                    except ValueError:
+                        too_large = False
+                    if too_large:
+                        body = TOO_LARGE_TEXT.encode()
+                        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+                        await send({"type": "http.response.start", "status": 413, "headers": headers})
+                        await send({"type": "http.response.body", "body": body})
+                        return None
+                    break
+        return await self.application(scope, receive, send)
+
+
+def cap_daphne_request_bodies() -> bool:
+    """Make daphne refuse oversized bodies while they arrive and hand accepted ones over lazily.
+
+    daphne (4.2) lets Twisted collect the whole body (in a temporary file above 100 KB),
+    then reads it all into its application queue at once: a 50 MB upload cost +51 MB of
+    memory before any Django limit could refuse it. Here:
+
+    * a body whose Content-Length, or whose received bytes (chunked, or a lying client),
+      go over ``body_cap`` is answered 413 at once and the connection closed: nothing more
+      is kept;
+    * an accepted body stays in Twisted's file: the queue holds only (offset, size) of
+      each chunk and reads it from the file when the application asks for it, so memory
+      holds one chunk at a time (and Django spools what it reads to disk above
+      ``FILE_UPLOAD_MAX_MEMORY_SIZE``).
+
+    Called from config/asgi.py; a no-op (False) where daphne is not the server or its
+    internals moved (then only ``BodyCap`` and the proxy's ``client_max_body_size`` apply).
+    """
+    try:
+        from daphne import server as daphne_server
+        from daphne.http_protocol import WebRequest
+    except ImportError:
+        return False
+    if getattr(WebRequest, "_chodem_body_cap", False):
+        return True
+    needed = (hasattr(WebRequest, "gotLength"), hasattr(WebRequest, "handleContentChunk"), hasattr(daphne_server.Server, "create_application"))
+    if not all(needed):
+        return False
+    got_length, content_chunk, create_application = WebRequest.gotLength, WebRequest.handleContentChunk, daphne_server.Server.create_application
+
+    def _refuse(request) -> None:
+        request._chodem_refused = True
+        body = TOO_LARGE_TEXT.encode()
+        transport = request.channel.transport if request.channel is not None else None
+        if transport is not None:
+            transport.write(
+                b"HTTP/1.1 413 Payload Too Large\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                + body
+            )
+            transport.loseConnection()
+
+    def capped_got_length(self, length):
+        path = getattr(self.channel, "_path", b"") or b""
+        self._chodem_cap = body_cap(path.split(b"?", 1)[0].decode("latin1"))
+        self._chodem_seen = 0
+        self._chodem_refused = False
+        if length is not None and length > self._chodem_cap:
+            got_length(self, 0)  # a tiny in-memory file: whatever still arrives is dropped
+            _refuse(self)
+            return
+        got_length(self, length)
+
+    def capped_content_chunk(self, data):
+        if getattr(self, "_chodem_refused", False):
+            return
+        self._chodem_seen = getattr(self, "_chodem_seen", 0) + len(data)
+        if self._chodem_seen > getattr(self, "_chodem_cap", 2**62):
+            _refuse(self)
+            return
+        content_chunk(self, data)
+
+    def lazy_create_application(self, protocol, scope):
+        queue = create_application(self, protocol, scope)
+        if queue is not None and scope.get("type") == "http" and getattr(protocol, "content", None) is not None:
+            _lazy_body(queue, protocol)
+        return queue
+
+    WebRequest.gotLength = capped_got_length
+    WebRequest.handleContentChunk = capped_content_chunk
+    daphne_server.Server.create_application = lazy_create_application
+    WebRequest._chodem_body_cap = True
+    return True
+
+
+def _lazy_body(queue, protocol) -> None:
+    """daphne puts every body chunk in ``queue`` at once: keep where each is, read it on ``get``."""
+    put_nowait, get_nowait = queue.put_nowait, queue.get_nowait
+    offset = [0]
+
+    def lazy_put(message):
+        if message.get("type") == "http.request" and message.get("body"):
+            size = len(message["body"])
+            message = ("chunk", offset[0], size, message.get("more_body", False))
+            offset[0] += size
+        put_nowait(message)
+
+    def lazy_get():
+        message = get_nowait()
+        if isinstance(message, tuple) and message and message[0] == "chunk":
+            _, start, size, more = message
+            content = protocol.content
+            try:
+                position = content.tell()
+                content.seek(start)
+                body = content.read(size)
+                content.seek(position)
+            except (AttributeError, ValueError, OSError):  # the request was abandoned and its file closed
+                return {"type": "http.disconnect"}
+            return {"type": "http.request", "body": body, "more_body": more}
+        return message
+
+    queue.put_nowait, queue.get_nowait = lazy_put, lazy_get
