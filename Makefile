@@ -24,9 +24,10 @@ migrate: install
 seed: install
 	$(PY) manage.py seed_demo
 
+# daphne and the task worker (manage.py run_worker: flash sales' ends, order deadlines,
+# reminders) side by side; Ctrl-C stops both (bin/serve).
 serve: install
-	@echo "Chợ Đêm Trên Mây: http://127.0.0.1:$(PORT)/"
-	$(VENV)/bin/daphne -b 127.0.0.1 -p $(PORT) --websocket-max-message-size 16384 --websocket-max-frame-size 16384 config.asgi:application
+	PORT=$(PORT) VENV=$(VENV) bin/serve
 
 # Debian's Chromium for the browser tests; Playwright's own download cannot work here.
 chromium:
