@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("learning.api_urls")),
     path("", include("vendors.api_urls")),
     path("", include("live.api_urls")),
+    path("", include("orders.api_urls")),
 ]
 
 

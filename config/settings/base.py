@@ -309,6 +309,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["config.api.only_public_api"],
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.Status",
+        "OrderChannelEnum": "orders.models.Channel",
+        "OrderActorRoleEnum": "orders.models.ActorRole",
+    },
     # No CDN: the interactive docs' assets come from drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
