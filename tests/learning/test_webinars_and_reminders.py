@@ -79,3 +79,21 @@ def test_dashboard_shows_the_next_session_and_past_recordings(client, registrati
     html = client.get(reverse("learning:dashboard")).content.decode()
     assert "Hỏi đáp: chốt đơn" in html and "https://video.example.vn/buoi-1" in html
     assert "meet.example.vn" not in html  # join links only through the platform's redirect
+
+
+def test_the_worker_sends_the_reminders_every_15_minutes(registration, webinar, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    from core.scheduling import periodic_ensure
+    from tests.tasks_worker import run_due_tasks
+
+    name = "learning.tasks.learning_reminders"
+    assert periodic_ensure(name)
+    DBTaskResult.objects.filter(args_kwargs__kwargs__name=name).update(run_after=timezone.now())  # its slot has come
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_due_tasks()
+    assert [m.subject for m in mail.outbox] == ["Nhắc lịch buổi học: Hỏi đáp: chốt đơn"]
+    assert DBTaskResult.objects.get(args_kwargs__kwargs__name=name, status="SUCCESSFUL").return_value == 1
+    [following] = DBTaskResult.objects.filter(args_kwargs__kwargs__name=name, status="READY")
+    assert timezone.now() < following.run_after <= timezone.now() + datetime.timedelta(minutes=15)

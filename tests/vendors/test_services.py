@@ -371,3 +371,23 @@ def test_a_renewal_keeps_the_badge_until_it_is_approved(product, vendor, upload_
     product.refresh_from_db()
     assert docs[2].status == DocumentStatus.SUPERSEDED
     assert product.verified_until == TODAY + datetime.timedelta(days=700)
+
+
+def test_the_worker_sends_the_expiry_reminders_daily(vendor, upload_document, organizer_user, django_capture_on_commit_callbacks):
+    from django.utils import timezone as tz
+    from django_tasks_db.models import DBTaskResult
+
+    from core.scheduling import periodic_ensure
+    from tests.tasks_worker import run_due_tasks
+
+    soon = upload_document(vendor, DocumentKind.FOOD_SAFETY, expires_on=tz.localdate() + datetime.timedelta(days=20))
+    _approve_all(organizer_user, [soon])
+    name = "vendors.tasks.vendors_expiry_reminders"
+    assert periodic_ensure(name)
+    DBTaskResult.objects.filter(args_kwargs__kwargs__name=name).update(run_after=tz.now())  # its slot has come
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_due_tasks()
+    assert len(mail.outbox) == 1 and "sắp hết hạn" in mail.outbox[0].subject.lower()
+    [following] = DBTaskResult.objects.filter(args_kwargs__kwargs__name=name, status="READY")
+    assert following.run_after.hour == 0 and following.run_after - tz.now() <= datetime.timedelta(days=1)

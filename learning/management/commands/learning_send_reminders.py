@@ -1,6 +1,7 @@
 """`manage.py learning_send_reminders`: e-mail due reminders, each exactly once.
 
-Run it from cron every 15 minutes. Reminders: a webinar starting within 24 hours, and a
+The task worker runs the same work every 15 minutes (``learning.tasks``, started by
+``manage.py run_worker``); this command runs it by hand. Reminders: a webinar starting within 24 hours, and a
 run starting within 3 days, to every enrolled learner. ``ReminderLog`` remembers what was
 sent, so running it again (or twice at once) sends nothing twice.
 """

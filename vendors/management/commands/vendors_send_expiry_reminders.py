@@ -1,7 +1,8 @@
 """`manage.py vendors_send_expiry_reminders`: e-mail vendors whose approved documents expire within 30 days.
 
-Run it once a day (cron or a systemd timer). Each document is reminded once (the
-time is stored on the document), so running it again the same day sends nothing.
+The task worker runs the same work daily (``vendors.tasks``, started by ``manage.py
+run_worker``); this command runs it by hand. Each document is reminded once (the time is
+stored on the document), so running it again the same day sends nothing.
 """
 
 import datetime
