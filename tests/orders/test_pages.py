@@ -488,3 +488,23 @@ def test_a_refused_ship_keeps_what_the_vendor_typed(client, order, vendor_user):
     client.force_login(vendor_user)
     response = act(client, order, "ship", carrier="Viettel Post")
     assert response.status_code == 400 and 'value="Viettel Post"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_timeline_tells_each_organizer_step_in_plain_words(client, order, buyer_user, vendor_user, organizer_user):
+    move(order, "confirm", vendor_user, "vendor")
+    move(order, "ship", vendor_user, "vendor", data={"own_delivery": True})
+    order_services.order_note(order_id=order.pk, actor=organizer_user, role="organizer", key=uuid.uuid4().hex,
+                              action="contact", reason="Đã gọi cho người mua và shop, hàng đang trên đường")
+    move(order, "record_receipt", organizer_user, "organizer", reason="Người mua gọi đường dây nóng",
+         data={"goods_match": True})
+    client.force_login(buyer_user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Ban tổ chức: Đã gọi cho người mua và shop, hàng đang trên đường" in page
+    assert "Ban tổ chức đã gọi điện cho người mua và ghi nhận người mua đã nhận hàng: hàng đúng mô tả" in page
+    assert "Lý do: Người mua gọi đường dây nóng" in page
+    assert page.count("order-timeline__item--organizer") == 2
+    # the organizer reads the same page (and is offered none of the buyer's or vendor's buttons)
+    client.force_login(organizer_user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Người mua gọi đường dây nóng" in page and 'data-testid="order-actions"' not in page
