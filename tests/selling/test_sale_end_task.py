@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -58,8 +59,9 @@ def test_the_sale_ends_on_time_after_the_process_that_started_it_is_killed(selli
         cwd=servers.BASE_DIR, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        line = starter.stdout.readline()
-        assert line, starter.stderr.read()[-3000:]
+        ready, _w, _x = select.select([starter.stdout], [], [], 60)  # bounded: a stuck starter fails the test
+        line = starter.stdout.readline() if ready else ""
+        assert line, "the starter printed no sale" + ("" if starter.poll() is None else ": " + starter.stderr.read()[-3000:])
         started = json.loads(line)
         os.kill(starter.pid, signal.SIGKILL)  # the process that started the sale is gone, its timers with it
         assert starter.wait(timeout=5) == -signal.SIGKILL
@@ -86,3 +88,22 @@ def test_the_sale_ends_on_time_after_the_process_that_started_it_is_killed(selli
             starter.wait(timeout=5)
         _stop(worker)
         worker_log.close()
+
+
+@pytest.mark.django_db
+def test_the_sale_and_its_end_are_written_together(selling_show, vendor_user):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.selling.helpers import start_sale
+
+    go_live(selling_show)
+    offer = ShowOffer.objects.get(show=selling_show, product__code="B01")
+    ends = DBTaskResult.objects.filter(task_path="selling.tasks.sale_close")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        start_sale(selling_show, vendor_user, offer)
+        assert ends.count() == 1
+        raise RuntimeError("the request fails after the sale was written")
+    assert not FlashSale.objects.exists() and not ends.exists()  # rolled back together: no orphan task
+    sale = start_sale(selling_show, vendor_user, offer)
+    assert list(ends.values_list("run_after", "args_kwargs")) == [(sale.closes_at, {"args": [], "kwargs": {"sale_id": sale.pk}})]
