@@ -182,7 +182,7 @@ def dispute_open(
                 role=ActorRole.BUYER,
                 key=key,
                 action=OPENED,
-                reason=_("Người mua khiếu nại (%(reason)s): %(text)s") % {"reason": label, "text": _short(text)},
+                reason=_("Khiếu nại (%(reason)s): %(text)s") % {"reason": label, "text": _short(text)},
                 data={"dispute_id": dispute.pk, "reason": reason, "photos": len(saved), "answer_due_at": dispute.answer_due_at.isoformat()},
                 at=now,
             )
@@ -247,7 +247,7 @@ def dispute_answer(*, dispute_id: int, actor, key: str, text: str, at: datetime 
             role=ActorRole.VENDOR,
             key=key,
             action=ANSWERED,
-            reason=_("Shop trả lời khiếu nại: %(text)s") % {"text": _short(text)},
+            reason=_("Trả lời khiếu nại: %(text)s") % {"text": _short(text)},
             data={"dispute_id": dispute.pk},
             at=now,
         )
@@ -358,7 +358,7 @@ def dispute_decide(
             role=ActorRole.ORGANIZER,
             key=key,
             action=DECIDED,
-            reason=_("Ban tổ chức quyết định khiếu nại: %(decision)s. Lý do: %(reason)s")
+            reason=_("Quyết định khiếu nại: %(decision)s. Lý do: %(reason)s")
             % {"decision": decision_text(dispute), "reason": _short(reason, 200)},
             data={"dispute_id": dispute.pk, "decision": decision, "amount": refund_amount},
             at=now,

@@ -143,7 +143,7 @@ def console_act(request, number: str):
                 raise ApplicationError(_("Hãy ghi nội dung đã trao đổi với hai bên."))
             order_note(
                 order_id=order.pk, actor=request.user, role=ActorRole.ORGANIZER, key=key, action=CONTACTED,
-                reason=_("Ban tổ chức đã liên hệ người mua và shop: %(what)s") % {"what": reason.strip()[:400]},
+                reason=_("Đã liên hệ người mua và shop: %(what)s") % {"what": reason.strip()[:400]},
                 data={"note": reason.strip()[:400]},
             )
             replayed = False
