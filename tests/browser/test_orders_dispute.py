@@ -129,7 +129,7 @@ def test_a_dispute_opened_with_a_photo_answered_and_refunded_by_an_organizer(
         page.goto(f"{base}/don-hang/{number}/")
         timeline = page.get_by_test_id("order-timeline")
         expect(timeline).to_contain_text("Người mua: Khiếu nại (Hàng bị hư hỏng): Hai quả bưởi")
-        expect(timeline).to_contain_text("Chủ thể: Trả lời khiếu nại: Shop xin lỗi anh")
+        expect(timeline).to_contain_text("Trả lời khiếu nại: Shop xin lỗi anh")
         expect(timeline).to_contain_text("Ban tổ chức: Quyết định khiếu nại: Hoàn tiền: 240.000 ₫")
         expect(page.get_by_test_id("order-status")).to_contain_text("Trả hàng")
     _shot(buyer, "dispute-05-timeline", 360)

@@ -277,7 +277,7 @@ def test_answer_then_decide_from_the_pages_both_sides_read_it(client, received, 
         assert "Hoàn tiền một phần: 100.000 ₫" in client.get(page).content.decode()
         timeline = client.get(received.get_absolute_url()).content.decode()
         assert "Ban tổ chức: Quyết định khiếu nại: Hoàn tiền một phần: 100.000 ₫" in timeline
-        assert "Chủ thể: Trả lời khiếu nại: Shop xin hoàn tiền" in timeline
+        assert "Trả lời khiếu nại: Shop xin hoàn tiền" in timeline
 
 
 @pytest.mark.django_db
