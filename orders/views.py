@@ -124,8 +124,17 @@ def event_text(event: OrderEvent) -> str:
     if move is not None:
         return str(move.label)
     # A step that changes no status (an organizer's call, a dispute's step): who did it and why.
-    who = ActorRole(event.actor_role).label if event.actor_role in ActorRole.values else ""
-    return _("%(who)s: %(what)s") % {"who": who, "what": reason or action.replace("_", " ")}
+    return _("%(who)s: %(what)s") % {"who": _who(event.actor_role), "what": reason or action.replace("_", " ")}
+
+
+def _who(role: str) -> str:
+    """The actor as a buyer says it ("Shop", not the register's "Chủ thể")."""
+    return {
+        ActorRole.BUYER: _("Người mua"),
+        ActorRole.VENDOR: _("Shop"),
+        ActorRole.ORGANIZER: _("Ban tổ chức"),
+        ActorRole.SYSTEM: _("Hệ thống"),
+    }.get(role, "")
 
 
 def _timeline(order: Order) -> list[dict]:

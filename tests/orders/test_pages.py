@@ -508,3 +508,11 @@ def test_the_timeline_tells_each_organizer_step_in_plain_words(client, order, bu
     client.force_login(organizer_user)
     page = client.get(order.get_absolute_url()).content.decode()
     assert "Người mua gọi đường dây nóng" in page and 'data-testid="order-actions"' not in page
+
+
+@pytest.mark.django_db
+def test_a_step_without_a_move_says_who_as_the_buyer_would(client, order, buyer_user, vendor_user):
+    order_services.order_note(order_id=order.pk, actor=vendor_user, role="vendor", key=uuid.uuid4().hex,
+                              action="dispute_answered", reason="Trả lời khiếu nại: shop sẽ đổi hàng")
+    client.force_login(buyer_user)
+    assert "Shop: Trả lời khiếu nại: shop sẽ đổi hàng" in client.get(order.get_absolute_url()).content.decode()
