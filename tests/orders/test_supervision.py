@@ -290,3 +290,28 @@ def test_after_the_window_the_buyer_is_told_and_cannot_open(client, received, bu
     response = client.post(url, {"key": key(), "reason": "damaged", "text": "Muộn"})
     assert response.status_code == 409 and "không thể mở khiếu nại nữa" in response.content.decode()
     assert not Dispute.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_escalated_dispute_shows_late_to_the_vendor_and_goes_to_the_top_of_the_queue(
+    client, stall, received, buyer_user, vendor_user, organizer_user
+):
+    late, _ = open_(received, buyer_user)
+    other = received_order(stall, buyer_user, vendor_user, code="B02", quantity=1)
+    waiting, _ = open_(other, buyer_user)
+    Dispute.objects.filter(pk=late.pk).update(answer_due_at=timezone.now() - timedelta(minutes=5))
+    page = reverse("orders:dispute", args=[received.number, late.pk])
+    client.force_login(vendor_user)
+    html = client.get(page).content.decode()
+    assert 'data-testid="dispute-late"' in html and 'data-testid="dispute-answer-form"' not in html
+    assert disputes.dispute_escalate(dispute_id=late.pk)
+    assert [d.pk for d in supervision.dispute_queue()] == [late.pk, waiting.pk]
+    client.force_login(organizer_user)
+    console = client.get(reverse("orders:console")).content.decode()
+    assert console.index(f"data-dispute=\"{late.pk}\"") < console.index(f"data-dispute=\"{waiting.pk}\"")
+    assert "Quá hạn, ban tổ chức xử lý" in console
+    assert 'data-testid="dispute-decide-form"' in client.get(page).content.decode()
+    # The vendor reaches the order's disputes from the dispute URL without a form to open one.
+    client.force_login(vendor_user)
+    response = client.get(reverse("orders:dispute_open", args=[received.number]))
+    assert response.status_code == 302 and response["Location"] == page
