@@ -199,3 +199,11 @@ def test_an_answered_dispute_does_not_escalate(stall, buyer_user, vendor_user, o
     assert dispute.state == Dispute.State.ANSWERED
     assert DBTaskResult.objects.filter(task_path="orders.tasks.dispute_escalate_task").count() == 1  # queued once
     assert not OrderEvent.objects.filter(order=order, action=disputes.ESCALATED).exists()
+
+
+def test_the_deadline_tasks_and_the_console_count_the_same_deadlines():
+    from orders.supervision import OVERDUE
+
+    assert {s: (d.stamp, d.setting) for s, d in order_tasks.DEADLINES.items()} == {
+        s: (o.stamp, o.setting) for s, o in OVERDUE.items()
+    }
