@@ -8,9 +8,11 @@ reads "Trả hàng". Screenshots at 360 px and 1280 px go to var/screenshots/ord
 
 import io
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
@@ -70,6 +72,12 @@ def test_a_dispute_opened_with_a_photo_answered_and_refunded_by_an_organizer(
     base = live_server.url
     order = _received(stall, buyer_user, vendor_user)
     number = order.number
+    late = order_services.order_place(
+        buyer_id=buyer_user.pk, vendor_id=stall[0].pk, placed_by_id=buyer_user.pk, client_key=uuid.uuid4().hex,
+        channel=Channel.STALL_CART, lines=[order_services.LineRequest(product_id=stall[1]["B02"].pk, quantity=1)],
+        delivery=DELIVERY,
+    )
+    Order.objects.filter(pk=late.pk).update(placed_at=timezone.now() - timedelta(hours=30))
     buyer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
     vendor_ctx = logged_in_context(browser, base, vendor_user, viewport={"width": 1280, "height": 900})
     organizer_ctx = logged_in_context(browser, base, organizer_user, viewport={"width": 1280, "height": 900})
@@ -109,11 +117,21 @@ def test_a_dispute_opened_with_a_photo_answered_and_refunded_by_an_organizer(
     expect(queue).to_contain_text(number)
     expect(queue).to_contain_text("Chờ ban tổ chức quyết định")
     expect(organizer.get_by_test_id("figure-disputes")).to_have_text("1")
-    organizer.locator(f"[data-order='{number}'] .console-step summary").click()
+    # An order not confirmed for 30 hours is flagged; the organizer notes a call to both sides.
+    expect(organizer.get_by_test_id("figure-overdue")).to_have_text("1")
+    expect(organizer.get_by_test_id(f"overdue-{late.number}")).to_contain_text("Chưa xác nhận quá 24 giờ")
+    card = organizer.locator(f"[data-order='{late.number}']")
+    card.locator(".console-step summary").click()
+    step = card.get_by_test_id(f"step-organizer_contacted-{late.number}")
+    step.locator("input[name=reason]").fill("Gọi shop: hôm nay giao; đã báo người mua")
     organizer.locator("details.console-tables summary").click()
     _shot(organizer, "console-01", 1280)
     _shot(organizer, "console-01", 360)
     organizer.set_viewport_size({"width": 1280, "height": 900})
+    step.get_by_role("button").click()
+    expect(organizer.locator(".messages")).to_contain_text(f"{late.number}: đã ghi nhận “Đã liên hệ hai bên”")
+    assert OrderEvent.objects.filter(order=late, action="organizer_contacted", actor=organizer_user).count() == 1
+    queue = organizer.get_by_test_id("dispute-queue")
     queue.get_by_role("link", name=number).click()
     decide = organizer.get_by_test_id("dispute-decide-form")
     decide.get_by_label("Hoàn tiền", exact=True).check()
