@@ -315,3 +315,17 @@ def test_an_escalated_dispute_shows_late_to_the_vendor_and_goes_to_the_top_of_th
     client.force_login(vendor_user)
     response = client.get(reverse("orders:dispute_open", args=[received.number]))
     assert response.status_code == 302 and response["Location"] == page
+
+
+@pytest.mark.django_db
+def test_the_console_and_the_dispute_page_read_in_english(client, received, buyer_user, organizer_user):
+    from django.conf import settings
+
+    dispute, _ = open_(received, buyer_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(organizer_user)
+    console = client.get(reverse("orders:console")).content.decode()
+    assert "Order supervision" in console and "Disputes waiting" in console and "Step in" in console
+    assert "Giám sát đơn hàng" not in console
+    page = client.get(reverse("orders:dispute", args=[received.number, dispute.pk])).content.decode()
+    assert "Damaged goods" in page and "The organizers' decision" in page and "Waiting for the shop&#x27;s answer" in page
