@@ -328,4 +328,5 @@ def test_the_console_and_the_dispute_page_read_in_english(client, received, buye
     assert "Order supervision" in console and "Disputes waiting" in console and "Step in" in console
     assert "Giám sát đơn hàng" not in console
     page = client.get(reverse("orders:dispute", args=[received.number, dispute.pk])).content.decode()
+    assert "<h1>Dispute: Damaged goods</h1>" in page and f"← Order {received.number}" in page
     assert "Damaged goods" in page and "The organizers' decision" in page and "Waiting for the shop&#x27;s answer" in page
