@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live check-deploy vendor-hls
+.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live check-deploy vendor-hls nginx run-prod stop-prod drill drill-short
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,28 @@ bench-live: install
 	$(PY) bench/live_bench.py
 	@echo '# the same with a flash sale running (bench/flash_sale.py)'
 	$(PY) bench/live_bench.py --flash-sale
+
+# Debian's nginx for the production topology (deploy/); its own service is not started.
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
+
+# The production topology on this machine (deploy/run-prod.sh): nginx on 127.0.0.1:8080 in front of
+# PROD_WORKERS daphne workers, the task worker, PostgreSQL (DATABASE_URL; default a database it creates
+# on 127.0.0.1:5432) and a private redis-server. Production settings; plain HTTP on loopback.
+run-prod: install nginx redis-server
+	deploy/run-prod.sh start
+
+stop-prod:
+	deploy/run-prod.sh stop
+
+# The attack-and-fault drill against run-prod (bench/drill.py; starts and stops it when it is not running).
+drill: install nginx redis-server
+	$(PY) bench/drill.py
+
+drill-short: install nginx redis-server
+	$(PY) bench/drill.py --short
 
 # hls.js (Apache-2.0) plays HLS live streams in browsers without native HLS (Safari has it).
 # Vendored, never from a CDN: the npm registry's tarball, checked against its integrity,
