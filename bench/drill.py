@@ -195,8 +195,9 @@ class Agent:
                     async with websockets.connect(url, origin=ORIGIN, additional_headers={"Cookie": cookie},
                                                   open_timeout=15, local_addr=(sources[idx % len(sources)], 0)) as ws:
                         async def drain():
-                            async for _ in ws:
-                                pass
+                            with contextlib.suppress(Exception):
+                                async for _ in ws:
+                                    pass
                         reader = self.loop.create_task(drain())
                         start = time.monotonic()
                         next_chat = start + (idx / len(cookies)) * every_chat
@@ -515,8 +516,9 @@ def setup_data(senders: int, buyers: int, quantity: int, sale_closes_in: float):
         sale_close_schedule(sale_id=sale_id, at=closes)
 
     def sessions(prefix, n):
-        users = [User(email=f"{prefix}{i}@example.vn", full_name=f"Người {prefix} {i}") for i in range(n)]
-        for u in users:
+        users = [User(email=f"{prefix}{i}@example.vn") for i in range(n)]
+        for i, u in enumerate(users):
+            u.set_full_name(f"Người xem {i}")
             u.set_unusable_password()
         User.objects.bulk_create(users)
         cookies = []
