@@ -233,7 +233,7 @@ class Agent:
                 async with websockets.connect(url, origin=ORIGIN, additional_headers={"Cookie": cookie}, open_timeout=30,
                                               local_addr=(sources[i % len(sources)], 0), max_queue=None) as ws:
                     await asyncio.sleep(max(0.0, at_wall + (i % 100) / 100 - time.time()))  # within one second
-                    key = f"drill-{i}"
+                    key = f"drill-purchase-{i}"
                     frame = {"v": 1, "type": "sale.buy", "sale_id": sale_id, "quantity": 1, "unit_price": price, "key": key}
                     t0 = time.monotonic()
                     taps = 2 if i % double_every == 0 else 1
@@ -316,20 +316,25 @@ class AgentProc:
         self.proc = ctx.Process(target=agent_main, args=(child,), daemon=True)
         self.proc.start()
         self.ids, self.done = 0, {}
+        self.lock = threading.Lock()
 
     def send(self, cmd, *arg) -> int:
-        self.ids += 1
-        self.pipe.send((self.ids, cmd, arg))
-        return self.ids
+        with self.lock:
+            self.ids += 1
+            self.pipe.send((self.ids, cmd, arg))
+            return self.ids
 
     def wait(self, cid, timeout=300):
         deadline = time.monotonic() + timeout
-        while cid not in self.done:
-            if not self.pipe.poll(max(0.0, deadline - time.monotonic())):
+        while True:  # several driver threads share the pipe: one reads at a time, answers go to their callers
+            with self.lock:
+                if cid in self.done:
+                    return self.done.pop(cid)
+                if self.pipe.poll(0.05):
+                    k, v = self.pipe.recv()
+                    self.done[k] = v
+            if time.monotonic() > deadline:
                 raise TimeoutError(f"agent command {cid}")
-            k, v = self.pipe.recv()
-            self.done[k] = v
-        return self.done.pop(cid)
 
     def call(self, cmd, *arg, timeout=300):
         return self.wait(self.send(cmd, *arg), timeout)
