@@ -106,6 +106,7 @@ class Agent:
         self.viewers: list[dict] = []
         self.parsed: dict = {}
         self.loop = asyncio.get_running_loop()
+        self.stopped = False
 
     async def run(self):
         while True:
@@ -165,6 +166,10 @@ class Agent:
             if not state.get("closing"):
                 self.loop.call_later(1.0, lambda: self.loop.create_task(self._viewer(base_url, state, sample)))
 
+    async def senders_stop(self):
+        self.stopped = True
+        return True
+
     async def viewers_open(self):
         return sum(v["open"] for v in self.viewers), len(self.viewers)
 
@@ -190,7 +195,7 @@ class Agent:
             every_chat = len(cookies) / chat_per_s
             every_react = len(cookies) / reactions_per_s
             end = time.monotonic() + seconds
-            while time.monotonic() < end:
+            while time.monotonic() < end and not self.stopped:
                 try:
                     async with websockets.connect(url, origin=ORIGIN, additional_headers={"Cookie": cookie},
                                                   open_timeout=15, local_addr=(sources[idx % len(sources)], 0)) as ws:
@@ -203,7 +208,7 @@ class Agent:
                         next_chat = start + (idx / len(cookies)) * every_chat
                         next_react = start + (idx / len(cookies)) * every_react
                         n = len([k for k in sent if k[0] == idx])
-                        while time.monotonic() < end:
+                        while time.monotonic() < end and not self.stopped:
                             now = time.monotonic()
                             if now >= next_chat:
                                 n += 1
@@ -379,7 +384,7 @@ def slowloris(sockets, seconds):
     conns, started = [], time.monotonic()
     for i in range(sockets):
         try:
-            s = socket.create_connection((HOST, PORT), timeout=2, source_address=(addr(9, 20 + i % 5), 0))
+            s = socket.create_connection((HOST, PORT), timeout=2, source_address=(addr(14, i % 5), 0))
             s.setblocking(False)
             conns.append([s, time.monotonic(), None])
         except OSError:
@@ -496,9 +501,12 @@ def setup_data(senders: int, buyers: int, quantity: int, sale_closes_in: float):
     for line in (VAR / "env").read_text().splitlines():
         k, _, v = line.partition("=")
         os.environ[k] = v
+    import logging
+
     import django
 
     django.setup()
+    logging.disable(logging.INFO)  # axes logs every session the drill opens
     from datetime import timedelta
 
     from django.db import transaction
@@ -611,14 +619,14 @@ def main() -> int:
                 th.join()
             row = {"phase": name, "t0": t0, "t1": time.time(), "in_room_min_pct": round(min(s[1] for s in samples), 1),
                    "rss_mb_start": rss0, "rss_mb": workers_rss_mb(), **out}
-            if "back_at" in out:  # a fault: seconds until >= 99 % were back in the room
-                back = [s[0] for s in samples if s[0] > out["back_at"] and s[1] >= 99.0]
-                row["back_in_room_s"] = round(back[0] - out.pop("back_at"), 1) if back else None
+            if "back_at" in out:  # a fault: from the fault until >= 99 % are back in the room (after the dip)
+                at = row.pop("back_at")
+                dip = next((i for i, x in enumerate(samples) if x[0] >= at and x[1] < 99.0), None)
+                back = None if dip is None else next((x[0] for x in samples[dip:] if x[1] >= 99.0), None)
+                row["back_in_room_s"] = 0.0 if dip is None else (round(back - at, 1) if back else None)
             phases.append(row)
             print(json.dumps({k: v for k, v in row.items() if k not in ("t0", "t1")}, ensure_ascii=False), flush=True)
             return row
-
-        attackers = [addr(9, i) for i in range(10)]
 
         def do_rush():
             at = time.time() + 2.0
@@ -633,6 +641,9 @@ def main() -> int:
                                               for k in {x for r in res for x in r["answers"] if x != "ack"}}}
 
         def flood(name, frame, sockets, rate, open_rate):
+            block = {"storm": 9, "ping": 10, "rtc": 11, "chat": 12}[name]
+            attackers = [addr(block, i) for i in range(10 if name == "storm" else 6)]
+
             def go():
                 ids = [(ag, ag.send("flood", url, attackers[k::2], sockets // 2, frame, rate, phase_s, open_rate / 2))
                        for k, ag in enumerate((a, b))]
@@ -645,16 +656,16 @@ def main() -> int:
             wrong = 30 if short else 100
             codes = {}
             for i in range(wrong):
-                ok, status = login_attempt("drill-host@example.vn", f"wrong-{i}", addr(9, 40))
+                ok, status = login_attempt("drill-host@example.vn", f"wrong-{i}", addr(15, 0))
                 codes[str(status)] = codes.get(str(status), 0) + 1
             ok, status = login_attempt("drill-host@example.vn", PASSWORD, addr(5, 1))
-            again, _ = login_attempt("drill-host@example.vn", PASSWORD, addr(9, 40))
+            again, _ = login_attempt("drill-host@example.vn", PASSWORD, addr(15, 0))
             return {"wrong_passwords": wrong, "answers": codes, "host_logs_in_elsewhere": ok,
                     "attacker_address_locked": not again}
 
         def do_http_flood():
             paths = ["/tim-kiem/?q=buoi", f"/phong-live/{data['show']}/"]
-            return {"attack": http_flood(paths, attackers[:2], 600 if short else 3000, 20)}
+            return {"attack": http_flood(paths, [addr(13, 0), addr(13, 1)], 600 if short else 3000, 20)}
 
         def do_kill():
             pid = pid_of("daphne-1")
@@ -699,6 +710,7 @@ def main() -> int:
             run_phase(name, actions[name])
             time.sleep(0.5)
 
+        c.call("senders_stop")
         sent = c.wait(senders_id, timeout=total + 120)["sent"]
         time.sleep(2.0)
         expected = set(sent)

@@ -47,6 +47,9 @@ write_env() {
   [ -s "$VAR/redis.port" ] || free_port >"$VAR/redis.port"
   local db=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/chodem_prod}
   local plain=${PROD_PLAIN_HTTP:-1}
+  # DJANGO_CONN_MAX_AGE=0: under ASGI each HTTP request runs its sync view in a thread of its
+  # own, so a persistent connection outlives its thread; the drill's HTTP flood exhausted
+  # PostgreSQL's max_connections ("too many clients") with 60. Use a pooler (pgbouncer) for more.
   umask 077
   cat >"$VAR/env" <<ENV
 DJANGO_SETTINGS_MODULE=config.settings.production
@@ -54,7 +57,7 @@ DJANGO_SECRET_KEY=$(cat "$VAR/secret_key")
 DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}
 DATABASE_URL=$db
 REDIS_URL=redis://127.0.0.1:$(cat "$VAR/redis.port")/0
-DJANGO_CONN_MAX_AGE=60
+DJANGO_CONN_MAX_AGE=${DJANGO_CONN_MAX_AGE:-0}
 TRUSTED_PROXY_COUNT=1
 DJANGO_SECURE_SSL_REDIRECT=$([ "$plain" = 1 ] && echo false || echo true)
 WAGTAILADMIN_BASE_URL=http://$LISTEN
