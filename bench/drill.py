@@ -189,7 +189,7 @@ class Agent:
     async def senders(self, url, cookies, sources, chat_per_s, reactions_per_s, seconds):
         import websockets
 
-        sent = {}
+        sent, pending, refused = {}, {}, {}
 
         async def sender(idx, cookie):
             every_chat = len(cookies) / chat_per_s
@@ -199,22 +199,32 @@ class Agent:
                 try:
                     async with websockets.connect(url, origin=ORIGIN, additional_headers={"Cookie": cookie},
                                                   open_timeout=15, local_addr=(sources[idx % len(sources)], 0)) as ws:
-                        async def drain():
+                        async def drain():  # a message counts as sent once the room acked it
                             with contextlib.suppress(Exception):
-                                async for _ in ws:
-                                    pass
+                                async for raw in ws:
+                                    if '"ref"' in raw:
+                                        f = json.loads(raw)
+                                        key = pending.pop(f.get("ref"), None)
+                                        if key is None:
+                                            continue
+                                        if f.get("type") == "ack":
+                                            sent[key[0]] = key[1]
+                                        else:
+                                            refused[f.get("code")] = refused.get(f.get("code"), 0) + 1
                         reader = self.loop.create_task(drain())
                         start = time.monotonic()
                         next_chat = start + (idx / len(cookies)) * every_chat
                         next_react = start + (idx / len(cookies)) * every_react
-                        n = len([k for k in sent if k[0] == idx])
+                        n = counters.get(idx, 0)
                         while time.monotonic() < end and not self.stopped:
                             now = time.monotonic()
                             if now >= next_chat:
                                 n += 1
+                                counters[idx] = n
                                 t = time.time()
-                                await ws.send(json.dumps({"v": 1, "type": "chat.send", "text": f"{idx}:{n}:{t:.6f}"}))
-                                sent[(idx, n)] = t
+                                pending[f"c{idx}-{n}"] = ((idx, n), t)
+                                await ws.send(json.dumps({"v": 1, "type": "chat.send", "ref": f"c{idx}-{n}",
+                                                          "text": f"{idx}:{n}:{t:.6f}"}))
                                 next_chat += every_chat
                             if now >= next_react:
                                 await ws.send(json.dumps({"v": 1, "type": "reaction", "kind": "heart"}))
@@ -224,8 +234,9 @@ class Agent:
                 except Exception:  # noqa: BLE001 - a sender whose worker died reconnects, as the page does
                     await asyncio.sleep(0.5)
 
+        counters = {}
         await asyncio.gather(*[sender(i, c) for i, c in enumerate(cookies)])
-        return {"sent": sent}
+        return {"sent": sent, "refused": refused, "unanswered": len(pending)}
 
     # -- buyers: one socket each, one sale.buy at the same moment ------------
     async def buyers(self, url, cookies, sources, sale_id, price, at_wall, double_every):
@@ -711,7 +722,10 @@ def main() -> int:
             time.sleep(0.5)
 
         c.call("senders_stop")
-        sent = c.wait(senders_id, timeout=total + 120)["sent"]
+        chat = c.wait(senders_id, timeout=total + 120)
+        sent = chat["sent"]
+        print(json.dumps({"phase": "chat", "acked": len(sent), "refused": chat["refused"], "unanswered": chat["unanswered"]}),
+              flush=True)
         time.sleep(2.0)
         expected = set(sent)
         collected = [ag.call("viewers_collect", expected) for ag in (a, b)]
@@ -747,8 +761,10 @@ def main() -> int:
             "duplicated_orders": buyers_with_two + max(0, intents.count() - acked_buyers) + double_ack_mismatch,
             "oversold": max(0, sale.sold - sale.quantity),
             "unanswered_buyers": sum(1 for r in rush_res if not r["answers"]),
+            "end_reason": sale.end_reason,
             "ended_late_s": round(sale.ended_at.timestamp() - data["closes_at"], 1) if sale.ended_at else None,
         }
+        # On time: at closes_at (within the worker's poll and a restart), or earlier because it sold out.
         sale_row["ended_on_time"] = sale_row["ended_late_s"] is not None and sale_row["ended_late_s"] <= 5.0
         lost = sum(r["lost"] for r in collected)
         print(json.dumps({"phase": "sale", **sale_row}), flush=True)
@@ -787,7 +803,7 @@ def main() -> int:
             "legit_in_room_min_pct_outside_faults": min(r["in_room_min_pct"] for r in non_fault),
             "back_in_room_max_s": max(((r["back_in_room_s"] if r["back_in_room_s"] is not None else 999) for r in faults),
                                       default=None),
-            "lost_messages": lost, "chat_sent": len(sent),
+            "lost_messages": lost, "chat_acked": len(sent), "chat_refused": chat["refused"],
             "lost_orders": sale_row["lost_orders"], "duplicated_orders": sale_row["duplicated_orders"],
             "oversold": sale_row["oversold"], "units_sold_eq_quantity": sale_row["units_sold_eq_quantity"],
             "sale_ended_on_time": sale_row["ended_on_time"],

@@ -47,9 +47,11 @@ write_env() {
   [ -s "$VAR/redis.port" ] || free_port >"$VAR/redis.port"
   local db=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/chodem_prod}
   local plain=${PROD_PLAIN_HTTP:-1}
-  # DJANGO_CONN_MAX_AGE=0: under ASGI each HTTP request runs its sync view in a thread of its
-  # own, so a persistent connection outlives its thread; the drill's HTTP flood exhausted
-  # PostgreSQL's max_connections ("too many clients") with 60. Use a pooler (pgbouncer) for more.
+  # DJANGO_CONN_MAX_AGE=60 keeps the room sockets' database thread connected (0 tripled the
+  # rush's buyer p99 in the drill). Under ASGI each HTTP request's sync view runs in a thread
+  # of its own, whose connection lingers until that thread is collected: nginx caps the
+  # requests in flight per address (chodem_inflight) so one flooder cannot run PostgreSQL out
+  # of connections; against many addresses put PgBouncer in front of PostgreSQL (docs/operations.md).
   umask 077
   cat >"$VAR/env" <<ENV
 DJANGO_SETTINGS_MODULE=config.settings.production
@@ -57,7 +59,7 @@ DJANGO_SECRET_KEY=$(cat "$VAR/secret_key")
 DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}
 DATABASE_URL=$db
 REDIS_URL=redis://127.0.0.1:$(cat "$VAR/redis.port")/0
-DJANGO_CONN_MAX_AGE=${DJANGO_CONN_MAX_AGE:-0}
+DJANGO_CONN_MAX_AGE=${DJANGO_CONN_MAX_AGE:-60}
 TRUSTED_PROXY_COUNT=1
 DJANGO_SECURE_SSL_REDIRECT=$([ "$plain" = 1 ] && echo false || echo true)
 WAGTAILADMIN_BASE_URL=http://$LISTEN
