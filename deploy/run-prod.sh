@@ -47,11 +47,10 @@ write_env() {
   [ -s "$VAR/redis.port" ] || free_port >"$VAR/redis.port"
   local db=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/chodem_prod}
   local plain=${PROD_PLAIN_HTTP:-1}
-  # DJANGO_CONN_MAX_AGE=60 keeps the room sockets' database thread connected (0 tripled the
-  # rush's buyer p99 in the drill). Under ASGI each HTTP request's sync view runs in a thread
-  # of its own, whose connection lingers until that thread is collected: nginx caps the
-  # requests in flight per address (chodem_inflight) so one flooder cannot run PostgreSQL out
-  # of connections; against many addresses put PgBouncer in front of PostgreSQL (docs/operations.md).
+  # A pool of DJANGO_DB_POOL_MAX_SIZE connections per worker (config/settings/production.py):
+  # reconnecting per call (CONN_MAX_AGE=0) tripled the rush's buyer p99 in the drill, and
+  # persistent connections (60) linger with each HTTP request's thread under ASGI until an
+  # HTTP flood ran PostgreSQL out of connections.
   umask 077
   cat >"$VAR/env" <<ENV
 DJANGO_SETTINGS_MODULE=config.settings.production
@@ -60,6 +59,7 @@ DJANGO_ALLOWED_HOSTS=${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}
 DATABASE_URL=$db
 REDIS_URL=redis://127.0.0.1:$(cat "$VAR/redis.port")/0
 DJANGO_CONN_MAX_AGE=${DJANGO_CONN_MAX_AGE:-60}
+DJANGO_DB_POOL_MAX_SIZE=${DJANGO_DB_POOL_MAX_SIZE:-12}
 TRUSTED_PROXY_COUNT=1
 DJANGO_SECURE_SSL_REDIRECT=$([ "$plain" = 1 ] && echo false || echo true)
 WAGTAILADMIN_BASE_URL=http://$LISTEN
