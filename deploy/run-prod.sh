@@ -47,10 +47,11 @@ write_env() {
   [ -s "$VAR/redis.port" ] || free_port >"$VAR/redis.port"
   local db=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/chodem_prod}
   local plain=${PROD_PLAIN_HTTP:-1}
-  # A pool of DJANGO_DB_POOL_MAX_SIZE connections per worker (config/settings/production.py):
-  # reconnecting per call (CONN_MAX_AGE=0) tripled the rush's buyer p99 in the drill, and
-  # persistent connections (60) linger with each HTTP request's thread under ASGI until an
-  # HTTP flood ran PostgreSQL out of connections.
+  # Database connections: a pool of 12 per worker (DJANGO_DB_POOL_MAX_SIZE, production.py).
+  # Persistent connections (CONN_MAX_AGE=60, the pool off) linger with each HTTP request's
+  # thread under ASGI: the drill's HTTP flood then ran PostgreSQL out of connections (500s),
+  # even with nginx capping requests in flight per address. Reconnecting per call
+  # (CONN_MAX_AGE=0, no pool) tripled the rush's buyer p99. See docs/benchmarks.md, "The drill".
   umask 077
   cat >"$VAR/env" <<ENV
 DJANGO_SETTINGS_MODULE=config.settings.production
