@@ -318,7 +318,7 @@ def one_run(url: str, run: int) -> dict:
     psql(url, f"DROP DATABASE IF EXISTS {name}")
     psql(url, f"CREATE DATABASE {name}")
     db_url = with_db(url, name)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": db_url, "PYTHONPATH": str(BASE),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.orders_settings", "DATABASE_URL": db_url, "PYTHONPATH": str(BASE),
            "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
            # every buyer of the bench comes from 127.0.0.1: lift the per-address handshake budget
            "LIVE_HANDSHAKE_BURST": "100000", "LIVE_HANDSHAKE_RATE": "100000",
