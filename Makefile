@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live check-deploy vendor-hls nginx run-prod stop-prod drill drill-short
+.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live bench-orders check-deploy vendor-hls nginx run-prod stop-prod drill drill-short
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ bench-live: install
 	$(PY) bench/live_bench.py
 	@echo '# the same with a flash sale running (bench/flash_sale.py)'
 	$(PY) bench/live_bench.py --flash-sale
+
+# Orders on PostgreSQL (DATABASE_URL or postgres://postgres@127.0.0.1:5432/): three runs of
+# bench/orders_bench.py, each in a database of its own (created and dropped); needs pgbench.
+bench-orders: install
+	@command -v pgbench >/dev/null || (apt-get update -qq && apt-get install -y -qq postgresql-client postgresql-contrib)
+	$(PY) bench/orders_bench.py --runs 3
 
 # Debian's nginx for the production topology (deploy/); its own service is not started.
 nginx:
