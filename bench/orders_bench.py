@@ -157,13 +157,13 @@ async def socket_rush(port: int, room_id: int, sale_id: int, price: int, cookies
     results: list[str] = []
 
     async def connect(cookie: str):
-        for attempt in range(10):  # a handshake lost while 1,000 arrive is tried again, as a browser would
+        for attempt in range(40):  # a handshake lost while 1,000 arrive is tried again, as a browser would
             try:
                 return await websockets.connect(
                     url, origin=origin, additional_headers={"Cookie": f"sessionid={cookie}"}, open_timeout=60, max_size=2**22
                 )
             except (OSError, websockets.exceptions.InvalidHandshake):
-                await asyncio.sleep(0.5 + attempt * 0.5)
+                await asyncio.sleep(min(0.5 + attempt * 0.5, 3.0))
         raise RuntimeError("a buyer's socket never opened")
 
     async def buyer(n: int, cookie: str):
