@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live bench-orders check-deploy vendor-hls nginx run-prod stop-prod drill drill-short
+.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live bench-orders check-deploy vendor-hls vendor-chartjs nginx run-prod stop-prod drill drill-short
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -109,3 +109,16 @@ vendor-hls:
 	  sed -i '/^\/\/# sourceMappingURL=/d' $(CURDIR)/site/static/vendor/hls.js/*.js && \
 	  echo "hls.js $(HLS_VERSION) from the npm registry ($(HLS_INTEGRITY)); dist/hls.light.min.js and dist/hls.worker.js without their sourceMappingURL line (the maps are not shipped; collectstatic's manifest would look for them)" > $(CURDIR)/site/static/vendor/hls.js/VERSION && \
 	  rm -rf $$tmp && echo "site/static/vendor/hls.js: hls.js $(HLS_VERSION)"
+
+# Chart.js draws the report and dashboard charts (each chart has its table and CSV beside it).
+# Run `make vendor-chartjs` to refresh after changing CHARTJS_VERSION and CHARTJS_INTEGRITY.
+CHARTJS_VERSION := 4.5.1
+CHARTJS_INTEGRITY := sha512-GIjfiT9dbmHRiYi6Nl2yFCq7kkwdkp1W/lp2J99rX0yo9tgJGn3lKQATztIjb5tVtevcBtIdICNWqlq5+E8/Pw==
+vendor-chartjs:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack chart.js@$(CHARTJS_VERSION) --silent >/dev/null && \
+	  test "sha512-$$(openssl dgst -sha512 -binary chart.js-$(CHARTJS_VERSION).tgz | base64 -w0)" = "$(CHARTJS_INTEGRITY)" && \
+	  tar xzf chart.js-$(CHARTJS_VERSION).tgz && mkdir -p $(CURDIR)/site/static/vendor/chart.js && \
+	  cp package/dist/chart.umd.min.js package/LICENSE.md $(CURDIR)/site/static/vendor/chart.js/ && \
+	  sed -i '/^\/\/# sourceMappingURL=/d' $(CURDIR)/site/static/vendor/chart.js/chart.umd.min.js && \
+	  echo "chart.js $(CHARTJS_VERSION) from the npm registry ($(CHARTJS_INTEGRITY)); dist/chart.umd.min.js without its sourceMappingURL line" > $(CURDIR)/site/static/vendor/chart.js/VERSION && \
+	  rm -rf $$tmp && echo "site/static/vendor/chart.js: chart.js $(CHARTJS_VERSION)"

@@ -287,9 +287,19 @@ def _check_sdp(sdp: str) -> None:
         raise ApplicationError(_("Mô tả phiên (SDP) không hợp lệ."), code=ErrorCode.BAD_MESSAGE, fields={"sdp": "v=0"})
 
 
+# The mode this process last set, with its ``seq``: the host's ack goes out before the hub has
+# read the ``video`` event back from the channel layer, so a host that offers the camera at
+# once after its ack would otherwise be refused by a snapshot one event behind.
+_set_here: dict[int, tuple[int, str]] = {}
+
+
 def _camera_on(room_id: int) -> bool:
-    """Is the room in camera mode? (The hub's snapshot, kept current by ``VideoExtension.patch_state``.)"""
+    """Is the room in camera mode? (The hub's snapshot, kept current by ``VideoExtension.patch_state``,
+    unless this process set a newer mode than the hub has read yet.)"""
     hub = hubs._HUBS.get(room_id)
+    set_here = _set_here.get(room_id)
+    if set_here is not None and (hub is None or set_here[0] > hub.last_seq):
+        return set_here[1] == "camera"
     snapshot = hub.snapshot if hub is not None else None
     return bool(snapshot) and (snapshot.get("video") or {}).get("mode") == "camera"
 
@@ -351,6 +361,9 @@ def _room_join_allowed(room_id: int) -> bool:
 
 def handle_video_set(*, ctx: extensions.RoomContext, message: VideoSet) -> dict:
     frame = video_set(room_id=ctx.room_id, actor=ctx.actor, mode=message.mode, url=message.url)
+    if len(_set_here) > 1000:
+        _set_here.clear()
+    _set_here[ctx.room_id] = (frame["seq"], frame.get("mode", ""))
     return {"seq": frame["seq"], "video": {k: v for k, v in frame.items() if k not in ("type", "seq", "at")}}
 
 
