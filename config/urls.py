@@ -17,6 +17,8 @@ api_v1 = [
     path("", include("vendors.api_urls")),
     path("", include("live.api_urls")),
     path("", include("orders.api_urls")),
+    path("", include("practice_market.api_urls")),
+    path("", include("market.api_urls")),
 ]
 
 
@@ -41,6 +43,8 @@ urlpatterns = [
     path("ban-hang/", include("selling.urls")),
     path("don-hang/", include("orders.urls")),
     path("thong-bao/", include("notifications.urls")),
+    path("cho-thuc-hanh/", include("practice_market.urls")),
+    path("cho-dem/", include("market.urls")),
     path("tim-kiem/", cms_views.search, name="search"),
 ]
 

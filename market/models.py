@@ -24,7 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 class Seller(models.Model):
     vendor = models.OneToOneField("vendors.Vendor", on_delete=models.CASCADE, related_name="market_seller")
-    promotion = models.ForeignKey("practice_market.Promotion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    promotion = models.ForeignKey(
+        "practice_market.Promotion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     admitted_at = models.DateTimeField(_("được vào chợ lúc"))
     withdrawn_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
 
@@ -49,17 +51,25 @@ class Session(models.Model):
     starts_at = models.DateTimeField(_("bắt đầu"))
     ends_at = models.DateTimeField(_("kết thúc"))
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.DRAFT)
-    stages = models.PositiveSmallIntegerField(_("số sân khấu song song"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)])
-    slot_minutes = models.PositiveSmallIntegerField(_("độ dài mỗi lượt (phút)"), default=30, validators=[MinValueValidator(10), MaxValueValidator(120)])
+    stages = models.PositiveSmallIntegerField(
+        _("số sân khấu song song"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("độ dài mỗi lượt (phút)"), default=30, validators=[MinValueValidator(10), MaxValueValidator(120)]
+    )
     is_special = models.BooleanField(_("phiên đặc biệt"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("phiên chợ đêm")
         verbose_name_plural = _("phiên chợ đêm")
         ordering = ["-starts_at"]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="market_session_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="market_session_ends_after_start")
+        ]
 
     def __str__(self):
         return self.title
@@ -107,7 +117,9 @@ class Slot(models.Model):
     stage = models.PositiveSmallIntegerField(_("sân khấu"))
     starts_at = models.DateTimeField(_("bắt đầu"))
     ends_at = models.DateTimeField(_("kết thúc"))
-    show = models.OneToOneField("live.Show", on_delete=models.PROTECT, null=True, blank=True, related_name="market_slot")
+    show = models.OneToOneField(
+        "live.Show", on_delete=models.PROTECT, null=True, blank=True, related_name="market_slot"
+    )
 
     class Meta:
         verbose_name = _("lượt gian hàng")
@@ -138,10 +150,14 @@ class BusinessProfile(models.Model):
     tax_code = models.CharField(_("mã số thuế"), max_length=14)
     address = models.CharField(_("địa chỉ"), max_length=300)
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_note = models.CharField(max_length=300, blank=True)
-    invite_code = models.ForeignKey("InviteCode", on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles")
+    invite_code = models.ForeignKey(
+        "InviteCode", on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -254,7 +270,9 @@ class Review(models.Model):
     order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="review")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="reviews")
-    product = models.ForeignKey("vendors.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews")
+    product = models.ForeignKey(
+        "vendors.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
     stars = models.PositiveSmallIntegerField(_("số sao"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     text = models.TextField(_("nhận xét"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -10,7 +10,8 @@ from market.models import Seller
 def seller_admit(*, vendor_id: int, promotion_id: int) -> Seller:
     """A promoted vendor may apply for sessions (idempotent)."""
     seller, _created = Seller.objects.update_or_create(
-        vendor_id=vendor_id, defaults={"promotion_id": promotion_id, "admitted_at": timezone.now(), "withdrawn_at": None}
+        vendor_id=vendor_id,
+        defaults={"promotion_id": promotion_id, "admitted_at": timezone.now(), "withdrawn_at": None},
     )
     return seller
 

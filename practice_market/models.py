@@ -64,7 +64,9 @@ class Scenario(ClusterableModel):
     )
     duration_seconds = models.PositiveIntegerField(_("thời lượng (giây)"), default=300)
     is_published = models.BooleanField(_("đang dùng"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -122,7 +124,9 @@ class Beat(models.Model):
     persona_key = models.SlugField(_("nhân vật"), max_length=30)
     action = models.CharField(_("hành động"), max_length=10, choices=Action.choices, default=Action.COMMENT)
     text = models.CharField(
-        _("nội dung"), max_length=300, blank=True,
+        _("nội dung"),
+        max_length=300,
+        blank=True,
         help_text=_("Có thể dùng {code}, {name}, {price}, {product} (sản phẩm của học viên) và {host}."),
     )
     expect = models.CharField(_("người dẫn cần"), max_length=10, choices=Expect.choices, blank=True)
@@ -143,7 +147,9 @@ class PracticeShow(models.Model):
     trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practice_shows")
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="practice_shows")
     run = models.ForeignKey("learning.CourseRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    scenario = models.ForeignKey(Scenario, on_delete=models.SET_NULL, null=True, blank=True, related_name="practice_shows")
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.SET_NULL, null=True, blank=True, related_name="practice_shows"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -180,7 +186,9 @@ class ScenarioRun(models.Model):
     practice_show = models.ForeignKey(PracticeShow, on_delete=models.CASCADE, related_name="scenario_runs")
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, related_name="runs")
     speed = models.FloatField(_("tốc độ"), default=1.0, validators=[MinValueValidator(0.25), MaxValueValidator(20)])
-    viewers = models.PositiveIntegerField(_("số khán giả mô phỏng"), default=10, validators=[MinValueValidator(1), MaxValueValidator(500)])
+    viewers = models.PositiveIntegerField(
+        _("số khán giả mô phỏng"), default=10, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
     state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
@@ -188,6 +196,12 @@ class ScenarioRun(models.Model):
     beats_done = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # The beats as rendered for this run when it starts (placeholders filled from the trainee's
+    # products, some comments without diacritics, each persona's simulated account): the
+    # player plays exactly this and the score reads it back, so both see the same script.
+    # A list of {"index", "at_seconds", "persona_key", "user_id", "action", "text",
+    # "product_code", "quantity", "expect", "expect_within_seconds"}.
+    script = models.JSONField(_("kịch bản đã dựng"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("lượt chạy kịch bản")
@@ -248,7 +262,9 @@ class PromotionCriteria(models.Model):
     """What the organizers require for promotion (one row; edited in the admin)."""
 
     min_shows = models.PositiveSmallIntegerField(_("số buổi thực hành tối thiểu"), default=2)
-    min_score = models.PositiveSmallIntegerField(_("điểm tối thiểu mỗi buổi"), default=70, validators=[MaxValueValidator(100)])
+    min_score = models.PositiveSmallIntegerField(
+        _("điểm tối thiểu mỗi buổi"), default=70, validators=[MaxValueValidator(100)]
+    )
     require_hardest = models.BooleanField(_("ít nhất một buổi với kịch bản khó nhất"), default=True)
     require_verified_vendor = models.BooleanField(_("chủ thể đã xác minh"), default=True)
     require_verified_product = models.BooleanField(_("có ít nhất một sản phẩm đã xác minh"), default=True)
@@ -297,7 +313,9 @@ class Promotion(models.Model):
         verbose_name_plural = _("xét lên chợ đêm")
         ordering = ["-decided_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["vendor"], condition=Q(state="approved"), name="practice_one_live_promotion_per_vendor"),
+            models.UniqueConstraint(
+                fields=["vendor"], condition=Q(state="approved"), name="practice_one_live_promotion_per_vendor"
+            ),
         ]
 
     def __str__(self):

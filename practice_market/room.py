@@ -21,11 +21,18 @@ class PracticeRoomOwner(owners.RoomOwner):
     def may_enter(self, user, show: Show) -> bool:
         if not getattr(user, "is_authenticated", False):
             return False
-        if user.pk == show.host_id or user.is_superuser or user.has_role(Role.INSTRUCTOR) or user.has_role(Role.ORGANIZER):
+        if (
+            user.pk == show.host_id
+            or user.is_superuser
+            or user.has_role(Role.INSTRUCTOR)
+            or user.has_role(Role.ORGANIZER)
+        ):
             return True
         from practice_market.models import PracticeInvite
 
-        return PracticeInvite.objects.filter(practice_show__show=show, user=user).exists() or super().may_enter(user, show)
+        return PracticeInvite.objects.filter(practice_show__show=show, user=user).exists() or super().may_enter(
+            user, show
+        )
 
     def source_label(self, show: Show) -> str:
         return _("Thực hành: %(title)s") % {"title": show.title}

@@ -22,12 +22,16 @@ def access_unlock_from_graduation(*, graduation_id: int) -> PracticeAccess | Non
     A graduation of a course that does not open the practice market unlocks nothing; a
     re-graduation after a revocation unlocks again with the new graduation as evidence.
     """
-    graduation = Graduation.objects.select_related("registration__run__course", "registration__user").get(pk=graduation_id)
+    graduation = Graduation.objects.select_related("registration__run__course", "registration__user").get(
+        pk=graduation_id
+    )
     if graduation.is_revoked:
         return None
     user = graduation.registration.user
     Badge.objects.get_or_create(
-        user=user, kind=Badge.Kind.GRADUATED, defaults={"awarded_at": graduation.passed_at, "evidence": {"certificate": graduation.code}}
+        user=user,
+        kind=Badge.Kind.GRADUATED,
+        defaults={"awarded_at": graduation.passed_at, "evidence": {"certificate": graduation.code}},
     )
     if not _opens_practice(graduation):
         return None
@@ -35,7 +39,12 @@ def access_unlock_from_graduation(*, graduation_id: int) -> PracticeAccess | Non
         user=user, defaults={"graduation": graduation, "unlocked_at": timezone.now()}
     )
     if not created and not access.is_open:
-        access.graduation, access.unlocked_at, access.locked_at, access.lock_reason = graduation, timezone.now(), None, ""
+        access.graduation, access.unlocked_at, access.locked_at, access.lock_reason = (
+            graduation,
+            timezone.now(),
+            None,
+            "",
+        )
         access.save()
     return access
 

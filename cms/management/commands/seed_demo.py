@@ -11,7 +11,18 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_APPS = ("accounts", "cms", "courses", "learning", "vendors", "live", "selling", "orders")
+DEMO_APPS = (
+    "accounts",
+    "cms",
+    "courses",
+    "learning",
+    "vendors",
+    "live",
+    "selling",
+    "orders",
+    "practice_market",
+    "market",
+)
 
 
 class Command(BaseCommand):

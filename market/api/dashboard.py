@@ -1,0 +1,3 @@
+"""Weekly market API: dashboard."""
+
+urlpatterns: list = []

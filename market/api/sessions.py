@@ -1,0 +1,3 @@
+"""Weekly market API: sessions."""
+
+urlpatterns: list = []

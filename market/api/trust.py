@@ -1,0 +1,3 @@
+"""Weekly market API: trust."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Weekly market pages: buying."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Weekly market pages: dashboard."""
+
+urlpatterns: list = []

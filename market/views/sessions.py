@@ -1,0 +1,3 @@
+"""Weekly market pages: sessions."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Practice market API: promotion."""
+
+urlpatterns: list = []

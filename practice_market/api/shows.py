@@ -1,0 +1,3 @@
+"""Practice market API: shows."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Practice market pages: scenarios."""
+
+urlpatterns: list = []

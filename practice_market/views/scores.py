@@ -1,0 +1,3 @@
+"""Practice market pages: scores."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Practice market pages: shows."""
+
+urlpatterns: list = []
