@@ -9,8 +9,9 @@
 * ``BusinessProfile`` and ``InviteCode``: distributors and retailers the organizers verify.
 * ``Cart`` (+ ``CartLine``): a buyer's cart at one stall; checkout goes through ``orders.order_place``.
 * ``Inquiry`` and ``Quote``: wholesale terms asked and answered; an accepted quote becomes an order.
-* ``Review``: a verified purchase's stars and words, for the vendor and the product.
-* ``BuyerFlag``: the organizers' flag or block on a buyer.
+* ``Review``: a verified purchase's stars and words, for the vendor and the product (one per order
+  and product), the vendor's one reply, the organizers' hiding.
+* ``BuyerFlag``: the organizers' flag or block on a buyer (each change audited in ``BuyerFlagEvent``).
 """
 
 from __future__ import annotations
@@ -267,7 +268,13 @@ class Quote(models.Model):
 
 
 class Review(models.Model):
-    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, related_name="review")
+    """A buyer's stars and words on one product of a completed order (and so on its vendor).
+
+    One per order and product; the vendor may reply once; organizers may hide an abusive one
+    with a reason (hidden ones stay for the record, shown to nobody but organizers).
+    """
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="reviews")
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     vendor = models.ForeignKey("vendors.Vendor", on_delete=models.PROTECT, related_name="reviews")
     product = models.ForeignKey(
@@ -276,12 +283,26 @@ class Review(models.Model):
     stars = models.PositiveSmallIntegerField(_("số sao"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     text = models.TextField(_("nhận xét"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    reply = models.TextField(_("shop trả lời"), max_length=2000, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    hidden_at = models.DateTimeField(_("ẩn lúc"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hidden_reason = models.CharField(_("lý do ẩn"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("đánh giá")
         verbose_name_plural = _("đánh giá")
-        ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="market_review_stars_1_5")]
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="market_review_stars_1_5"),
+            models.UniqueConstraint(fields=["order", "product"], name="market_review_once_per_order_product"),
+        ]
+        indexes = [models.Index(fields=["vendor", "hidden_at", "-created_at"], name="market_review_vendor_idx")]
 
     def __str__(self):
         return f"{self.stars}★ {self.vendor}"
@@ -304,3 +325,26 @@ class BuyerFlag(models.Model):
 
     def __str__(self):
         return f"{self.buyer} · {self.get_level_display()}"
+
+
+class BuyerFlagEvent(models.Model):
+    """The audit of the organizers' flags and blocks: one row per change, never edited."""
+
+    class Level(models.TextChoices):
+        FLAGGED = "flagged", _("Cần lưu ý")
+        BLOCKED = "blocked", _("Chặn mua")
+        CLEARED = "cleared", _("Bỏ lưu ý")
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="market_flag_events")
+    level = models.CharField(_("mức"), max_length=8, choices=Level.choices)
+    reason = models.CharField(_("lý do"), max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("lúc"))
+
+    class Meta:
+        verbose_name = _("lịch sử lưu ý người mua")
+        verbose_name_plural = _("lịch sử lưu ý người mua")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.buyer_id} · {self.level}"
