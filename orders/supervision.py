@@ -2,63 +2,23 @@
 
 Practice (sandbox) orders never appear here, neither in the lists nor in the figures.
 
-Overdue is computed from ``settings.ORDERS`` at the moment of reading (the tasks of
-``orders.tasks`` also flag it in the history; the console does not wait for them):
-
-==================  ===========================  ===========================
-state               late when older than         counted from
-==================  ===========================  ===========================
-placed              ``CONFIRM_WITHIN_HOURS``     ``placed_at``
-confirmed           ``SHIP_WITHIN_HOURS``        ``confirmed_at``
-received            ``ACKNOWLEDGE_WITHIN_DAYS``  ``received_at``
-payment recorded    ``ACKNOWLEDGE_WITHIN_DAYS``  ``payment_recorded_at``
-==================  ===========================  ===========================
+Overdue is computed from the one table of deadlines (``orders.deadlines``) at the moment
+of reading (the tasks of ``orders.tasks`` also flag it in the history; the console does not
+wait for them).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from orders.deadlines import DEADLINES
 from orders.models import Dispute, Order, Status
 from orders.selectors import orders_with_lines
 
-
-@dataclass(frozen=True)
-class Overdue:
-    status: str
-    stamp: str
-    setting: str
-    label: object
-
-    def window(self) -> timedelta:
-        value = settings.ORDERS[self.setting]
-        return timedelta(days=value) if self.setting.endswith("_DAYS") else timedelta(hours=value)
-
-    def late_q(self, now: datetime) -> Q:
-        return Q(status=self.status, **{f"{self.stamp}__lte": now - self.window()})
-
-    def hours_or_days(self) -> int:
-        return settings.ORDERS[self.setting]
-
-
-OVERDUE: dict[str, Overdue] = {
-    o.status: o
-    for o in [
-        Overdue(Status.PLACED, "placed_at", "CONFIRM_WITHIN_HOURS", _("Chưa xác nhận quá %(n)s giờ")),
-        Overdue(Status.CONFIRMED, "confirmed_at", "SHIP_WITHIN_HOURS", _("Chưa giao quá %(n)s giờ sau xác nhận")),
-        Overdue(Status.RECEIVED, "received_at", "ACKNOWLEDGE_WITHIN_DAYS", _("Đã giao, chưa ghi nhận tiền quá %(n)s ngày")),
-        Overdue(
-            Status.PAYMENT_RECORDED, "payment_recorded_at", "ACKNOWLEDGE_WITHIN_DAYS",
-            _("Người mua chưa xác nhận thanh toán quá %(n)s ngày"),
-        ),
-    ]
-}
+OVERDUE = DEADLINES  # the console reads the one table of deadlines
 
 
 def overdue_q(now: datetime | None = None) -> Q:
@@ -78,7 +38,7 @@ def overdue_reason(order: Order, now: datetime | None = None) -> str:
     started = getattr(order, rule.stamp)
     if started is None or started > (now or timezone.now()) - rule.window():
         return ""
-    return str(rule.label) % {"n": rule.hours_or_days()}
+    return str(rule.label) % {"n": rule.length()}
 
 
 def real_orders() -> QuerySet[Order]:

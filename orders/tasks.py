@@ -2,16 +2,7 @@
 
 Connected to ``orders.services.order_changed`` (sent after commit) in
 ``OrdersConfig.ready``: each change of an order queues the check of the deadline its new
-state starts (``ORDERS`` settings):
-
-=====================  ==========================  ====================  ===========
-state reached          the deadline                counted from          who is late
-=====================  ==========================  ====================  ===========
-placed                 confirm (24 h)              ``placed_at``         the vendor
-confirmed              ship (48 h)                 ``confirmed_at``      the vendor
-received               record payment (7 days)     ``received_at``       the vendor
-payment recorded       acknowledge (7 days)        ``payment_recorded_at`` the buyer
-=====================  ==========================  ====================  ===========
+state starts (the table is ``orders.deadlines``).
 
 The check (``order_deadline_check``) does nothing if the order moved on; otherwise it
 records an ``overdue_flagged`` step in the order's history (role "system", key
@@ -29,67 +20,21 @@ order past a deadline that is not flagged yet, and escalates unanswered disputes
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from core.scheduling import periodic
-from orders.models import ActorRole, Dispute, Order, OrderEvent, Status
+from orders.deadlines import BY_NAME, DEADLINES
+from orders.models import ActorRole, Dispute, Order, OrderEvent
 
 logger = logging.getLogger(__name__)
 
 OVERDUE_ACTION = "overdue_flagged"
 
 
-@dataclass(frozen=True)
-class Deadline:
-    name: str
-    status: str  # the state the order must still be in to be late
-    stamp: str  # the ``Order`` field it is counted from
-    setting: str  # the ``ORDERS`` setting that gives its length
-    late: str  # the side that is late (an ``ActorRole``)
-    reason: object
-
-    def window(self) -> timedelta:
-        value = settings.ORDERS[self.setting]
-        return timedelta(days=value) if self.setting.endswith("_DAYS") else timedelta(hours=value)
-
-    def due_at(self, order: Order) -> datetime | None:
-        started = getattr(order, self.stamp)
-        return None if started is None else started + self.window()
-
-    @property
-    def key(self) -> str:
-        return f"overdue:{self.name}"
-
-
-DEADLINES: dict[str, Deadline] = {
-    d.status: d
-    for d in [
-        Deadline(
-            "confirm", Status.PLACED, "placed_at", "CONFIRM_WITHIN_HOURS", ActorRole.VENDOR,
-            _("Quá hạn: shop chưa xác nhận đơn trong %(n)s giờ."),
-        ),
-        Deadline(
-            "ship", Status.CONFIRMED, "confirmed_at", "SHIP_WITHIN_HOURS", ActorRole.VENDOR,
-            _("Quá hạn: shop chưa giao hàng trong %(n)s giờ sau khi xác nhận."),
-        ),
-        Deadline(
-            "record_payment", Status.RECEIVED, "received_at", "ACKNOWLEDGE_WITHIN_DAYS", ActorRole.VENDOR,
-            _("Quá hạn: shop chưa ghi nhận tiền hàng trong %(n)s ngày sau khi người mua nhận hàng."),
-        ),
-        Deadline(
-            "acknowledge", Status.PAYMENT_RECORDED, "payment_recorded_at", "ACKNOWLEDGE_WITHIN_DAYS", ActorRole.BUYER,
-            _("Quá hạn: người mua chưa xác nhận thanh toán trong %(n)s ngày."),
-        ),
-    ]
-}
-BY_NAME = {d.name: d for d in DEADLINES.values()}
 
 
 # ----------------------------------------------------------------------------- the checks
@@ -110,7 +55,7 @@ def deadline_flag(*, order_id: int, deadline: str, now: datetime | None = None) 
     due_at = spec.due_at(order)
     if due_at is None or (now or timezone.now()) < due_at:
         return None
-    n = settings.ORDERS[spec.setting]
+    n = spec.length()
     return order_note(
         order_id=order.pk,
         actor=None,

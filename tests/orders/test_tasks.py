@@ -148,7 +148,8 @@ def test_the_sweep_flags_an_order_whose_check_was_never_queued(stall, buyer_user
     assert order_tasks.orders_overdue_sweep() == 0
 
 
-def test_a_dispute_the_vendor_does_not_answer_in_48_hours_escalates_by_itself(stall, buyer_user, vendor_user, on_commit):
+def _disputed_three_days_ago(stall, buyer_user, vendor_user, on_commit, *, reason, text):
+    """An order received four days ago whose buyer opened a dispute three days ago (each step committed)."""
     now = timezone.now()
     with on_commit():
         order = place(stall, buyer_user, at=now - 6 * 24 * HOUR)
@@ -160,9 +161,15 @@ def test_a_dispute_the_vendor_does_not_answer_in_48_hours_escalates_by_itself(st
         move(order, "confirm_receipt", buyer_user, "buyer", at=now - 4 * 24 * HOUR, data={"goods_match": False})
     with on_commit():
         dispute, _ = disputes.dispute_open(
-            order_id=order.pk, actor=buyer_user, key=uuid.uuid4().hex, reason=Dispute.Reason.QUALITY,
-            text="Bưởi bị khô, không như mô tả.", at=now - 3 * 24 * HOUR,
+            order_id=order.pk, actor=buyer_user, key=uuid.uuid4().hex, reason=reason, text=text, at=now - 3 * 24 * HOUR
         )
+    return order, dispute
+
+
+def test_a_dispute_the_vendor_does_not_answer_in_48_hours_escalates_by_itself(stall, buyer_user, vendor_user, on_commit):
+    order, dispute = _disputed_three_days_ago(
+        stall, buyer_user, vendor_user, on_commit, reason=Dispute.Reason.QUALITY, text="Bưởi bị khô, không như mô tả."
+    )
     escalation = DBTaskResult.objects.filter(task_path="orders.tasks.dispute_escalate_task")
     assert list(escalation.values_list("run_after", "args_kwargs")) == [
         (dispute.answer_due_at, {"args": [], "kwargs": {"dispute_id": dispute.pk}})
@@ -177,19 +184,9 @@ def test_a_dispute_the_vendor_does_not_answer_in_48_hours_escalates_by_itself(st
 
 def test_an_answered_dispute_does_not_escalate(stall, buyer_user, vendor_user, on_commit):
     now = timezone.now()
-    with on_commit():
-        order = place(stall, buyer_user, at=now - 6 * 24 * HOUR)
-    with on_commit():
-        move(order, "confirm", vendor_user, "vendor", at=now - 6 * 24 * HOUR)
-    with on_commit():
-        move(order, "ship", vendor_user, "vendor", at=now - 5 * 24 * HOUR, data={"own_delivery": True})
-    with on_commit():
-        move(order, "confirm_receipt", buyer_user, "buyer", at=now - 4 * 24 * HOUR, data={"goods_match": False})
-    with on_commit():
-        dispute, _ = disputes.dispute_open(
-            order_id=order.pk, actor=buyer_user, key=uuid.uuid4().hex, reason=Dispute.Reason.QUANTITY,
-            text="Thiếu 1 quả.", at=now - 3 * 24 * HOUR,
-        )
+    order, dispute = _disputed_three_days_ago(
+        stall, buyer_user, vendor_user, on_commit, reason=Dispute.Reason.QUANTITY, text="Thiếu 1 quả."
+    )
     with on_commit():
         disputes.dispute_answer(dispute_id=dispute.pk, actor=vendor_user, key=uuid.uuid4().hex, text="Shop gửi bù.",
                                 at=now - 2 * 24 * HOUR - HOUR)
@@ -199,11 +196,3 @@ def test_an_answered_dispute_does_not_escalate(stall, buyer_user, vendor_user, o
     assert dispute.state == Dispute.State.ANSWERED
     assert DBTaskResult.objects.filter(task_path="orders.tasks.dispute_escalate_task").count() == 1  # queued once
     assert not OrderEvent.objects.filter(order=order, action=disputes.ESCALATED).exists()
-
-
-def test_the_deadline_tasks_and_the_console_count_the_same_deadlines():
-    from orders.supervision import OVERDUE
-
-    assert {s: (d.stamp, d.setting) for s, d in order_tasks.DEADLINES.items()} == {
-        s: (o.stamp, o.setting) for s, o in OVERDUE.items()
-    }
