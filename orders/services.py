@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.phones import normalize_phone
 from accounts.roles import Role
 from config.errors import ApplicationError
-from orders import lifecycle, stock
+from orders import checks, lifecycle, stock
 from orders.models import ActorRole, Channel, Order, OrderEvent, OrderLine, PaymentMethod, Status
 from vendors.models import Product, VendorMember
 
@@ -152,7 +152,8 @@ def order_place(
     ``orders.stock`` serialise buyers of one product only for the instant of the update;
     lines are reserved in product order so two multi-line orders cannot deadlock. A
     concurrent replay of the key waits on the unique index, fails, and returns the
-    winner's order.
+    winner's order. Before anything is written, the checks other apps registered in
+    ``orders.checks`` may refuse the placement (a blocked buyer).
     """
     client_key = _clean_key(client_key)
     if channel not in Channel.values:
@@ -160,6 +161,9 @@ def order_place(
     replay = _replayed_order(placed_by_id, client_key, buyer_id=buyer_id, vendor_id=vendor_id)
     if replay is not None:
         return replay
+    checks.placement_check(
+        checks.Placement(buyer_id=buyer_id, vendor_id=vendor_id, placed_by_id=placed_by_id, channel=channel, sandbox=sandbox)
+    )
     wanted = _merge_lines(lines)
     cleaned = delivery_clean(**delivery)
     note = _clean_text(note, limit=300, field="note")
