@@ -3,7 +3,8 @@
 Connected to ``orders.services.order_changed`` (sent after commit) in ``OrdersConfig.ready``.
 Who hears of an event: the buyer when the vendor, an organizer or the system acted; the
 vendor's members when the buyer, an organizer or the system acted; never the person who
-acted. Practice (sandbox) orders notify in-app only: no e-mail about a parcel that will
+acted. A deadline missed (the system's ``overdue_flagged``) also tells the organizers, in-app,
+with a link to the console's overdue list: they are the third party who steps in. Practice (sandbox) orders notify in-app only: no e-mail about a parcel that will
 never exist, nor about history recorded after the fact (an event stamped more than an
 hour before it is announced: the demo's seeding, an import). A failing mail server never undoes or breaks the change (it is logged).
 """
@@ -38,6 +39,20 @@ def recipients(order: Order, event: OrderEvent) -> list[int]:
     if event.actor_role in (ActorRole.BUYER, ActorRole.ORGANIZER, ActorRole.SYSTEM):
         ids += list(VendorMember.objects.filter(vendor_id=order.vendor_id).values_list("user_id", flat=True))
     return [uid for uid in dict.fromkeys(ids) if uid != event.actor_id]
+
+
+def _organizers_told_of_overdue(order: Order, event: OrderEvent, title: str, body: str) -> int:
+    from django.urls import reverse
+
+    from accounts.roles import Role
+
+    if order.sandbox or event.action != "overdue_flagged":
+        return 0
+    url = reverse("orders:console") + "?overdue=1"
+    organizers = get_user_model().objects.filter(groups__name=Role.ORGANIZER, is_active=True).values_list("pk", flat=True)
+    for user_id in organizers:
+        notification_create(user_id=user_id, title=title, body=body, url=url)
+    return len(organizers)
 
 
 def _texts(order: Order, event: OrderEvent) -> tuple[str, str]:
@@ -82,6 +97,7 @@ def order_notify(*, order_id: int, event_id: int) -> int:
                 send_mail(f"[Chợ Đêm Trên Mây] {title}", message, None, [user.email])
             except Exception:  # a mail server's failure must not break the order's change
                 log.exception("order %s: e-mail to user %s failed", order.number, user.pk)
+        told += _organizers_told_of_overdue(order, event, title, body)
     return told
 
 

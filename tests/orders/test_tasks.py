@@ -58,7 +58,9 @@ def queued(**kwargs):
     return list(DBTaskResult.objects.filter(task_path=CHECK, **lookups).values_list("run_after", "status"))
 
 
-def test_an_order_not_confirmed_in_24_hours_is_flagged_once_and_the_vendor_hears_of_it(stall, buyer_user, vendor_user, on_commit):
+def test_an_order_not_confirmed_in_24_hours_is_flagged_once_and_the_vendor_hears_of_it(
+    stall, buyer_user, vendor_user, organizer_user, on_commit
+):
     placed_at = timezone.now() - 25 * HOUR
     with on_commit():
         order = place(stall, buyer_user, at=placed_at)
@@ -72,6 +74,9 @@ def test_an_order_not_confirmed_in_24_hours_is_flagged_once_and_the_vendor_hears
     order.refresh_from_db()
     assert order.status == Status.PLACED  # a flag changes no status
     assert Notification.objects.filter(user=vendor_user, url=order.get_absolute_url()).exists()
+    # The organizers, the third party who steps in, are told too, with the console's overdue list.
+    [told] = Notification.objects.filter(user=organizer_user)
+    assert (told.url, order.number in told.title) == ("/don-hang/giam-sat/?overdue=1", True)
     # A second check (a retry, the sweep) records nothing more.
     assert order_tasks.deadline_flag(order_id=order.pk, deadline="confirm") is not None
     assert order_tasks.orders_overdue_sweep() == 0
