@@ -516,3 +516,19 @@ def test_a_step_without_a_move_says_who_as_the_buyer_would(client, order, buyer_
                               action="dispute_answered", reason="Trả lời khiếu nại: shop sẽ đổi hàng")
     client.force_login(buyer_user)
     assert "Shop: Trả lời khiếu nại: shop sẽ đổi hàng" in client.get(order.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_organizers_reach_the_console_from_the_header_and_everyone_their_work_from_the_profile(
+    client, organizer_user, vendor_user, buyer_user, stall
+):
+    console = reverse("orders:console")
+    client.force_login(organizer_user)
+    assert f'href="{console}"' in client.get(reverse("notifications:list")).content.decode()
+    assert 'data-testid="workspace-console"' in client.get(reverse("accounts:profile")).content.decode()
+    client.force_login(vendor_user)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert f'href="{reverse("orders:desk")}"' in page and f'href="{console}"' not in page
+    client.force_login(buyer_user)
+    home = client.get(reverse("notifications:list")).content.decode()
+    assert f'href="{reverse("orders:mine")}"' in home and f'href="{console}"' not in home
