@@ -15,3 +15,11 @@ class MarketConfig(AppConfig):
 
     def ready(self):
         from market import receivers, room  # noqa: F401 - connect signals, register the room owner
+        from market.flags import placement_check
+        from orders import checks
+
+        checks.register(placement_check)  # a blocked buyer places no order
+        from market.pricing import chot_don_price
+        from selling import pricing
+
+        pricing.register(chot_don_price)  # a verified business's chốt đơn at its wholesale tier
