@@ -421,6 +421,8 @@ VENDORS_EXPIRY_REMINDER_DAYS = 30
 # ---------------------------------------------------------------------------
 LEARNING_SITE_URL = env("LEARNING_SITE_URL", default=WAGTAILADMIN_BASE_URL)
 LEARNING_SUBMISSION_MAX_BYTES = env.int("LEARNING_SUBMISSION_MAX_BYTES", default=50 * 1024 * 1024)
+# The practice market's scripted audience connects to the site here, as any client does (practice_market/tasks.py).
+PRACTICE_PLAYER_URL = env("PRACTICE_PLAYER_URL", default=WAGTAILADMIN_BASE_URL)
 # Per address for the public certificate check, per user for learner writes and PDF generation.
 LEARNING_VERIFY_RATE = env("LEARNING_VERIFY_RATE", default="30/m")
 LEARNING_WRITE_RATE = env("LEARNING_WRITE_RATE", default="60/m")
