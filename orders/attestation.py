@@ -15,8 +15,10 @@ database refuses to change) proves each part of it:
    ``amount == order.total``);
 3. after that, the buyer acknowledged the payment (``acknowledge_payment``), or an
    organizer did on the buyer's word (``confirm_payment_for_buyer``);
-4. the order is completed, is a real order (never a practice one), and has no dispute
-   that is not yet decided.
+4. the order is completed, is a real order (never a practice one), has no dispute that
+   is not yet decided, and no dispute the organizers upheld (a refund, a partial refund or
+   a replacement says the goods were not right; only a rejected dispute leaves the
+   statement true).
 
 A pure function: no query of its own. The caller hands it the order, its events and its
 disputes (``orders.selectors`` prefetch them for lists).
@@ -35,6 +37,8 @@ from orders.models import ActorRole, Status
 STATEMENT = _("Ban tổ chức xác nhận: người mua đã nhận đúng hàng, đúng chất lượng và đã thanh toán đủ")
 
 RECEIPT_BY = {"confirm_receipt": ActorRole.BUYER, "record_receipt": ActorRole.ORGANIZER}
+#: A dispute decided so says the goods were not what the buyer was promised.
+UPHELD = frozenset({"refund", "partial_refund", "replacement"})
 ACKNOWLEDGED_BY = {"acknowledge_payment": ActorRole.BUYER, "confirm_payment_for_buyer": ActorRole.ORGANIZER}
 
 
@@ -81,8 +85,11 @@ def order_attestation(order, events: Iterable, disputes: Iterable = ()) -> Attes
         missing.append(_("Shop chưa ghi nhận đã thu đủ tiền."))
     if acknowledgement is None:
         missing.append(_("Người mua chưa xác nhận đã thanh toán."))
+    disputes = list(disputes)
     if any(getattr(d, "state", "decided") != "decided" for d in disputes):
         missing.append(_("Đơn đang có khiếu nại chưa giải quyết."))
+    if any(getattr(d, "state", "") == "decided" and getattr(d, "decision", "") in UPHELD for d in disputes):
+        missing.append(_("Ban tổ chức đã chấp nhận khiếu nại của người mua về đơn này (hoàn tiền hoặc đổi hàng)."))
     if order.status != Status.COMPLETED:
         missing.append(_("Đơn chưa hoàn thành."))
     return Attestation(

@@ -404,6 +404,16 @@ def test_attestation_needs_every_part_of_the_statement(stall, buyer_user, vendor
                            answer_due_at=order.completed_at)
     result = attest(order)
     assert not result.attested and "khiếu nại" in str(result.missing[0])
+    # a dispute the organizers rejected leaves the statement true; one they upheld withdraws it for good
+    dispute = order.disputes.get()
+    Dispute.objects.filter(pk=dispute.pk).update(state="decided", decision=Dispute.Decision.REJECTED)
+    assert attest(order).attested
+    for upheld in (Dispute.Decision.PARTIAL_REFUND, Dispute.Decision.REPLACEMENT, Dispute.Decision.REFUND):
+        Dispute.objects.filter(pk=dispute.pk).update(decision=upheld)
+        result = attest(order)
+        assert not result.attested and result.missing == [
+            "Ban tổ chức đã chấp nhận khiếu nại của người mua về đơn này (hoàn tiền hoặc đổi hàng)."
+        ]
 
     practice = place(stall, buyer_user, "B02", 1, sandbox=True)
     to_received(practice, vendor_user, buyer_user)
@@ -438,23 +448,16 @@ def test_the_header_leads_to_my_orders_and_a_seller_to_the_desk(client, buyer_us
 def test_the_dispute_link_is_offered_within_the_window_when_the_dispute_page_exists(client, order, buyer_user, vendor_user):
     from datetime import timedelta
 
-    from django.urls import NoReverseMatch
     from django.utils import timezone
 
     client.force_login(buyer_user)
     assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()  # not received yet
     to_received(order, vendor_user, buyer_user)
-    try:
-        url = reverse("orders:dispute_open", args=[order.number])
-    except NoReverseMatch:
-        url = None  # the disputes page is built alongside (issue 11): no link to a page that does not exist
+    url = reverse("orders:dispute_open", args=[order.number])
     page = client.get(order.get_absolute_url()).content.decode()
-    if url is None:
-        assert 'data-testid="dispute-link"' not in page
-    else:
-        assert f'href="{url}" data-testid="dispute-link"' in page
-        Order.objects.filter(pk=order.pk).update(received_at=timezone.now() - timedelta(days=8))
-        assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()
+    assert f'href="{url}" data-testid="dispute-link"' in page
+    Order.objects.filter(pk=order.pk).update(received_at=timezone.now() - timedelta(days=8))
+    assert 'data-testid="dispute-link"' not in client.get(order.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db
