@@ -43,7 +43,7 @@ from live.selectors import HOST
 from orders import services as order_services
 from orders.models import Channel
 from orders.services import delivery_clean
-from selling import offers
+from selling import offers, pricing
 from selling.idempotency import replayed_outcome
 from selling.models import DeliveryProfile, OrderAction, OrderIntent, ShowOffer
 
@@ -250,8 +250,9 @@ def intents_from_comment(
                     repeated.append(existing)
                 elif existing.status == Status.PENDING:
                     existing.quantity = line.quantity
+                    existing.unit_price = pricing.unit_price(buyer_id=buyer_id, product=offer.product, quantity=line.quantity)
                     existing.chat_seq, existing.comment = chat_seq, comment[:4096]
-                    existing.save(update_fields=["quantity", "chat_seq", "comment", "updated_at"])
+                    existing.save(update_fields=["quantity", "unit_price", "chat_seq", "comment", "updated_at"])
                     OrderAction.objects.create(
                         intent=existing, actor_id=buyer_id, kind=Kind.UPDATE, key=key, outcome={"intent": intent_frame(existing)}
                     )
@@ -275,7 +276,7 @@ def intents_from_comment(
                 comment=comment[:4096],
                 product_code=offer.product.code,
                 product_name=offer.product.name,
-                unit_price=offer.product.price,
+                unit_price=pricing.unit_price(buyer_id=buyer_id, product=offer.product, quantity=line.quantity),
                 quantity=line.quantity,
                 **delivery,
             )
@@ -452,6 +453,7 @@ def order_update(
                     fields={"quantity": ""},
                 )
             intent.quantity = quantity
+            intent.unit_price = pricing.unit_price(buyer_id=intent.buyer_id, product=intent.offer.product, quantity=quantity)
         if cleaned is not None:
             intent.delivery_name, intent.delivery_phone, intent.delivery_address = (
                 cleaned["name"],
