@@ -14,4 +14,8 @@ class PracticeMarketConfig(AppConfig):
     verbose_name = _("Chợ thực hành")
 
     def ready(self):
-        from practice_market import receivers, room  # noqa: F401 - connect signals, register the room owner
+        import practice_market.wagtail_hooks_promotion  # noqa: F401 - promotion criteria in the Wagtail admin
+        from practice_market import receivers, room, scoring  # noqa: F401 - signals, the room owner, scoring at show end
+        from practice_market.badges import connect as connect_badges
+
+        connect_badges()  # a saved score awards the practice badges
