@@ -45,7 +45,7 @@ from django_tasks import task
 logger = logging.getLogger(__name__)
 
 #: Modules whose ``@periodic`` functions make up the schedule.
-PERIODIC_MODULES = ("learning.tasks", "vendors.tasks", "orders.tasks")
+PERIODIC_MODULES = ("learning.tasks", "vendors.tasks", "orders.tasks", "market.tasks")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
