@@ -197,6 +197,7 @@ class RoomHub:
         self.reaction_delta: Counter = Counter()
         self.reaction_totals: dict[str, int] = {}
         self.presence: dict[str, tuple[int, float]] = {}
+        self.simulated: set = set()  # sockets of scripted viewers (practice market): never counted
         self.viewers_sent: int | None = None
         self.presence_published: tuple[int, float] = (-1, 0.0)
         self.gap_since: float | None = None  # when events first arrived ahead of a missing one
@@ -244,6 +245,7 @@ class RoomHub:
                 with contextlib.suppress(Exception):
                     await sub.close_with(close_code)
         self.subscribers.clear()
+        self.simulated.clear()
         if self.reaction_unsaved:
             with contextlib.suppress(Exception):
                 await database_sync_to_async(services.reactions_record)(room_id=self.room_id, counts=dict(self.reaction_unsaved))
@@ -258,12 +260,19 @@ class RoomHub:
         now = time.monotonic()
         ttl = 3 * live_setting("PRESENCE_HEARTBEAT_SECONDS")
         others = sum(c for ch, (c, seen) in self.presence.items() if ch != self.channel and now - seen < ttl)
-        return others + len(self.subscribers)
+        return others + self.local_viewers
+
+    @property
+    def local_viewers(self) -> int:
+        """This process's sockets in the room, scripted viewers left out."""
+        return len(self.subscribers) - len(self.simulated)
 
     async def attach(self, sub, *, after: int | None) -> None:
         """Welcome a socket, replay what it missed from the database, then go live."""
         state = sub.hub_state = HubState()
         self.subscribers.add(sub)
+        if getattr(sub.participant, "simulated", False):
+            self.simulated.add(sub)
         conn_id = getattr(sub, "conn_id", None)
         if conn_id is not None:
             self.by_conn[conn_id] = sub
@@ -298,6 +307,7 @@ class RoomHub:
 
     def detach(self, sub) -> None:
         self.subscribers.discard(sub)
+        self.simulated.discard(sub)
         self.unsequenced_waiting.discard(sub)
         conn_id = getattr(sub, "conn_id", None)
         if conn_id is not None and self.by_conn.get(conn_id) is sub:
@@ -467,7 +477,7 @@ class RoomHub:
             logger.exception("live: room %s could not catch up from the database", self.room_id)
 
     async def _publish_presence(self, now: float) -> None:
-        count = len(self.subscribers)
+        count = self.local_viewers
         last_count, last_at = self.presence_published
         if count == last_count and now - last_at < live_setting("PRESENCE_HEARTBEAT_SECONDS"):
             return

@@ -24,6 +24,9 @@ class Participant:
     user_id: int | None
     name: str
     role: str
+    # A practice market's scripted viewer (``User.is_simulated``): the room's rules apply to
+    # it as to anyone, but it never counts as a viewer.
+    simulated: bool = False
 
     @property
     def may_moderate(self) -> bool:
@@ -45,7 +48,7 @@ def participant_for(*, user, show: Show) -> Participant:
     role = RoomRole.objects.filter(room__show=show, user=user).values_list("role", flat=True).first()
     if role == RoomRole.Role.MODERATOR or user.is_staff:
         return Participant(user_id=user.pk, name=name, role=MODERATOR)
-    return Participant(user_id=user.pk, name=name, role=VIEWER)
+    return Participant(user_id=user.pk, name=name, role=VIEWER, simulated=bool(getattr(user, "is_simulated", False)))
 
 
 def _active(qs):

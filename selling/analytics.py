@@ -29,7 +29,9 @@ Definitions (what the page and the CSV show):
 * **Intents**: every ``OrderIntent`` of the show, whatever its status and source.
   **Confirmations**: intents with status ``confirmed``. **Confirmation rate**: confirmations
   ÷ intents (0 when there are no intents).
-* **Buyers**: distinct buyers with at least one intent in the show. **Returning buyers**:
+* **Buyers**: distinct buyers with at least one intent in the show (a practice room's
+  scripted viewers, ``User.is_simulated``, are not people: never counted; nor are they in
+  the viewer counts, which the room keeps without them). **Returning buyers**:
   those of them who had an intent (every order of a show starts as one) in an *earlier* show of the
   same host: a show whose start (``started_at``, else ``scheduled_start``) is before this
   show's start.
@@ -188,7 +190,7 @@ def _buyers(show: Show) -> tuple[int, int]:
     )
     figures = (
         get_user_model()
-        .objects.filter(Exists(OrderIntent.objects.filter(show=show, buyer=OuterRef("pk"))))
+        .objects.filter(Exists(OrderIntent.objects.filter(show=show, buyer=OuterRef("pk"))), is_simulated=False)
         .aggregate(
             buyers=Count("pk"),
             returning=Count("pk", filter=Q(Exists(earlier_intent))),

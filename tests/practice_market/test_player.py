@@ -24,6 +24,7 @@ from orders.models import Order
 from practice_market import scenarios
 from practice_market.models import ScenarioRun
 from practice_market.player import play_run
+from selling.analytics import show_analytics
 from selling.models import OrderIntent
 from tests.live.servers import free_port, start_daphne, stop
 from tests.practice_market.test_scenarios import make_practice_show, make_scenario
@@ -80,6 +81,7 @@ class Host:
         self.origin = f"http://127.0.0.1:{port}"
         self.cookie = cookie
         self.chats: list[dict] = []
+        self.viewer_counts: list[int] = []
         self.intents: dict[int, dict] = {}
         self.acks: dict[str, dict] = {}
         self.ready = asyncio.Event()
@@ -91,11 +93,15 @@ class Host:
             self.ws = ws
             async for raw in ws:
                 frame = json.loads(raw)
+                if frame["type"] == "welcome":
+                    self.viewer_counts.append(frame["viewers"])
                 if frame["type"] == "replay":
                     self.ready.set()
                 for event in frame.get("events", []):
                     if event.get("type") == "chat":
                         self.chats.append(event)
+                    elif event.get("type") == "viewers":
+                        self.viewer_counts.append(event["count"])
                     elif event.get("type") == "intent":
                         self.intents[event["id"]] = event
                 if frame["type"] in ("ack", "error") and frame.get("ref"):
@@ -173,6 +179,10 @@ async def test_fifty_beats_by_twenty_viewers_arrive_in_order_and_the_orders_beco
         assert ack["type"] == "ack", ack
         order = await database_sync_to_async(lambda: Order.objects.get(intent__pk=intents[0].pk))()
         assert order.sandbox
+        # simulated viewers never count: the room showed the host alone, the analytics count no buyer
+        assert host.viewer_counts and max(host.viewer_counts) == 1
+        figures = await database_sync_to_async(show_analytics)(show)
+        assert (figures.intents, figures.buyers) == (10, 0)
 
     chats = await database_sync_to_async(_room_chats)(show.room.pk)
     assert [p["text"] for _seq, p in chats] == expected
