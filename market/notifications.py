@@ -110,7 +110,9 @@ def _day(moment: datetime) -> str:
 
 def timetable_text(slots: list[Slot]) -> str:
     return "\n".join(
-        f"  {_hhmm(s.starts_at)}–{_hhmm(s.ends_at)} · " + _("sân khấu %(stage)d") % {"stage": s.stage} + f" · {s.vendor}"
+        f"  {_hhmm(s.starts_at)}–{_hhmm(s.ends_at)} · "
+        + _("sân khấu %(stage)d") % {"stage": s.stage}
+        + f" · {s.vendor}"
         for s in slots
     )
 
@@ -231,7 +233,10 @@ def slot_reminder(*, slot_id: int) -> int:
     if slot is None:
         return 0
     with override(settings.LANGUAGE_CODE):
-        title = _("Sắp đến lượt bán của %(vendor)s: %(start)s") % {"vendor": slot.vendor, "start": _hhmm(slot.starts_at)}
+        title = _("Sắp đến lượt bán của %(vendor)s: %(start)s") % {
+            "vendor": slot.vendor,
+            "start": _hhmm(slot.starts_at),
+        }
         body = _("Sân khấu %(stage)d. Vào phòng, kiểm tra camera và sản phẩm trước giờ.") % {"stage": slot.stage}
         url = reverse("live:show_watch", kwargs={"show_id": slot.show_id}) if slot.show_id else _lobby_url(slot.session)
         told = 0
@@ -254,6 +259,9 @@ def session_reminder(*, session_id: int) -> int:
         title = _("%(session)s mở lúc %(start)s") % {"session": session.title, "start": _hhmm(session.starts_at)}
         body = _("Vào chợ để xem gian hàng nào đang bán.")
         url = _lobby_url(session)
-        rows = [Notification(user_id=pk, title=title[:200], body=body, url=url) for pk in buyers().values_list("pk", flat=True)]
+        rows = [
+            Notification(user_id=pk, title=title[:200], body=body, url=url)
+            for pk in buyers().values_list("pk", flat=True)
+        ]
     Notification.objects.bulk_create(rows, batch_size=500)
     return len(rows)

@@ -79,9 +79,10 @@ def _slot_counts(session_ids: list[int]) -> dict[int, int]:
     from django.db.models import Count
 
     return dict(
-        Slot.objects.filter(session_id__in=session_ids).values("session_id").annotate(n=Count("pk")).values_list(
-            "session_id", "n"
-        )
+        Slot.objects.filter(session_id__in=session_ids)
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
     )
 
 
@@ -267,9 +268,7 @@ def stall_switcher(*, show: Show, now: datetime.datetime | None = None) -> dict 
 
 def seller_vendors(*, user):
     """Vendors ``user`` is a member of that the practice market promoted (and not withdrawn)."""
-    return Seller.objects.filter(
-        vendor__members__user=user, withdrawn_at__isnull=True
-    ).select_related("vendor")
+    return Seller.objects.filter(vendor__members__user=user, withdrawn_at__isnull=True).select_related("vendor")
 
 
 def offerable_products(*, vendor, session: Session):

@@ -102,10 +102,13 @@ def _check_shape(*, starts_at, ends_at, stages, slot_minutes) -> None:
         )
     if ends_at - starts_at < timedelta(minutes=int(slot_minutes)):
         raise ApplicationError(
-            _("Phiên chợ phải dài ít nhất một lượt."), fields={"slot_minutes": _("Phiên chợ phải dài ít nhất một lượt.")}
+            _("Phiên chợ phải dài ít nhất một lượt."),
+            fields={"slot_minutes": _("Phiên chợ phải dài ít nhất một lượt.")},
         )
     if ends_at - starts_at > timedelta(hours=12):
-        raise ApplicationError(_("Một phiên chợ dài tối đa 12 giờ."), fields={"ends_at": _("Một phiên chợ dài tối đa 12 giờ.")})
+        raise ApplicationError(
+            _("Một phiên chợ dài tối đa 12 giờ."), fields={"ends_at": _("Một phiên chợ dài tối đa 12 giờ.")}
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -172,7 +175,15 @@ def session_open(*, actor, session: Session) -> Session:
 
 @transaction.atomic
 def session_update(
-    *, actor, session: Session, title: str, theme: str = "", starts_at=None, ends_at=None, stages=None, slot_minutes=None
+    *,
+    actor,
+    session: Session,
+    title: str,
+    theme: str = "",
+    starts_at=None,
+    ends_at=None,
+    stages=None,
+    slot_minutes=None,
 ) -> Session:
     """Change a session's words and hours while nothing is scheduled on them (before publishing)."""
     require_organizer(actor)
@@ -239,9 +250,7 @@ def _offerable_products(*, vendor: Vendor, session: Session, product_ids: Iterab
     if unverified:
         names = ", ".join(f"{p.name} ({p.code})" for p in unverified)
         raise ApplicationError(
-            _(
-                "Chỉ bán được sản phẩm đã xác minh, hồ sơ còn hiệu lực đến ngày phiên chợ. Chưa đủ điều kiện: %(names)s."
-            )
+            _("Chỉ bán được sản phẩm đã xác minh, hồ sơ còn hiệu lực đến ngày phiên chợ. Chưa đủ điều kiện: %(names)s.")
             % {"names": names},
             code="product_unverified",
             fields={"product_ids": _("Có sản phẩm chưa xác minh.")},
@@ -266,9 +275,7 @@ def application_submit(
     products = _offerable_products(vendor=vendor, session=session, product_ids=product_ids)
     application = Application.objects.select_for_update().filter(session=session, vendor=vendor).first()
     if application is not None and application.state == Application.State.ACCEPTED:
-        raise ApplicationError(
-            _("Đăng ký đã được xếp lượt: liên hệ ban tổ chức nếu cần đổi."), code="already_accepted"
-        )
+        raise ApplicationError(_("Đăng ký đã được xếp lượt: liên hệ ban tổ chức nếu cần đổi."), code="already_accepted")
     if application is None:
         application = Application(session=session, vendor=vendor)
     application.applicant = actor
@@ -290,9 +297,7 @@ def application_withdraw(*, actor, application: Application) -> Application:
     if application.state not in (Application.State.SUBMITTED, Application.State.ACCEPTED):
         raise ApplicationError(_("Đăng ký này không còn hiệu lực."), code="bad_state")
     if session.state not in (State.DRAFT, State.OPEN):
-        raise ApplicationError(
-            _("Lịch đã công bố: hãy liên hệ ban tổ chức để rút khỏi phiên chợ."), code="published"
-        )
+        raise ApplicationError(_("Lịch đã công bố: hãy liên hệ ban tổ chức để rút khỏi phiên chợ."), code="published")
     Slot.objects.filter(application=application).delete()
     application.state = Application.State.WITHDRAWN
     application.save(update_fields=["state"])
@@ -481,9 +486,7 @@ def session_publish(*, actor, session: Session) -> Session:
     require_organizer(actor)
     session = _session_for_update(session.pk)
     _move(session, State.PUBLISHED)
-    slots = list(
-        Slot.objects.filter(session=session, show__isnull=True).select_related("vendor", "application")
-    )
+    slots = list(Slot.objects.filter(session=session, show__isnull=True).select_related("vendor", "application"))
     if not slots and not Slot.objects.filter(session=session).exists():
         raise ApplicationError(_("Chưa xếp lượt nào: không có gì để công bố."), code="empty")
     if session.starts_at <= timezone.now():

@@ -56,7 +56,9 @@ class SlotOutput(serializers.Serializer):
     stage = serializers.IntegerField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    show = serializers.IntegerField(source="show_id", allow_null=True, help_text="the stall's live room (after publishing)")
+    show = serializers.IntegerField(
+        source="show_id", allow_null=True, help_text="the stall's live room (after publishing)"
+    )
 
 
 @extend_schema_serializer(component_name="MarketSessionDetail")
@@ -144,7 +146,9 @@ def _applications():
 
 
 def _detail(session: Session) -> Session:
-    session.slots_list = list(Slot.objects.filter(session=session).select_related("vendor").order_by("starts_at", "stage"))
+    session.slots_list = list(
+        Slot.objects.filter(session=session).select_related("vendor").order_by("starts_at", "stage")
+    )
     return session
 
 
@@ -176,7 +180,9 @@ class SessionListApi(APIView):
         ]  # fmt: skip
         return Response(SessionOutput(sessions, many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: SessionOutput, **_ERRORS}, operation_id="market_sessions_create")
+    @extend_schema(
+        request=InputSerializer, responses={201: SessionOutput, **_ERRORS}, operation_id="market_sessions_create"
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -209,7 +215,9 @@ class SessionStateApi(APIView):
     class InputSerializer(serializers.Serializer):
         action = serializers.ChoiceField(choices=[("open", "open"), ("publish", "publish")])
 
-    @extend_schema(request=InputSerializer, responses={200: SessionOutput, **_ERRORS}, operation_id="market_session_state")
+    @extend_schema(
+        request=InputSerializer, responses={200: SessionOutput, **_ERRORS}, operation_id="market_session_state"
+    )
     def post(self, request, session_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -291,7 +299,9 @@ class ApplicationWithdrawApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={200: ApplicationOutput, **_ERRORS}, operation_id="market_application_withdraw")
+    @extend_schema(
+        request=None, responses={200: ApplicationOutput, **_ERRORS}, operation_id="market_application_withdraw"
+    )
     def post(self, request, application_id: int):
         application = get_object_or_404(Application.objects.select_related("vendor"), pk=application_id)
         application = timetable.application_withdraw(actor=request.user, application=application)
@@ -307,7 +317,11 @@ class ApplicationDeclineApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=300)
 
-    @extend_schema(request=InputSerializer, responses={200: ApplicationOutput, **_ERRORS}, operation_id="market_application_decline")
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: ApplicationOutput, **_ERRORS},
+        operation_id="market_application_decline",
+    )
     def post(self, request, application_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -383,9 +397,19 @@ urlpatterns = [
     path("market/sessions/<int:session_id>/", SessionDetailApi.as_view(), name="api-market-session"),
     path("market/sessions/<int:session_id>/state/", SessionStateApi.as_view(), name="api-market-session-state"),
     path("market/sessions/<int:session_id>/lobby/", LobbyApi.as_view(), name="api-market-lobby"),
-    path("market/sessions/<int:session_id>/applications/", ApplicationListApi.as_view(), name="api-market-applications"),
+    path(
+        "market/sessions/<int:session_id>/applications/", ApplicationListApi.as_view(), name="api-market-applications"
+    ),
     path("market/sessions/<int:session_id>/slots/", SlotAssignApi.as_view(), name="api-market-slot-assign"),
-    path("market/applications/<int:application_id>/withdraw/", ApplicationWithdrawApi.as_view(), name="api-market-application-withdraw"),
-    path("market/applications/<int:application_id>/decline/", ApplicationDeclineApi.as_view(), name="api-market-application-decline"),
+    path(
+        "market/applications/<int:application_id>/withdraw/",
+        ApplicationWithdrawApi.as_view(),
+        name="api-market-application-withdraw",
+    ),
+    path(
+        "market/applications/<int:application_id>/decline/",
+        ApplicationDeclineApi.as_view(),
+        name="api-market-application-decline",
+    ),
     path("market/slots/<int:slot_id>/", SlotDetailApi.as_view(), name="api-market-slot"),
 ]

@@ -52,7 +52,9 @@ class SessionForm(forms.Form):
         label=gettext_lazy("Đóng chợ"), initial=datetime.time(22, 0), widget=forms.TimeInput(attrs={"type": "time"})
     )
     stages = forms.IntegerField(label=gettext_lazy("Số sân khấu song song"), min_value=1, max_value=30, initial=3)
-    slot_minutes = forms.IntegerField(label=gettext_lazy("Độ dài mỗi lượt (phút)"), min_value=10, max_value=120, initial=30)
+    slot_minutes = forms.IntegerField(
+        label=gettext_lazy("Độ dài mỗi lượt (phút)"), min_value=10, max_value=120, initial=30
+    )
     is_special = forms.BooleanField(label=gettext_lazy("Phiên đặc biệt"), required=False)
 
     def hours(self) -> tuple[datetime.datetime, datetime.datetime]:
@@ -71,7 +73,10 @@ class ApplicationForm(forms.Form):
         label=gettext_lazy("Sản phẩm sẽ bán"), widget=forms.CheckboxSelectMultiple, required=False
     )
     note = forms.CharField(
-        label=gettext_lazy("Ghi chú cho ban tổ chức"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Ghi chú cho ban tổ chức"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, sellers, products, **kwargs):
@@ -133,7 +138,9 @@ def lobby(request, session_id: int):
         "query": query,
         "organizer": _organizer(request),
         "refresh": {
-            "api": reverse("api-market-lobby", kwargs={"session_id": session.pk}) if request.user.is_authenticated else "",
+            "api": reverse("api-market-lobby", kwargs={"session_id": session.pk})
+            if request.user.is_authenticated
+            else "",
             "every": 20,
         },
     }
@@ -343,7 +350,9 @@ def application_decline(request, session_id: int, application_id: int):
     _require_organizer(request)
     application = get_object_or_404(Application, pk=application_id, session_id=session_id)
     try:
-        timetable.application_decline(actor=request.user, application=application, reason=request.POST.get("reason", ""))
+        timetable.application_decline(
+            actor=request.user, application=application, reason=request.POST.get("reason", "")
+        )
     except ApplicationError as exc:
         _refused(request, exc)
     else:
@@ -370,7 +379,9 @@ def session_state(request, session_id: int):
         _refused(request, exc)
     else:
         if session.state == Session.State.PUBLISHED:
-            messages.success(request, _("Đã công bố lịch: người bán và người mua sẽ nhận lịch qua e-mail và thông báo."))
+            messages.success(
+                request, _("Đã công bố lịch: người bán và người mua sẽ nhận lịch qua e-mail và thông báo.")
+            )
         else:
             messages.success(request, _("Phiên chợ đã mở nhận đăng ký."))
     return redirect("market:editor", session_id=session_id)

@@ -132,7 +132,9 @@ def test_only_the_vendors_members_apply_with_its_own_products(promoted_stall, se
     assert not Application.objects.exists()
 
 
-def test_applying_again_replaces_the_products_and_a_draft_takes_no_applications(promoted_stall, open_session, organizer_user):
+def test_applying_again_replaces_the_products_and_a_draft_takes_no_applications(
+    promoted_stall, open_session, organizer_user
+):
     first = _apply(promoted_stall, open_session)
     again = timetable.application_submit(
         actor=promoted_stall.user, session=open_session, vendor=promoted_stall.vendor,
@@ -188,14 +190,25 @@ def test_a_vendor_is_never_in_two_places_at_once(open_session, two_applications,
         starts_at=special.starts_at,
     )  # fmt: skip
     assert "Chợ đêm thứ Sáu" in error.message
-    timetable.slot_assign(actor=organizer_user, application=other, stage=1, starts_at=special.starts_at + timedelta(minutes=15))
+    timetable.slot_assign(
+        actor=organizer_user, application=other, stage=1, starts_at=special.starts_at + timedelta(minutes=15)
+    )
 
 
 @pytest.mark.parametrize(
     ("stage", "offset_minutes", "code"),
-    [(3, 0, "bad_stage"), (0, 0, "bad_stage"), (1, -30, "outside"), (1, 120, "outside"), (1, 105, "outside"), (1, 10, "off_grid")],
+    [
+        (3, 0, "bad_stage"),
+        (0, 0, "bad_stage"),
+        (1, -30, "outside"),
+        (1, 120, "outside"),
+        (1, 105, "outside"),
+        (1, 10, "off_grid"),
+    ],
 )
-def test_a_slot_stays_inside_the_session_on_its_grid(open_session, two_applications, organizer_user, stage, offset_minutes, code):
+def test_a_slot_stays_inside_the_session_on_its_grid(
+    open_session, two_applications, organizer_user, stage, offset_minutes, code
+):
     first, _second = two_applications
     _refused(
         code, timetable.slot_assign, actor=organizer_user, application=first, stage=stage,
@@ -225,7 +238,9 @@ def test_only_organizers_place_slots(open_session, two_applications, promoted_st
     )  # fmt: skip
 
 
-def test_withdrawing_frees_the_slot_before_publishing_only(open_session, two_applications, organizer_user, promoted_stall):
+def test_withdrawing_frees_the_slot_before_publishing_only(
+    open_session, two_applications, organizer_user, promoted_stall
+):
     first, _second = two_applications
     timetable.slot_assign(actor=organizer_user, application=first, stage=1, starts_at=open_session.starts_at)
     timetable.application_withdraw(actor=promoted_stall.user, application=first)
@@ -272,7 +287,9 @@ def test_after_publishing_a_vendor_cannot_withdraw_and_a_moved_slot_moves_its_ro
     show = Show.objects.get(pk=stall.slot.show_id)
     assert show.scheduled_start == later
     assert Notification.objects.filter(user=stall.user, title__contains="đã dời").exists()
-    reminders = sorted(t.args_kwargs["kwargs"]["starts_at"] for t in _queued(tasks.slot_reminder_task, slot_id=stall.slot.pk))
+    reminders = sorted(
+        t.args_kwargs["kwargs"]["starts_at"] for t in _queued(tasks.slot_reminder_task, slot_id=stall.slot.pk)
+    )
     assert len(reminders) == 2  # the old one stays queued and finds the slot moved
     old = stall.slot.starts_at.isoformat()
     assert tasks.slot_reminder_task.call(slot_id=stall.slot.pk, starts_at=old) == 0
