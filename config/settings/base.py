@@ -313,6 +313,10 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Status",
         "OrderChannelEnum": "orders.models.Channel",
         "OrderActorRoleEnum": "orders.models.ActorRole",
+        "MarketBusinessKindEnum": "market.models.BusinessProfile.Kind",
+        "MarketBusinessStateEnum": "market.models.BusinessProfile.State",
+        "MarketInquiryStateEnum": "market.models.Inquiry.State",
+        "MarketQuoteStateEnum": "market.models.Quote.State",
     },
     # No CDN: the interactive docs' assets come from drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",
