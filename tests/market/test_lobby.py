@@ -152,7 +152,7 @@ def test_a_market_room_links_back_to_the_lobby_and_to_the_other_stall(client, pu
     page = client.get(reverse("live:show_watch", kwargs={"show_id": first.slot.show_id})).content.decode()
     assert 'data-testid="room-stalls"' in page
     assert reverse("market:lobby", kwargs={"session_id": published_session.session.pk}) in page
-    assert reverse("live:show_watch", kwargs={"show_id": second.slot.show_id}) in page and "7 👁" in page
+    assert reverse("live:show_watch", kwargs={"show_id": second.slot.show_id}) in page and "7 người xem" in page
 
 
 def test_the_home_page_announces_the_next_published_session(client, published_session):
