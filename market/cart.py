@@ -349,7 +349,12 @@ def _checkout(*, buyer, cleaned, key, vendor_ids, session_id, note, expected_tot
             else:
                 source = {"source_kind": "stall", "source_id": vendor.pk, "source_label": vendor.legal_name}
             order_key = f"{_key_prefix(key)}{vendor.pk}"
-            _hold_units(priced, author_id=buyer.pk)
+            units_hold(
+                vendor_id=vendor.pk,
+                session_id=priced.cart.session_id,
+                lines=[(line.product, line.quantity) for line in priced.lines],
+                author_id=buyer.pk,
+            )
             order = order_place(
                 buyer_id=buyer.pk,
                 vendor_id=vendor.pk,
@@ -377,26 +382,26 @@ def _checkout(*, buyer, cleaned, key, vendor_ids, session_id, note, expected_tot
     return placed
 
 
-def _hold_units(priced: PricedCart, *, author_id: int) -> None:
-    """Hold each line's units before the order takes them over (``order_place(held=True)``):
-    first from what the stall's room offer holds (the room's cards are told), the rest from
-    the product's free stock. One conditional UPDATE each: never more than exists."""
-    offers = room_offers(vendor_id=priced.cart.vendor_id, session_id=priced.cart.session_id)
-    for line in sorted(priced.lines, key=lambda row: row.product.pk):
-        offer = offers.get(line.product.pk)
+def units_hold(*, vendor_id: int, session_id: int | None, lines: list[tuple[Product, int]], author_id: int) -> None:
+    """Hold each line's units before an order takes them over (``order_place(held=True)``):
+    first from what the stall's room offer holds in ``session_id`` (the room's cards are told),
+    the rest from the product's free stock. One conditional UPDATE each: never more than
+    exists; a refusal says how many are left (the caller's transaction rolls back)."""
+    offers = room_offers(vendor_id=vendor_id, session_id=session_id)
+    for product, quantity in sorted(lines, key=lambda row: row[0].pk):
+        offer = offers.get(product.pk)
         if offer is not None:
             offer.refresh_from_db(fields=["stock_left"])
-        line.product.refresh_from_db(fields=["stock", "stock_reserved"])
-        _refuse_over_stock(line.product, line.quantity, priced.cart.session_id)
-        wanted = line.quantity
+        _refuse_over_stock(product, quantity, session_id)
+        wanted = quantity
         from_offer = min(wanted, offer.stock_left) if offer is not None else 0
         if from_offer > 0 and selling_offers.stock_take(offer_id=offer.pk, quantity=from_offer):
             selling_offers.stock_announce(offer_id=offer.pk, author_id=author_id)
             wanted -= from_offer
-        if wanted > 0 and not stock.stock_reserve(product_id=line.product.pk, quantity=wanted):
+        if wanted > 0 and not stock.stock_reserve(product_id=product.pk, quantity=wanted):
             raise ApplicationError(  # sold in between the read and the update
-                _("Không đủ hàng: %(name)s (mã %(code)s) vừa được người khác mua. Hãy xem lại giỏ hàng.")
-                % {"name": line.product.name, "code": line.product.code},
+                _("Không đủ hàng: %(name)s (mã %(code)s) vừa được người khác mua. Hãy xem lại số lượng.")
+                % {"name": product.name, "code": product.code},
                 code=Code.NOT_ENOUGH_STOCK,
                 status=409,
             )

@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
-from market import pricing
+from market import cart, pricing
 from market.models import BusinessProfile, Inquiry, Quote, Session
 from orders.models import Channel, Order
 from orders.services import MAX_LINE_QUANTITY, LineRequest, delivery_clean, order_place
@@ -284,6 +284,10 @@ def quote_accept(*, quote_id: int, buyer, quantity: int, delivery: dict | None =
         cleaned = delivery_clean(
             name=delivery.get("name", ""), phone=delivery.get("phone", ""), address=delivery.get("address", "")
         )
+        session_id = inquiry.session_id or cart.live_session_id(inquiry.vendor_id)
+        cart.units_hold(
+            vendor_id=inquiry.vendor_id, session_id=session_id, lines=[(inquiry.product, quantity)], author_id=buyer.pk
+        )
         label = _("Báo giá sỉ #%(id)s") % {"id": quote.pk}
         if inquiry.session_id:
             label = f"{inquiry.session.title} · {label}"
@@ -303,6 +307,7 @@ def quote_accept(*, quote_id: int, buyer, quantity: int, delivery: dict | None =
             source_kind="quote",
             source_id=quote.pk,
             source_label=label,
+            held=True,
         )
         quote.state, quote.order = Quote.State.ACCEPTED, order
         quote.save(update_fields=["state", "order"])

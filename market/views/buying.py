@@ -104,6 +104,8 @@ class QuoteForm(forms.Form):
 class AcceptForm(DeliveryForm):
     quantity = forms.IntegerField(label=gettext_lazy("Số lượng đặt"), min_value=1, max_value=10_000)
 
+    field_order = ["quantity", "name", "phone", "address", "note"]
+
 
 class InviteForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Dành cho"), choices=BusinessProfile.Kind.choices)
