@@ -34,9 +34,7 @@ def _shot(page, name, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls sideways at {width}px"
 
 
-def test_a_consumer_buys_by_cart_and_a_distributor_by_quote(
-    browser, live_server, published_session, buyer_user, make_user
-):  # noqa: F811
+def test_cart_then_quote(browser, live_server, published_session, buyer_user, make_user):  # noqa: F811
     base = live_server.url
     session = published_session.session
     first, second = published_session.stalls
