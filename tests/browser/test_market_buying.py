@@ -54,6 +54,8 @@ def test_cart_then_quote(browser, live_server, published_session, buyer_user, ma
     phone.get_by_test_id("add-B03").click()
     expect(phone.locator(".messages")).to_contain_text("chỉ còn 15 hộp, bạn chọn 40")
     _shot(phone, "01-stall-cart", 360)
+    _shot(phone, "01-stall-cart", 1280)
+    phone.set_viewport_size({"width": 360, "height": 740})
     phone.goto(f"{base}/cho-dem/mua/gian-hang/{second.vendor.slug}/?phien={session.pk}")
     phone.get_by_test_id("add-C01").click()
     expect(phone.get_by_test_id("other-carts")).to_contain_text("HTX Bưởi đỏ Đông Cao")  # the first cart is kept
