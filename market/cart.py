@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -227,8 +227,12 @@ def cart_add(*, buyer, product_id: int, quantity: int, session_id: int | None = 
             _("%(name)s không được bán ở gian hàng này.") % {"name": product.name}, code=Code.NOT_ON_OFFER
         )
     with transaction.atomic():
-        cart, _created = Cart.objects.get_or_create(buyer=buyer, vendor_id=product.vendor_id)
-        cart = Cart.objects.select_for_update().get(pk=cart.pk)
+        try:
+            with transaction.atomic():
+                Cart.objects.get_or_create(buyer=buyer, vendor_id=product.vendor_id)
+        except IntegrityError:  # a second tap created it a moment ago
+            pass
+        cart = Cart.objects.select_for_update().get(buyer=buyer, vendor_id=product.vendor_id)
         line = CartLine.objects.filter(cart=cart, product=product).first()
         wanted = _quantity((line.quantity if line else 0) + quantity)
         _refuse_over_stock(product, wanted, session.pk if session else cart.session_id)

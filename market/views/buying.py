@@ -259,7 +259,7 @@ def checkout(request):
     """All my carts (or one stall's: ``?gian=slug``), my delivery details, one tap: one order per vendor."""
     session = _session_param(request)
     only = request.GET.get("gian") or request.POST.get("gian") or ""
-    vendor = Vendor.objects.filter(slug=only).first() if only else None
+    vendor = get_object_or_404(Vendor, slug=only) if only else None
     vendor_ids = [vendor.pk] if vendor else None
     form = DeliveryForm(request.POST or None, initial=_delivery_initial(request.user))
     if request.method == "POST":
