@@ -167,3 +167,32 @@ def test_my_session_orders_are_mine_only(client, published_session, buyer_user, 
     client.force_login(make_user("khac@example.vn"))
     body = client.get(f"/cho-dem/mua/phien/{published_session.session.pk}/don-cua-toi/").content.decode()
     assert "Bạn chưa có đơn nào trong phiên này." in body and "HTX Chè Ba Vì" not in body
+
+
+def _wholesale_terms(rf, user, product) -> str:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    request = rf.get("/")
+    request.user = user or AnonymousUser()
+    return Template("{% load market_buying %}{% wholesale_terms product %}").render(
+        Context({"request": request, "product": product})
+    )
+
+
+def test_a_products_wholesale_terms_show_to_verified_businesses_and_its_vendor_only(
+    rf, promoted_stall, make_user, buyer_user
+):
+    b01 = promoted_stall.products["B01"]
+    tiers(b01, (100, 86_000))
+    tiers(b01, (20, 99_000), kind="retailer")
+    pending = business_buyer(make_user, "cho@example.vn", state="pending", tax_code="0300000003")
+    for outsider in (None, buyer_user, pending):
+        html = _wholesale_terms(rf, outsider, b01)
+        assert "86.000 ₫" not in html and "99.000 ₫" not in html
+    assert "đang chờ ban tổ chức xác minh" in _wholesale_terms(rf, pending, b01)
+    distributor = business_buyer(make_user, "sen@example.vn")
+    html = _wholesale_terms(rf, distributor, b01)
+    assert "86.000 ₫" in html and "99.000 ₫" not in html and f"?san-pham={b01.pk}" in html
+    vendor_view = _wholesale_terms(rf, promoted_stall.user, b01)
+    assert "86.000 ₫" in vendor_view and "99.000 ₫" in vendor_view
