@@ -23,3 +23,7 @@ class MarketConfig(AppConfig):
         from selling import pricing
 
         pricing.register(chot_don_price)  # a verified business's chốt đơn at its wholesale tier
+        from market.pricing import tiers_for_viewer
+        from vendors.permissions import tier_viewer_register
+
+        tier_viewer_register(tiers_for_viewer)  # only verified businesses see a product's tiers

@@ -82,3 +82,11 @@ def chot_don_price(*, buyer_id: int, product: Product, quantity: int) -> int | N
         return None
     price = price_for(product=product, quantity=quantity, kind=kind)
     return price.unit_price if price.is_wholesale else None
+
+
+def tiers_for_viewer(user, product: Product) -> list[PriceTier] | None:
+    """``vendors.permissions`` resolver: a verified business sees its kind's tiers; others none."""
+    if not (user and user.is_authenticated):
+        return None
+    kind = wholesale_kind(user)
+    return visible_tiers(user, product, kind=kind) if kind else None

@@ -19,7 +19,7 @@ from config.api import schema_error_response
 from vendors import selectors, services
 from vendors.districts import District
 from vendors.models import Document, DocumentKind, DocumentStatus, OcopGroup, Product, Vendor, VendorMember
-from vendors.permissions import can_view_dossier, require_member, require_organizer
+from vendors.permissions import can_view_dossier, require_member, require_organizer, visible_price_tiers
 
 MAX_ID = 2**63 - 1
 
@@ -116,13 +116,16 @@ class ProductDetailApi(APIView):
         certificate_number = serializers.CharField()
         certificate_year = serializers.IntegerField(allow_null=True)
         certificate_level = serializers.CharField()
-        price_tiers = PriceTierOutput(many=True, source="price_tiers.all")
+        price_tiers = PriceTierOutput(
+            many=True, source="visible_tiers", help_text="only for the vendor's members and verified businesses"
+        )
         verification = VerifiedDocumentOutput(many=True, source="verified_documents")
 
     @extend_schema(responses={200: OutputSerializer, **schema_error_response(404)}, operation_id="products_retrieve")
     def get(self, request, pk):
         product = get_object_or_404(Product.objects.select_related("vendor"), pk=pk)
         product.verified_documents = selectors.product_verification(product)
+        product.visible_tiers = visible_price_tiers(request.user, product)
         return Response(self.OutputSerializer(product).data)
 
 

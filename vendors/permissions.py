@@ -49,3 +49,25 @@ def require_organizer(user) -> None:
         raise ApplicationError(
             _("Chỉ ban tổ chức mới duyệt được hồ sơ."), code="not_organizer", status=status.HTTP_403_FORBIDDEN
         )
+
+
+# Who may see a product's wholesale tiers: its vendor's members, and whom a later app says
+# (the weekly market registers its verified distributors and retailers); vendors imports none.
+_tier_viewers: list = []
+
+
+def tier_viewer_register(resolver) -> None:
+    """``resolver(user, product)`` returns the tiers this user may see, or ``None`` (no opinion)."""
+    if resolver not in _tier_viewers:
+        _tier_viewers.append(resolver)
+
+
+def visible_price_tiers(user, product) -> list:
+    """The wholesale tiers ``user`` may see of ``product`` (none for the public)."""
+    if member_role(user, product.vendor) is not None:
+        return list(product.price_tiers.all())
+    for resolver in _tier_viewers:
+        tiers = resolver(user, product)
+        if tiers is not None:
+            return list(tiers)
+    return []

@@ -125,3 +125,20 @@ def test_the_schema_lists_the_buying_endpoints(api, buyer_user):
     paths = set(schema["paths"])
     assert {"/api/v1/market/carts/", "/api/v1/market/checkout/", "/api/v1/market/business-profile/"} <= paths
     assert any(p.startswith("/api/v1/market/quotes/") and p.endswith("/accept/") for p in paths)
+
+
+def test_the_public_product_api_shows_tiers_to_verified_businesses_and_the_vendor_only(
+    api, promoted_stall, buyer_user, make_user
+):
+    b01 = promoted_stall.products["B01"]
+    tiers(b01, (100, 86_000))
+    tiers(b01, (20, 99_000), kind="retailer")
+    url = f"/api/v1/products/{b01.pk}/"
+    pending = business_buyer(make_user, "cho@example.vn", state="pending", tax_code="0300000004")
+    for outsider in (None, buyer_user, pending):
+        assert api(outsider).get(url).json()["price_tiers"] == []
+    distributor = business_buyer(make_user, "sen@example.vn")
+    assert api(distributor).get(url).json()["price_tiers"] == [
+        {"buyer_kind": "distributor", "min_quantity": 100, "unit_price": 86_000}
+    ]
+    assert len(api(promoted_stall.user).get(url).json()["price_tiers"]) == 2
