@@ -265,3 +265,23 @@ def session_reminder(*, session_id: int) -> int:
         ]
     Notification.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def application_declined(*, application_id: int) -> int:
+    """The seller's application got no slot (declined by an organizer, or left out at publishing)."""
+    from market.models import Application
+
+    application = Application.objects.select_related("session", "vendor").filter(pk=application_id).first()
+    if application is None:
+        return 0
+    with override(settings.LANGUAGE_CODE):
+        title = _("%(vendor)s chưa có lượt ở %(session)s") % {
+            "vendor": application.vendor,
+            "session": application.session.title,
+        }
+        body = application.decline_reason or _("Ban tổ chức chưa xếp được lượt cho bạn trong phiên này.")
+        url = reverse("market:my_slots")
+        users = _members([application.vendor_id]).get(application.vendor_id, [])
+        for user in users:
+            notification_create(user_id=user.pk, title=title, body=body, url=url)
+    return len(users)

@@ -184,6 +184,7 @@ def session_update(
     ends_at=None,
     stages=None,
     slot_minutes=None,
+    is_special: bool | None = None,
 ) -> Session:
     """Change a session's words and hours while nothing is scheduled on them (before publishing)."""
     require_organizer(actor)
@@ -201,6 +202,8 @@ def session_update(
         session.stages,
         session.slot_minutes,
     )
+    if changed_grid and ends_at <= timezone.now():
+        raise ApplicationError(_("Phiên chợ phải ở tương lai."), fields={"starts_at": _("Phiên chợ phải ở tương lai.")})
     if changed_grid and session.slots.exists():
         raise ApplicationError(
             _("Đã có lượt được xếp: bỏ các lượt trước khi đổi giờ, số sân khấu hay độ dài lượt."), code="has_slots"
@@ -208,6 +211,10 @@ def session_update(
     session.title = (title or session.title).strip()[:200]
     session.theme = (theme or "").strip()[:120]
     session.starts_at, session.ends_at, session.stages, session.slot_minutes = starts_at, ends_at, stages, slot_minutes
+    if is_special is not None:
+        local_start = timezone.localtime(starts_at, MARKET_TZ)
+        regular = local_start.weekday() == DEFAULT_WEEKDAY and local_start.time() == DEFAULT_START
+        session.is_special = bool(is_special) or not regular
     session.save()
     return session
 
@@ -321,6 +328,7 @@ def application_decline(*, actor, application: Application, reason: str) -> Appl
     application.state = Application.State.DECLINED
     application.decline_reason = reason[:300]
     application.save(update_fields=["state", "decline_reason"])
+    _tell_declined([application.pk])
     return application
 
 
@@ -470,6 +478,13 @@ def _publish_slot(slot: Slot, *, session: Session) -> Show:
     return show
 
 
+def _tell_declined(application_ids: list[int]) -> None:
+    from market import notifications
+
+    for application_id in application_ids:
+        transaction.on_commit(lambda pk=application_id: notifications.application_declined(application_id=pk))
+
+
 def _after_publish_change(slot: Slot, *, moved: bool) -> None:
     from market import notifications, tasks
 
@@ -493,9 +508,13 @@ def session_publish(*, actor, session: Session) -> Session:
         raise ApplicationError(_("Giờ mở chợ đã qua: không công bố được."), code="too_late")
     for slot in slots:
         _publish_slot(slot, session=session)
-    Application.objects.filter(session=session, state=Application.State.SUBMITTED).update(
+    unplaced = list(
+        Application.objects.filter(session=session, state=Application.State.SUBMITTED).values_list("pk", flat=True)
+    )
+    Application.objects.filter(pk__in=unplaced).update(
         state=Application.State.DECLINED, decline_reason=_("Hết lượt trong phiên này.")
     )
+    _tell_declined(unplaced)
     session.published_at = timezone.now()
     session.save(update_fields=["state", "published_at"])
     session_id = session.pk

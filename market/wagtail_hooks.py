@@ -1,4 +1,5 @@
-"""The weekly market in Wagtail: the home page's "next session" comes from the published timetable.
+"""The weekly market in Wagtail: the home page's "next session" comes from the published timetable,
+and organizers find the sessions' timetable editor from the admin menu.
 
 ``cms.selectors.next_market_session`` asks the ``next_market_session`` hook first and falls back
 to the session typed on the HomePage only when no session is published.
@@ -8,7 +9,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 
 @hooks.register("next_market_session")
@@ -30,3 +33,17 @@ def next_published_session(request):
         "url": reverse("market:lobby", kwargs={"session_id": session.pk}),
         "is_past": False,
     }
+
+
+class _OrganizerMenuItem(MenuItem):
+    def is_shown(self, request):
+        from vendors.permissions import is_organizer
+
+        return is_organizer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def market_sessions_menu_item():
+    return _OrganizerMenuItem(
+        gettext_lazy("Phiên chợ đêm"), reverse("market:session_list"), icon_name="date", order=260
+    )

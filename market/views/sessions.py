@@ -280,14 +280,54 @@ def session_create(request):
     return render(request, "market/sessions/session_list.html", context, status=400)
 
 
+def _session_initial(session: Session) -> dict:
+    start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    return {
+        "title": session.title, "theme": session.theme, "day": start.date(), "start": start.time(), "end": end.time(),
+        "stages": session.stages, "slot_minutes": session.slot_minutes, "is_special": session.is_special,
+    }  # fmt: skip
+
+
 @login_required
-def editor(request, session_id: int):
+def editor(request, session_id: int, *, edit_form: SessionForm | None = None, status: int = 200):
     """The organizers' timetable: waiting applications to place, slots to move, open and publish."""
     _require_organizer(request)
     session = get_object_or_404(Session, pk=session_id)
     context = {"session": session, **selectors.editor(session=session)}
     context["editable"] = session.state in timetable.EDITABLE_STATES
-    return render(request, "market/sessions/editor.html", context)
+    if session.state in (Session.State.DRAFT, Session.State.OPEN):
+        context["edit_form"] = edit_form or SessionForm(initial=_session_initial(session))
+    return render(request, "market/sessions/editor.html", context, status=status)
+
+
+@login_required
+@require_POST
+def session_edit(request, session_id: int):
+    """Change a session's title, theme and, while no slot is placed, its hours, stages and slot length."""
+    _require_organizer(request)
+    session = get_object_or_404(Session, pk=session_id)
+    form = SessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Hãy kiểm tra lại các ô của phiên chợ."))
+        return editor(request, session_id, edit_form=form, status=400)
+    starts_at, ends_at = form.hours()
+    try:
+        timetable.session_update(
+            actor=request.user,
+            session=session,
+            title=form.cleaned_data["title"],
+            theme=form.cleaned_data["theme"],
+            starts_at=starts_at,
+            ends_at=ends_at,
+            stages=form.cleaned_data["stages"],
+            slot_minutes=form.cleaned_data["slot_minutes"],
+            is_special=form.cleaned_data["is_special"],
+        )
+    except ApplicationError as exc:
+        _refused(request, exc)
+        return editor(request, session_id, edit_form=form, status=400)
+    messages.success(request, _("Đã lưu phiên chợ."))
+    return redirect("market:editor", session_id=session_id)
 
 
 def _slot_input(request) -> tuple[int, datetime.datetime]:
@@ -398,6 +438,7 @@ urlpatterns = [
     path("<int:session_id>/dang-ky/", apply, name="apply"),
     path("<int:session_id>/sap-xep/", editor, name="editor"),
     path("<int:session_id>/sap-xep/trang-thai/", session_state, name="session_state"),
+    path("<int:session_id>/sap-xep/sua/", session_edit, name="session_edit"),
     path("<int:session_id>/sap-xep/xep/<int:application_id>/", slot_assign, name="slot_assign"),
     path("<int:session_id>/sap-xep/tu-choi/<int:application_id>/", application_decline, name="application_decline"),
     path("<int:session_id>/sap-xep/doi/<int:slot_id>/", slot_move, name="slot_move"),
