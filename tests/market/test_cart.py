@@ -145,3 +145,40 @@ def test_in_a_session_the_cart_sells_from_the_stalls_room_and_gathers_my_orders(
     with pytest.raises(ApplicationError) as refused:
         cart_add(buyer=buyer_user, product_id=b03.pk, quantity=held - 2, session_id=session.pk)
     assert f"chỉ còn {held - 3} hộp" in refused.value.message
+
+
+def test_my_orders_of_a_session_gather_every_channel_and_nothing_else(published_session, buyer_user, make_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from market.quotes import inquiry_create, quote_accept, quote_send
+    from orders.services import LineRequest, order_place
+    from tests.market.buying_helpers import business_buyer
+
+    session = published_session.session
+    first, second = published_session.stalls
+
+    def chot_don(buyer, stall, key):  # as selling's board places it: the show is the source
+        return order_place(
+            buyer_id=buyer.pk, vendor_id=stall.vendor.pk, placed_by_id=stall.user.pk, client_key=key,
+            channel=Channel.CHOT_DON, lines=[LineRequest(product_id=stall.products["B02"].pk, quantity=1)],
+            delivery=DELIVERY, source_kind="show", source_id=stall.show.pk, held=True,
+        )  # fmt: skip
+
+    in_room = chot_don(buyer_user, first, "room-1")
+    cart_add(buyer=buyer_user, product_id=second.products["C02"].pk, quantity=1, session_id=session.pk)
+    (by_cart,) = cart_checkout(buyer=buyer_user, delivery=DELIVERY, client_key="s-1")
+    Product.objects.filter(pk=second.products["C01"].pk).update(stock=81)  # one unit not held by the room
+    cart_add(buyer=buyer_user, product_id=second.products["C01"].pk, quantity=1)  # outside the session
+    (elsewhere,) = cart_checkout(buyer=buyer_user, delivery=DELIVERY, client_key="s-2")
+    distributor = business_buyer(make_user, "sen@example.vn")
+    inquiry = inquiry_create(buyer=distributor, product_id=first.products["B01"].pk, quantity=50, session_id=session.pk)
+    quote = quote_send(
+        inquiry_id=inquiry.pk, actor=first.user, unit_price=100_000, min_quantity=50, delivery_terms="Giao 3 ngày",
+        valid_until=timezone.now() + timedelta(days=2),
+    )  # fmt: skip
+    by_quote = quote_accept(quote_id=quote.pk, buyer=distributor, quantity=50, delivery=DELIVERY)
+    assert {o.pk for o in buyer_session_orders(buyer=buyer_user, session=session)} == {in_room.pk, by_cart.pk}
+    assert elsewhere.source_kind == "stall"
+    assert [o.pk for o in buyer_session_orders(buyer=distributor, session=session)] == [by_quote.pk]
