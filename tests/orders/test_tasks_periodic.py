@@ -16,7 +16,12 @@ from core import scheduling
 from tests.tasks_worker import run_due_tasks
 
 RUN = "core.scheduling.periodic_run"
-NAMES = ["learning.tasks.learning_reminders", "orders.tasks.orders_overdue_sweep", "vendors.tasks.vendors_expiry_reminders"]
+NAMES = [
+    "learning.tasks.learning_reminders",
+    "market.tasks.market_sessions_sweep",
+    "orders.tasks.orders_overdue_sweep",
+    "vendors.tasks.vendors_expiry_reminders",
+]
 
 
 def waiting():
@@ -39,6 +44,7 @@ def test_slots_are_aligned_so_every_worker_computes_the_same_one():
 def test_the_registry_holds_the_reminders_and_the_overdue_sweep():
     assert {name: entry.every for name, entry in scheduling.registry().items() if name in NAMES} == {
         "learning.tasks.learning_reminders": timedelta(minutes=15),
+        "market.tasks.market_sessions_sweep": timedelta(minutes=5),
         "orders.tasks.orders_overdue_sweep": timedelta(minutes=15),
         "vendors.tasks.vendors_expiry_reminders": timedelta(days=1),
     }
@@ -51,6 +57,7 @@ def test_ensuring_twice_schedules_each_task_once():
     assert scheduling.periodic_ensure_all(now=at) == []
     assert waiting() == [
         ("learning.tasks.learning_reminders", datetime(2026, 12, 5, 10, 15, tzinfo=UTC)),
+        ("market.tasks.market_sessions_sweep", datetime(2026, 12, 5, 10, 10, tzinfo=UTC)),
         ("orders.tasks.orders_overdue_sweep", datetime(2026, 12, 5, 10, 15, tzinfo=UTC)),
         ("vendors.tasks.vendors_expiry_reminders", datetime(2026, 12, 6, tzinfo=UTC)),
     ]
