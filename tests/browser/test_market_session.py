@@ -65,6 +65,7 @@ def test_apply_place_publish_and_move_between_stalls(request, browser, asgi_serv
     vendor.get_by_role("button", name="Gửi đăng ký").click()
     expect(vendor.locator(".messages")).to_contain_text("Đã gửi đăng ký")
     expect(vendor.locator("[data-application]")).to_contain_text("Chờ duyệt")
+    _shot(vendor, "my-slots")
     # The second stall applies through the service (its own browser adds nothing new here).
     timetable.application_submit(
         actor=other.user, session=session, vendor=other.vendor,
@@ -73,7 +74,9 @@ def test_apply_place_publish_and_move_between_stalls(request, browser, asgi_serv
 
     # The organizer places both at 20:00, on stages 1 and 2, and publishes, from a phone.
     organizer = logged_in_context(browser, base, organizer_user, viewport={"width": 360, "height": 740}).new_page()
-    organizer.goto(f"{base}/cho-dem/{session.pk}/sap-xep/")
+    organizer.goto(f"{base}/cho-dem/")
+    _shot(organizer, "sessions")
+    organizer.get_by_role("link", name=session.title).click()
     for stage, name in ((1, "HTX Bưởi đỏ Đông Cao"), (2, "HTX Chè Ba Vì")):
         card = organizer.get_by_test_id("waiting").locator("li", has_text=name)
         card.locator("select[name=stage]").select_option(str(stage))
