@@ -49,8 +49,26 @@
     }, STEP_MS);
   }
 
+  // ?t=SECONDS (a comment pinned to a moment links here): show up to that minute and mark
+  // the first line at or after that second (data-offset), scrolled into view.
+  function seek(t) {
+    var upto = Math.min(last, Math.floor(t / 60));
+    range.value = upto;
+    show(upto);
+    var here = items.filter(function (li) { return Number(li.dataset.offset) >= t; })[0] || items[items.length - 1];
+    items.forEach(function (li) { li.classList.remove("replay__item--here"); li.removeAttribute("aria-current"); });
+    if (!here) return;
+    here.hidden = false;
+    here.classList.add("replay__item--here");
+    here.setAttribute("aria-current", "true");
+    here.scrollIntoView({ block: "center" });
+  }
+
   range.addEventListener("input", function () { stop(); show(Number(range.value)); });
   play.addEventListener("click", function () { if (timer) stop(); else start(); });
   controls.hidden = false;
-  show(Number(range.value));
+  var query = new URLSearchParams(window.location.search);
+  var t = Number(query.get("t"));
+  if (query.has("t") && query.get("t") !== "" && isFinite(t) && t >= 0) seek(t);
+  else show(Number(range.value));
 })();
