@@ -62,6 +62,8 @@
     here.classList.add("replay__item--here");
     here.setAttribute("aria-current", "true");
     here.scrollIntoView({ block: "center" });
+    // the browser's own jump to a #fragment comes after this script: scroll again once loaded
+    window.addEventListener("load", function () { here.scrollIntoView({ block: "center" }); });
   }
 
   range.addEventListener("input", function () { stop(); show(Number(range.value)); });
