@@ -394,21 +394,24 @@ def score_compute(
 
 
 def _locate(beats: list[_Beat], chats: list[LogEvent]) -> None:
-    """Attach to each speaking beat the persona's first unmatched chat message with its text."""
-    used: set[int] = set()
+    """Attach to each speaking beat the persona's first unmatched chat message with its text.
+
+    One pass over the chat (a load run has thousands of watchers' messages): messages are
+    indexed by (author, folded text) and only the personas' own are folded.
+    """
+    speakers = {b.user_id for b in beats if b.user_id is not None}
+    by_key: dict[tuple[int, str], list[LogEvent]] = {}
+    for event in chats:
+        payload = event.payload or {}
+        author = event.author_id if event.author_id is not None else payload.get("user_id")
+        if author in speakers:
+            by_key.setdefault((author, fold(str(payload.get("text", "")))), []).append(event)
     for beat in beats:
         if beat.action == "sale_buy" or beat.user_id is None:
             continue
-        wanted = fold(beat.text)
-        for event in chats:
-            if event.seq in used:
-                continue
-            payload = event.payload or {}
-            author = event.author_id if event.author_id is not None else payload.get("user_id")
-            if author == beat.user_id and fold(str(payload.get("text", ""))) == wanted:
-                beat.event = event
-                used.add(event.seq)
-                break
+        waiting = by_key.get((beat.user_id, fold(beat.text)))
+        if waiting:
+            beat.event = waiting.pop(0)
 
 
 def _item(beat: _Beat, offset, **extra) -> dict:
