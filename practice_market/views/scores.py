@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -78,7 +79,7 @@ def report_context(request, practice: PracticeShow) -> dict:
             "series": [_("Điểm đạt"), _("Điểm tối đa")],
         },
         "history": {
-            "labels": [f"{row.when:%d/%m}" for row in history],
+            "labels": [timezone.localtime(row.when).strftime("%d/%m %H:%M") for row in history],
             "scores": [row.total for row in history],
             "grades": [row.grade for row in history],
             "current": next((n for n, row in enumerate(history) if row.practice_show_id == practice.pk), None),

@@ -12,6 +12,14 @@
   var MUTED = "#c9c3b5";
   var GRADE = "#4b2a91";
 
+  // Long Vietnamese labels on two lines, so a phone's narrow chart does not cut them off.
+  function wrap(label) {
+    if (label.length <= 16) return label;
+    var words = label.split(" "), first = [], rest = [];
+    words.forEach(function (w) { (first.join(" ").length + w.length < label.length / 2 + 2 ? first : rest).push(w); });
+    return rest.length ? [first.join(" "), rest.join(" ")] : label;
+  }
+
   function charts() {
     if (!window.Chart) return;
     var breakdown = document.getElementById("chart-breakdown");
@@ -19,7 +27,7 @@
       new window.Chart(breakdown, {
         type: "bar",
         data: {
-          labels: data.breakdown.labels,
+          labels: data.breakdown.labels.map(wrap),
           datasets: [
             { label: data.breakdown.series[0], data: data.breakdown.points, backgroundColor: BRAND },
             { label: data.breakdown.series[1], data: data.breakdown.max, backgroundColor: MUTED }
@@ -30,7 +38,7 @@
           responsive: true,
           maintainAspectRatio: false,
           animation: false,
-          scales: { x: { beginAtZero: true, suggestedMax: 25 } },
+          scales: { x: { beginAtZero: true, suggestedMax: 25 }, y: { ticks: { autoSkip: false, font: { size: 11 } } } },
           plugins: { legend: { position: "bottom" } }
         }
       });
