@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from live import owners
+from live import extensions, owners
 from live.models import Show
 
 OWNER_KIND = "practice"
@@ -39,3 +39,27 @@ class PracticeRoomOwner(owners.RoomOwner):
 
 
 owners.register(OWNER_KIND, PracticeRoomOwner())
+
+
+class PracticeBanner(extensions.RoomExtension):
+    """Every page of a practice room says it is practice: a banner on the viewer page and the
+    console, and a note under the buyer's order card (``practice_market/shows/_room_banner.html``)."""
+
+    def applies_to(self, show) -> bool:
+        return show.owner_kind == OWNER_KIND
+
+    def page_part(self, *, request, show, participant, console):
+        from django.urls import reverse
+
+        from practice_market.models import PracticeShow
+
+        practice_id = PracticeShow.objects.filter(show=show).values_list("pk", flat=True).first()
+        detail_url = reverse("practice_market:show_detail", args=[practice_id]) if practice_id else ""
+        return extensions.PagePart(
+            template="practice_market/shows/_room_banner.html",
+            context={"detail_url": detail_url, "console": console},
+            styles=("css/practice-shows.css",),
+        )
+
+
+extensions.register(PracticeBanner())

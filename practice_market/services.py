@@ -51,8 +51,23 @@ def access_unlock_from_graduation(*, graduation_id: int) -> PracticeAccess | Non
 
 @transaction.atomic
 def access_lock_for_revoked_graduation(*, graduation_id: int) -> bool:
-    """Lock the practice market again when the graduation that opened it is revoked."""
+    """Lock the practice market again when the graduation that opened it is revoked.
+
+    Unless another graduation of a course that opens the practice market still stands: the
+    access stays open and that graduation becomes its evidence.
+    """
     graduation = Graduation.objects.get(pk=graduation_id)
+    standing = [
+        g
+        for g in Graduation.objects.filter(registration__user_id=graduation.registration.user_id, revoked_at__isnull=True)
+        .exclude(pk=graduation.pk)
+        .select_related("registration__run__course")
+        .order_by("-passed_at")
+        if _opens_practice(g)
+    ]
+    if standing:
+        PracticeAccess.objects.filter(graduation_id=graduation_id).update(graduation=standing[0])
+        return False
     changed = PracticeAccess.objects.filter(graduation_id=graduation_id, locked_at__isnull=True).update(
         locked_at=timezone.now(),
         lock_reason=(_("Chứng nhận tốt nghiệp bị thu hồi: %(reason)s") % {"reason": graduation.revoke_reason})[:300],

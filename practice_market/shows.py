@@ -62,12 +62,13 @@ def _vendor_of(user: User) -> Vendor:
     return vendor
 
 
-def _classmate_user_ids(*, access: PracticeAccess) -> set[int]:
+def _classmate_user_ids(*, run_id: int | None, trainee_id: int) -> set[int]:
     """Everyone enrolled in the run the trainee graduated from, except the trainee."""
-    run_id = access.graduation.registration.run_id
+    if run_id is None:
+        return set()
     return set(
         Registration.objects.filter(run_id=run_id, status=Registration.Status.ENROLLED)
-        .exclude(user_id=access.user_id)
+        .exclude(user_id=trainee_id)
         .values_list("user_id", flat=True)
     )
 
@@ -169,7 +170,7 @@ def practice_show_invite(*, practice_show: PracticeShow, actor: User, user_ids: 
     """
     if actor.pk != practice_show.trainee_id:
         raise ApplicationError(_("Chỉ người dẫn buổi thực hành mới mời được bạn học."), code="not_host", status=403)
-    access = access_require_open(user=actor)
+    access_require_open(user=actor)
     if practice_show.show.state == Show.State.ENDED:
         raise ApplicationError(_("Buổi live thực hành đã kết thúc."), code="show_ended", status=409)
     wanted = list(dict.fromkeys(int(pk) for pk in user_ids or []))
@@ -177,7 +178,7 @@ def practice_show_invite(*, practice_show: PracticeShow, actor: User, user_ids: 
         raise ApplicationError(
             _("Hãy chọn ít nhất một bạn học để mời."), code="no_invitees", fields={"user_ids": _("Bắt buộc")}
         )
-    classmates = _classmate_user_ids(access=access)
+    classmates = _classmate_user_ids(run_id=practice_show.run_id, trainee_id=actor.pk)
     strangers = [pk for pk in wanted if pk not in classmates]
     if strangers:
         raise ApplicationError(
