@@ -1,0 +1,562 @@
+"""The organizers' dashboard of the weekly market: reads only (selectors).
+
+Which orders belong to a session is the market's one rule (``market.cart.session_orders_q``):
+its stall carts (``source_kind="session"``), chốt đơn and flash sales in its slots' shows
+(``source_kind="show"``) and the wholesale quotes asked during it. Practice (sandbox) orders
+never count.
+
+Definitions (the figures the pages, the CSV files and the API show):
+
+* **orders**: every real order of the session, whatever its state;
+* **GMV** (đồng): the sum of the orders' totals, less the ones cancelled or declined before
+  shipping (a refused or returned parcel was sold and sent; it stays in the GMV);
+* **buyers**: distinct buyers; **returning buyers**: those who had bought in an earlier session;
+* **confirmation rate**: orders the vendor confirmed (whatever happened next) / orders;
+* **completion rate**: orders completed / orders;
+* **disputes**: disputes opened on the session's orders (and how many are still open);
+* **buyer kinds**: a verified business profile's kind (distributor, retailer), else the
+  account's role (distributor, retailer), else consumer;
+* **cross-selling**: the buyer is a member of another vendor (``market.business.cross_selling_q``).
+
+Each figure is one aggregate query over all the sessions in view (the session of an order is
+a ``CASE`` over its source), so a page costs about a dozen queries whatever the number of orders.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from live.models import Show, ViewerSample
+from market.business import cross_selling_q
+from market.models import BusinessProfile, Session, Slot
+from orders.models import Dispute, Order, OrderLine, Status
+from orders.supervision import overdue_q, overdue_reason
+from vendors.models import District, OcopGroup
+
+#: Orders that never became a sale: out of the GMV.
+NOT_SOLD = (Status.CANCELLED, Status.DECLINED)
+#: Sessions the program view counts (the ones that have happened or are happening).
+HELD_STATES = (Session.State.LIVE, Session.State.ENDED)
+TOP = 10
+#: A stall whose slot started this long ago without its show going live is late.
+LATE_AFTER = datetime.timedelta(minutes=5)
+
+BUYER_KINDS = ("consumer", "distributor", "retailer", "")
+
+
+def buyer_kind_label(kind: str) -> str:
+    return {
+        "consumer": _("Người tiêu dùng"),
+        "distributor": _("Nhà phân phối"),
+        "retailer": _("Nhà bán lẻ"),
+    }.get(kind, kind)
+
+
+# ----------------------------------------------------------------------------- scope
+
+
+@dataclass
+class Scope:
+    """The sessions in view and how an order (or a row reached through ``prefix``) maps to one."""
+
+    sessions: list[Session]
+    show_session: dict[int, int]  # show id → session id
+
+    @property
+    def session_ids(self) -> list[int]:
+        return [s.pk for s in self.sessions]
+
+    def q(self, prefix: str = "") -> Q:
+        """Rows whose order belongs to one of the sessions."""
+        p = prefix
+        return Q(**{f"{p}sandbox": False}) & (
+            Q(**{f"{p}source_kind": "session", f"{p}source_id__in": self.session_ids})
+            | Q(**{f"{p}source_kind": "show", f"{p}source_id__in": list(self.show_session)})
+            | Q(**{f"{p}quote__inquiry__session_id__in": self.session_ids})
+        )
+
+    def session_of(self, prefix: str = "") -> Case:
+        """``CASE``: the session id of the row's order."""
+        p = prefix
+        whens = [When(**{f"{p}source_kind": "session", "then": F(f"{p}source_id")})]
+        by_session: dict[int, list[int]] = {}
+        for show_id, session_id in self.show_session.items():
+            by_session.setdefault(session_id, []).append(show_id)
+        for session_id, show_ids in by_session.items():
+            whens.append(When(**{f"{p}source_kind": "show", f"{p}source_id__in": show_ids, "then": Value(session_id)}))
+        whens.append(When(**{f"{p}quote__isnull": False, "then": F(f"{p}quote__inquiry__session_id")}))
+        return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def scope_for(sessions: list[Session]) -> Scope:
+    ids = [s.pk for s in sessions]
+    pairs = Slot.objects.filter(session_id__in=ids, show__isnull=False).values_list("show_id", "session_id")
+    return Scope(sessions=sessions, show_session=dict(pairs))
+
+
+def held_sessions() -> list[Session]:
+    """Sessions that have happened or are happening, oldest first."""
+    return list(Session.objects.filter(state__in=HELD_STATES).order_by("starts_at", "pk"))
+
+
+# ----------------------------------------------------------------------------- figures
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+@dataclass
+class Totals:
+    orders: int = 0
+    gmv: int = 0
+    buyers: int = 0
+    returning_buyers: int = 0
+    confirmed: int = 0
+    completed: int = 0
+    completed_value: int = 0
+    disputes: int = 0
+    open_disputes: int = 0
+    cross_orders: int = 0
+    cross_gmv: int = 0
+
+    @property
+    def confirmation_rate(self) -> float:
+        return _rate(self.confirmed, self.orders)
+
+    @property
+    def completion_rate(self) -> float:
+        return _rate(self.completed, self.orders)
+
+    def as_json(self) -> dict:
+        return {
+            "orders": self.orders,
+            "gmv": self.gmv,
+            "buyers": self.buyers,
+            "returning_buyers": self.returning_buyers,
+            "confirmed": self.confirmed,
+            "confirmation_rate": self.confirmation_rate,
+            "completed": self.completed,
+            "completion_rate": self.completion_rate,
+            "completed_value": self.completed_value,
+            "disputes": self.disputes,
+            "open_disputes": self.open_disputes,
+            "cross_selling_orders": self.cross_orders,
+            "cross_selling_gmv": self.cross_gmv,
+        }
+
+
+_SOLD = ~Q(status__in=NOT_SOLD)
+
+
+def _order_aggregates():
+    return {
+        "orders": Count("pk"),
+        "gmv": Coalesce(Sum("total", filter=_SOLD), 0),
+        "confirmed": Count("pk", filter=Q(confirmed_at__isnull=False)),
+        "completed": Count("pk", filter=Q(status=Status.COMPLETED)),
+        "completed_value": Coalesce(Sum("total", filter=Q(status=Status.COMPLETED)), 0),
+        "cross_orders": Count("pk", filter=Q(cross=True)),
+        "cross_gmv": Coalesce(Sum("total", filter=Q(cross=True) & _SOLD), 0),
+    }
+
+
+def _orders(scope: Scope):
+    return (
+        Order.objects.filter(scope.q())
+        .annotate(cross=ExpressionWrapper(cross_selling_q(), output_field=BooleanField()))
+        .order_by()
+    )
+
+
+def _per_session_totals(scope: Scope) -> dict[int, Totals]:
+    """One ``Totals`` per session (buyers and disputes included)."""
+    totals = {pk: Totals() for pk in scope.session_ids}
+    rows = _orders(scope).annotate(sid=scope.session_of()).values("sid").annotate(**_order_aggregates())
+    for row in rows:
+        if row["sid"] in totals:
+            t = totals[row["sid"]]
+            for name in ("orders", "gmv", "confirmed", "completed", "completed_value", "cross_orders", "cross_gmv"):
+                setattr(t, name, row[name])
+    disputes = (
+        Dispute.objects.filter(scope.q("order__"))
+        .annotate(sid=scope.session_of("order__"))
+        .order_by()
+        .values("sid")
+        .annotate(n=Count("pk"), open=Count("pk", filter=~Q(state=Dispute.State.DECIDED)))
+    )
+    for row in disputes:
+        if row["sid"] in totals:
+            totals[row["sid"]].disputes, totals[row["sid"]].open_disputes = row["n"], row["open"]
+    return totals
+
+
+def _buyer_counts(scope: Scope, totals: dict[int, Totals]) -> None:
+    """Buyers and returning buyers of each session in view (returning: bought in any earlier session)."""
+    if not scope.sessions:
+        return
+    first = min(s.starts_at for s in scope.sessions)
+    earlier = list(Session.objects.filter(starts_at__lt=first).exclude(pk__in=scope.session_ids))
+    whole = scope_for(earlier + scope.sessions) if earlier else scope
+    order_of_session = {s.pk: i for i, s in enumerate(sorted(whole.sessions, key=lambda s: (s.starts_at, s.pk)))}
+    pairs = (
+        Order.objects.filter(whole.q()).annotate(sid=whole.session_of()).order_by().values_list("sid", "buyer_id").distinct()
+    )
+    first_seen: dict[int, int] = {}
+    by_session: dict[int, set[int]] = {}
+    for sid, buyer_id in pairs:
+        if sid is None:
+            continue
+        rank = order_of_session.get(sid)
+        if rank is None:
+            continue
+        by_session.setdefault(sid, set()).add(buyer_id)
+        if buyer_id not in first_seen or rank < first_seen[buyer_id]:
+            first_seen[buyer_id] = rank
+    for sid, t in totals.items():
+        buyers = by_session.get(sid, set())
+        rank = order_of_session[sid]
+        t.buyers = len(buyers)
+        t.returning_buyers = sum(1 for b in buyers if first_seen[b] < rank)
+
+
+def _sum_totals(parts: list[Totals], scope: Scope) -> Totals:
+    total = Totals()
+    for name in ("orders", "gmv", "confirmed", "completed", "completed_value", "disputes", "open_disputes",
+                 "cross_orders", "cross_gmv"):
+        setattr(total, name, sum(getattr(t, name) for t in parts))
+    # distinct buyers across the sessions (a buyer of two sessions counts once), returning: in more than one
+    if len(parts) == 1:
+        total.buyers, total.returning_buyers = parts[0].buyers, parts[0].returning_buyers
+    else:
+        rows = Order.objects.filter(scope.q()).annotate(sid=scope.session_of()).order_by().values("buyer_id")
+        counted = rows.annotate(n=Count("sid", distinct=True))
+        total.buyers = counted.count()
+        total.returning_buyers = counted.filter(n__gt=1).count()
+    return total
+
+
+def _grouped(orders, key: str, *, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
+    rows = (
+        orders.values(key, *extra)
+        .annotate(orders=Count("pk"), gmv=Coalesce(Sum("total", filter=_SOLD), 0))
+        .order_by("-gmv", "-orders", key)
+    )
+    return list(rows[:limit] if limit else rows)
+
+
+def _lines_grouped(scope: Scope, key: str, *, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
+    rows = (
+        OrderLine.objects.filter(scope.q("order__"))
+        .exclude(order__status__in=NOT_SOLD)
+        .order_by()
+        .values(key, *extra)
+        .annotate(
+            units=Coalesce(Sum("quantity"), 0),
+            gmv=Coalesce(Sum(F("quantity") * F("unit_price")), 0),
+            orders=Count("order_id", distinct=True),
+        )
+        .order_by("-gmv", "-units", key)
+    )
+    return list(rows[:limit] if limit else rows)
+
+
+def _buyer_kind():
+    profile = BusinessProfile.objects.filter(user_id=OuterRef("buyer_id"), state=BusinessProfile.State.VERIFIED)
+    groups = get_user_model().groups.through.objects.filter(user_id=OuterRef("buyer_id"))
+    return Case(
+        When(Exists(profile.filter(kind=BusinessProfile.Kind.DISTRIBUTOR)), then=Value("distributor")),
+        When(Exists(profile.filter(kind=BusinessProfile.Kind.RETAILER)), then=Value("retailer")),
+        When(Exists(groups.filter(group__name=Role.DISTRIBUTOR)), then=Value("distributor")),
+        When(Exists(groups.filter(group__name=Role.RETAILER)), then=Value("retailer")),
+        default=Value("consumer"),
+    )
+
+
+def _by_buyer_kind(orders) -> list[dict]:
+    rows = {
+        row["kind"]: row
+        for row in orders.annotate(kind=_buyer_kind())
+        .values("kind")
+        .annotate(orders=Count("pk"), gmv=Coalesce(Sum("total", filter=_SOLD), 0), buyers=Count("buyer_id", distinct=True))
+    }
+    return [
+        {
+            "kind": kind,
+            "label": buyer_kind_label(kind),
+            "orders": rows.get(kind, {}).get("orders", 0),
+            "buyers": rows.get(kind, {}).get("buyers", 0),
+            "gmv": rows.get(kind, {}).get("gmv", 0),
+        }
+        for kind in BUYER_KINDS[:3]
+    ]
+
+
+@dataclass
+class StallRow:
+    slot_id: int
+    vendor_id: int
+    vendor: str
+    stage: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    show_id: int | None
+    show_state: str
+    peak_viewers: int = 0
+    average_viewers: float = 0.0
+    orders: int = 0
+    gmv: int = 0
+    state: str = ""  # on, late, next, done (the run-sheet)
+    state_label: str = ""
+
+    def as_json(self) -> dict:
+        return {
+            "slot_id": self.slot_id,
+            "vendor_id": self.vendor_id,
+            "vendor": self.vendor,
+            "stage": self.stage,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+            "show_id": self.show_id,
+            "peak_viewers": self.peak_viewers,
+            "average_viewers": self.average_viewers,
+            "orders": self.orders,
+            "gmv": self.gmv,
+            "state": self.state,
+        }
+
+
+STALL_STATES = {
+    "on": _("Đang lên sóng"),
+    "late": _("Trễ giờ"),
+    "next": _("Sắp tới"),
+    "done": _("Đã xong"),
+}
+
+
+def _stall_state(row: StallRow, now: datetime.datetime) -> str:
+    if row.show_state == Show.State.LIVE:
+        return "on"
+    if row.show_state == Show.State.ENDED or row.ends_at <= now:
+        return "done"
+    if row.starts_at + LATE_AFTER <= now:
+        return "late"
+    return "next"
+
+
+def stall_rows(*, session: Session, scope: Scope | None = None, now: datetime.datetime | None = None) -> list[StallRow]:
+    """Each slot of the session: its viewers (peak, average of the minute samples), the orders of its
+    show, and its run-sheet state."""
+    now = now or timezone.now()
+    scope = scope or scope_for([session])
+    slots = list(
+        Slot.objects.filter(session=session)
+        .select_related("vendor", "show")
+        .order_by("starts_at", "stage", "pk")
+    )
+    show_ids = [s.show_id for s in slots if s.show_id]
+    viewers = {
+        row["room__show_id"]: row
+        for row in ViewerSample.objects.filter(room__show_id__in=show_ids)
+        .order_by()
+        .values("room__show_id")
+        .annotate(peak=Max("viewers"), avg=Avg("viewers"))
+    }
+    sold = {
+        row["source_id"]: row
+        for row in Order.objects.filter(sandbox=False, source_kind="show", source_id__in=show_ids)
+        .order_by()
+        .values("source_id")
+        .annotate(orders=Count("pk"), gmv=Coalesce(Sum("total", filter=_SOLD), 0))
+    }
+    rows = []
+    for slot in slots:
+        seen = viewers.get(slot.show_id, {})
+        bought = sold.get(slot.show_id, {})
+        row = StallRow(
+            slot_id=slot.pk,
+            vendor_id=slot.vendor_id,
+            vendor=slot.vendor.legal_name,
+            stage=slot.stage,
+            starts_at=slot.starts_at,
+            ends_at=slot.ends_at,
+            show_id=slot.show_id,
+            show_state=slot.show.state if slot.show_id else "",
+            peak_viewers=seen.get("peak") or 0,
+            average_viewers=round(float(seen.get("avg") or 0), 1),
+            orders=bought.get("orders", 0),
+            gmv=bought.get("gmv", 0),
+        )
+        row.state = _stall_state(row, now)
+        row.state_label = str(STALL_STATES[row.state])
+        rows.append(row)
+    return rows
+
+
+def overdue_orders(*, scope: Scope, now: datetime.datetime | None = None, limit: int = 50) -> list[dict]:
+    """The session's real orders past their state's deadline right now (the supervision's rule)."""
+    now = now or timezone.now()
+    late = (
+        Order.objects.filter(scope.q())
+        .filter(overdue_q(now))
+        .select_related("vendor", "buyer")
+        .order_by("placed_at", "pk")[:limit]
+    )
+    return [
+        {
+            "number": o.number,
+            "vendor": o.vendor.legal_name,
+            "status": o.get_status_display(),
+            "total": o.total,
+            "placed_at": o.placed_at,
+            "reason": overdue_reason(o, now),
+            "url": o.get_absolute_url(),
+        }
+        for o in late
+    ]
+
+
+@dataclass
+class Dashboard:
+    sessions: list[Session]
+    totals: Totals
+    per_session: list[tuple[Session, Totals]]
+    top_vendors: list[dict]
+    top_products: list[dict]
+    by_district: list[dict]
+    by_group: list[dict]
+    by_stars: list[dict]
+    by_buyer_kind: list[dict]
+    stalls: list[StallRow] = field(default_factory=list)
+    overdue: list[dict] = field(default_factory=list)
+    live: bool = False
+
+    def tables(self) -> dict[str, tuple[list[str], list[list]]]:
+        """Each table of the page as (header, rows): the CSV files and the charts read these."""
+        district_label = dict(District.choices)
+        group_label = dict(OcopGroup.choices)
+        out = {
+            "trend": (
+                [_("Phiên"), _("Ngày"), _("Đơn hàng"), _("GMV (đồng)"), _("Người mua"), _("Người mua quay lại"),
+                 _("Tỉ lệ xác nhận (%)"), _("Tỉ lệ hoàn thành (%)"), _("Khiếu nại"), _("Đơn mua chéo")],
+                [[s.title, timezone.localtime(s.starts_at).strftime("%d/%m/%Y"), t.orders, t.gmv, t.buyers,
+                  t.returning_buyers, t.confirmation_rate, t.completion_rate, t.disputes, t.cross_orders]
+                 for s, t in self.per_session],
+            ),
+            "vendors": (
+                [_("Chủ thể"), _("Quận / huyện"), _("Đơn hàng"), _("GMV (đồng)")],
+                [[r["vendor__legal_name"], str(district_label.get(r["vendor__district"], r["vendor__district"])),
+                  r["orders"], r["gmv"]] for r in self.top_vendors],
+            ),
+            "products": (
+                [_("Sản phẩm"), _("Chủ thể"), _("Số lượng"), _("GMV (đồng)")],
+                [[r["product__name"], r["product__vendor__legal_name"], r["units"], r["gmv"]] for r in self.top_products],
+            ),
+            "districts": (
+                [_("Quận / huyện"), _("Đơn hàng"), _("GMV (đồng)")],
+                [[str(district_label.get(r["vendor__district"], r["vendor__district"])), r["orders"], r["gmv"]]
+                 for r in self.by_district],
+            ),
+            "groups": (
+                [_("Nhóm sản phẩm"), _("Số lượng"), _("GMV (đồng)")],
+                [[str(group_label.get(r["product__group"], r["product__group"])), r["units"], r["gmv"]] for r in self.by_group],
+            ),
+            "stars": (
+                [_("Hạng OCOP"), _("Số lượng"), _("GMV (đồng)")],
+                [[_("%(n)s sao") % {"n": r["product__stars"]}, r["units"], r["gmv"]] for r in self.by_stars],
+            ),
+            "buyers": (
+                [_("Loại người mua"), _("Người mua"), _("Đơn hàng"), _("GMV (đồng)")],
+                [[r["label"], r["buyers"], r["orders"], r["gmv"]] for r in self.by_buyer_kind],
+            ),
+        }
+        if self.stalls:
+            out["stalls"] = (
+                [_("Giờ"), _("Sân khấu"), _("Chủ thể"), _("Người xem cao nhất"), _("Người xem trung bình"),
+                 _("Đơn trong phòng live"), _("GMV (đồng)"), _("Tình trạng")],
+                [[f"{timezone.localtime(r.starts_at):%H:%M}–{timezone.localtime(r.ends_at):%H:%M}", r.stage, r.vendor,
+                  r.peak_viewers, r.average_viewers, r.orders, r.gmv, r.state_label] for r in self.stalls],
+            )
+        return out
+
+    def as_json(self) -> dict:
+        return {
+            "sessions": [{"id": s.pk, "title": s.title, "starts_at": s.starts_at.isoformat(), "state": s.state}
+                         for s in self.sessions],
+            "totals": self.totals.as_json(),
+            "trend": [{"session_id": s.pk, "title": s.title, "starts_at": s.starts_at.isoformat(), **t.as_json()}
+                      for s, t in self.per_session],
+            "top_vendors": [{"vendor_id": r["vendor_id"], "vendor": r["vendor__legal_name"],
+                             "district": r["vendor__district"], "orders": r["orders"], "gmv": r["gmv"]}
+                            for r in self.top_vendors],
+            "top_products": [{"product_id": r["product_id"], "product": r["product__name"],
+                              "vendor": r["product__vendor__legal_name"], "units": r["units"], "gmv": r["gmv"]}
+                             for r in self.top_products],
+            "by_district": [{"district": r["vendor__district"], "orders": r["orders"], "gmv": r["gmv"]}
+                            for r in self.by_district],
+            "by_product_group": [{"group": r["product__group"], "units": r["units"], "gmv": r["gmv"]}
+                                 for r in self.by_group],
+            "by_ocop_stars": [{"stars": r["product__stars"], "units": r["units"], "gmv": r["gmv"]} for r in self.by_stars],
+            "by_buyer_kind": [{k: r[k] for k in ("kind", "buyers", "orders", "gmv")} for r in self.by_buyer_kind],
+            "stalls": [r.as_json() for r in self.stalls],
+            "overdue_orders": [{**o, "placed_at": o["placed_at"].isoformat()} for o in self.overdue],
+        }
+
+
+def dashboard(*, sessions: list[Session], stalls_of: Session | None = None, now: datetime.datetime | None = None) -> Dashboard:
+    """The figures of ``sessions`` (one for a session's page, all held ones for the program's);
+    with ``stalls_of``, that session's stalls and, while it is live, its overdue orders."""
+    now = now or timezone.now()
+    scope = scope_for(sessions)
+    per = _per_session_totals(scope)
+    _buyer_counts(scope, per)
+    per_session = [(s, per[s.pk]) for s in sessions]
+    orders = _orders(scope)
+    board = Dashboard(
+        sessions=sessions,
+        totals=_sum_totals([t for _s, t in per_session], scope),
+        per_session=per_session,
+        top_vendors=_grouped(orders, "vendor_id", limit=TOP, extra=("vendor__legal_name", "vendor__district")),
+        top_products=_lines_grouped(scope, "product_id", limit=TOP, extra=("product__name", "product__vendor__legal_name")),
+        by_district=_grouped(orders, "vendor__district"),
+        by_group=_lines_grouped(scope, "product__group"),
+        by_stars=sorted(_lines_grouped(scope, "product__stars"), key=lambda r: r["product__stars"]),
+        by_buyer_kind=_by_buyer_kind(orders),
+    )
+    if stalls_of is not None:
+        board.stalls = stall_rows(session=stalls_of, scope=scope, now=now)
+        board.live = stalls_of.state == Session.State.LIVE
+        if board.live:
+            board.overdue = overdue_orders(scope=scope, now=now)
+    return board
+
+
+def session_dashboard(*, session: Session, now: datetime.datetime | None = None) -> Dashboard:
+    return dashboard(sessions=[session], stalls_of=session, now=now)
+
+
+def program_dashboard(*, now: datetime.datetime | None = None) -> Dashboard:
+    return dashboard(sessions=held_sessions(), now=now)
