@@ -35,7 +35,12 @@ class ScheduleForm(forms.Form):
     duration_minutes = forms.TypedChoiceField(
         label=gettext_lazy("Thời lượng"),
         coerce=int,
-        choices=[(30, "30 phút"), (60, "60 phút"), (90, "90 phút"), (120, "120 phút")],
+        choices=[
+            (30, gettext_lazy("30 phút")),
+            (60, gettext_lazy("60 phút")),
+            (90, gettext_lazy("90 phút")),
+            (120, gettext_lazy("120 phút")),
+        ],
         initial=60,
     )
     description = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=2000, widget=forms.Textarea)
