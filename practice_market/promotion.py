@@ -352,7 +352,7 @@ def promotion_queue() -> Queue:
     user_model = get_user_model()
     promoted_users = Promotion.objects.filter(state=Promotion.State.APPROVED).values("trainee_id")
     trainees = (
-        user_model.objects.filter(practice_access__locked_at__isnull=True)
+        user_model.objects.filter(practice_access__isnull=False, practice_access__locked_at__isnull=True)
         .exclude(pk__in=promoted_users)
         .order_by("last_name", "first_name", "pk")
     )

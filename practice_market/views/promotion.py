@@ -166,7 +166,7 @@ def endorse_list(request):
     criteria = promotion.criteria_current()
     graduates = (
         get_user_model()
-        .objects.filter(practice_access__locked_at__isnull=True)
+        .objects.filter(practice_access__isnull=False, practice_access__locked_at__isnull=True)
         .order_by("last_name", "first_name", "pk")
     )
     mine = set(Endorsement.objects.filter(instructor=request.user).values_list("trainee_id", flat=True))

@@ -182,6 +182,7 @@ def test_decline_needs_a_reason_and_the_trainee_reads_it(eligible, organizer, dj
     # Declined: out of the waiting list until new evidence arrives.
     queue = promotion.promotion_queue()
     assert [e.user for e in queue.declined] == [eligible.user] and queue.eligible == []
+    assert queue.not_yet == []  # the organizer and the instructor, who never graduated, are nobody's candidates
 
 
 def test_revoke_needs_a_reason_withdraws_the_seller_and_the_badge(
