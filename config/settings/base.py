@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Status",
         "OrderChannelEnum": "orders.models.Channel",
         "OrderActorRoleEnum": "orders.models.ActorRole",
+        "ShowStateEnum": "live.models.Show.State",
         "MarketBusinessKindEnum": "market.models.BusinessProfile.Kind",
         "MarketBusinessStateEnum": "market.models.BusinessProfile.State",
         "MarketInquiryStateEnum": "market.models.Inquiry.State",
