@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "MarketBusinessStateEnum": "market.models.BusinessProfile.State",
         "MarketInquiryStateEnum": "market.models.Inquiry.State",
         "MarketQuoteStateEnum": "market.models.Quote.State",
+        "PracticePromotionStateEnum": "practice_market.models.Promotion.State",
     },
     # No CDN: the interactive docs' assets come from drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",
