@@ -166,7 +166,7 @@ class ReasonInput(serializers.Serializer):
 class CriteriaApi(APIView):
     """The promotion criteria in force (organizers edit them in the admin)."""
 
-    @extend_schema(responses={200: CriteriaOutput}, operation_id="practice_promotion_criteria")
+    @extend_schema(responses={200: CriteriaOutput, **_ERRORS}, operation_id="practice_promotion_criteria")
     def get(self, request):
         return Response(CriteriaOutput(promotion.criteria_current()).data)
 
@@ -174,7 +174,7 @@ class CriteriaApi(APIView):
 class MyEligibilityApi(APIView):
     """My way into the weekly market: every criterion met or not, with its evidence."""
 
-    @extend_schema(responses={200: EligibilityOutput}, operation_id="practice_promotion_me")
+    @extend_schema(responses={200: EligibilityOutput, **_ERRORS}, operation_id="practice_promotion_me")
     def get(self, request):
         return Response(EligibilityOutput(promotion.eligibility_evaluate(user=request.user)).data)
 
@@ -238,8 +238,9 @@ class DeclineApi(APIView):
     )
     def post(self, request, user_id: int):
         _require_organizer(request)
-        # The service checks the reason (a clear "Hãy ghi lý do." when missing).
-        reason = str(request.data.get("reason", "") or "")
+        serializer = ReasonInput(data=request.data)  # the service says "Hãy ghi lý do." when it is blank
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
         decided = promotion.promotion_decline(actor=request.user, trainee_id=_trainee(user_id).pk, reason=reason)
         return Response(PromotionOutput(_decision(decided.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -288,8 +289,11 @@ class RevokeApi(APIView):
     )
     def post(self, request, promotion_id: int):
         _require_organizer(request)
-        reason = str(request.data.get("reason", "") or "")
-        decided = promotion.promotion_revoke(actor=request.user, promotion_id=promotion_id, reason=reason)
+        serializer = ReasonInput(data=request.data)  # the service says "Hãy ghi lý do." when it is blank
+        serializer.is_valid(raise_exception=True)
+        decided = promotion.promotion_revoke(
+            actor=request.user, promotion_id=promotion_id, reason=serializer.validated_data["reason"]
+        )
         return Response(PromotionOutput(_decision(decided.pk)).data)
 
 
