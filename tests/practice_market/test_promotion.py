@@ -360,3 +360,25 @@ def test_instructors_endorse_from_their_page_and_the_api(trainee, instructor, cl
     assert by_key["endorsement"].met and by_key["endorsement"].items == ["Vũ Thị Lan: Xử lý troll tốt"]
     client.force_login(trainee.user)
     assert client.get(reverse("practice_market:endorse_list")).status_code == 403
+
+
+def test_organizers_edit_the_criteria_in_the_wagtail_admin(organizer, instructor, client):
+    client.force_login(organizer)
+    listing = client.get("/admin/snippets/practice_market/promotioncriteria/")
+    assert listing.status_code == 200
+    created = client.post(
+        "/admin/snippets/practice_market/promotioncriteria/add/",
+        {"min_shows": 3, "min_score": 75, "require_hardest": "on", "require_endorsement": "on"},
+    )
+    assert created.status_code == 302
+    criteria = promotion.criteria_current()
+    assert (criteria.min_shows, criteria.min_score, criteria.require_verified_vendor) == (3, 75, False)
+    # One row: no second "add", no delete.
+    assert client.get("/admin/snippets/practice_market/promotioncriteria/add/").status_code in (302, 403)
+    delete = f"/admin/snippets/practice_market/promotioncriteria/delete/{criteria.pk}/"
+    assert client.post(delete).status_code in (302, 403) and PromotionCriteria.objects.count() == 1
+    client.force_login(instructor)
+    assert client.get(f"/admin/snippets/practice_market/promotioncriteria/edit/{criteria.pk}/").status_code in (
+        302,
+        403,
+    )
