@@ -99,3 +99,16 @@ def promotion_queue_menu_item():
     return _OrganizersMenuItem(
         _("Xét lên chợ đêm"), reverse("practice_market:promotion_queue"), icon_name="pick", order=322
     )
+
+
+class _InstructorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.is_active and (user.is_superuser or user.has_role(Role.INSTRUCTOR))
+
+
+@hooks.register("register_admin_menu_item")
+def endorse_menu_item():
+    return _InstructorsMenuItem(
+        _("Đề cử lên chợ đêm"), reverse("practice_market:endorse_list"), icon_name="user", order=323
+    )

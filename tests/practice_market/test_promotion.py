@@ -364,6 +364,8 @@ def test_instructors_endorse_from_their_page_and_the_api(trainee, instructor, cl
 
 def test_organizers_edit_the_criteria_in_the_wagtail_admin(organizer, instructor, client):
     client.force_login(organizer)
+    admin_home = client.get("/admin/").content.decode()
+    assert "/cho-thuc-hanh/xet-len-cho/" in admin_home and "/cho-thuc-hanh/de-cu/" not in admin_home
     listing = client.get("/admin/snippets/practice_market/promotioncriteria/")
     assert listing.status_code == 200
     created = client.post(
@@ -378,6 +380,8 @@ def test_organizers_edit_the_criteria_in_the_wagtail_admin(organizer, instructor
     delete = f"/admin/snippets/practice_market/promotioncriteria/delete/{criteria.pk}/"
     assert client.post(delete).status_code in (302, 403) and PromotionCriteria.objects.count() == 1
     client.force_login(instructor)
+    admin_home = client.get("/admin/").content.decode()
+    assert "/cho-thuc-hanh/de-cu/" in admin_home and "/cho-thuc-hanh/xet-len-cho/" not in admin_home
     assert client.get(f"/admin/snippets/practice_market/promotioncriteria/edit/{criteria.pk}/").status_code in (
         302,
         403,
