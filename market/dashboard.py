@@ -223,7 +223,11 @@ def _buyer_counts(scope: Scope, totals: dict[int, Totals]) -> None:
     whole = scope_for(earlier + scope.sessions) if earlier else scope
     order_of_session = {s.pk: i for i, s in enumerate(sorted(whole.sessions, key=lambda s: (s.starts_at, s.pk)))}
     pairs = (
-        Order.objects.filter(whole.q()).annotate(sid=whole.session_of()).order_by().values_list("sid", "buyer_id").distinct()
+        Order.objects.filter(whole.q())
+        .annotate(sid=whole.session_of())
+        .order_by()
+        .values_list("sid", "buyer_id")
+        .distinct()
     )
     first_seen: dict[int, int] = {}
     by_session: dict[int, set[int]] = {}
@@ -245,8 +249,17 @@ def _buyer_counts(scope: Scope, totals: dict[int, Totals]) -> None:
 
 def _sum_totals(parts: list[Totals], scope: Scope) -> Totals:
     total = Totals()
-    for name in ("orders", "gmv", "confirmed", "completed", "completed_value", "disputes", "open_disputes",
-                 "cross_orders", "cross_gmv"):
+    for name in (
+        "orders",
+        "gmv",
+        "confirmed",
+        "completed",
+        "completed_value",
+        "disputes",
+        "open_disputes",
+        "cross_orders",
+        "cross_gmv",
+    ):
         setattr(total, name, sum(getattr(t, name) for t in parts))
     # distinct buyers across the sessions (a buyer of two sessions counts once), returning: in more than one
     if len(parts) == 1:
@@ -301,7 +314,9 @@ def _by_buyer_kind(orders) -> list[dict]:
         row["kind"]: row
         for row in orders.annotate(kind=_buyer_kind())
         .values("kind")
-        .annotate(orders=Count("pk"), gmv=Coalesce(Sum("total", filter=_SOLD), 0), buyers=Count("buyer_id", distinct=True))
+        .annotate(
+            orders=Count("pk"), gmv=Coalesce(Sum("total", filter=_SOLD), 0), buyers=Count("buyer_id", distinct=True)
+        )
     }
     return [
         {
@@ -373,9 +388,7 @@ def stall_rows(*, session: Session, scope: Scope | None = None, now: datetime.da
     now = now or timezone.now()
     scope = scope or scope_for([session])
     slots = list(
-        Slot.objects.filter(session=session)
-        .select_related("vendor", "show")
-        .order_by("starts_at", "stage", "pk")
+        Slot.objects.filter(session=session).select_related("vendor", "show").order_by("starts_at", "stage", "pk")
     )
     show_ids = [s.show_id for s in slots if s.show_id]
     viewers = {
@@ -460,29 +473,66 @@ class Dashboard:
         group_label = dict(OcopGroup.choices)
         out = {
             "trend": (
-                [_("Phiên"), _("Ngày"), _("Đơn hàng"), _("GMV (đồng)"), _("Người mua"), _("Người mua quay lại"),
-                 _("Tỉ lệ xác nhận (%)"), _("Tỉ lệ hoàn thành (%)"), _("Khiếu nại"), _("Đơn mua chéo")],
-                [[s.title, timezone.localtime(s.starts_at).strftime("%d/%m/%Y"), t.orders, t.gmv, t.buyers,
-                  t.returning_buyers, t.confirmation_rate, t.completion_rate, t.disputes, t.cross_orders]
-                 for s, t in self.per_session],
+                [
+                    _("Phiên"),
+                    _("Ngày"),
+                    _("Đơn hàng"),
+                    _("GMV (đồng)"),
+                    _("Người mua"),
+                    _("Người mua quay lại"),
+                    _("Tỉ lệ xác nhận (%)"),
+                    _("Tỉ lệ hoàn thành (%)"),
+                    _("Khiếu nại"),
+                    _("Đơn mua chéo"),
+                ],
+                [
+                    [
+                        s.title,
+                        timezone.localtime(s.starts_at).strftime("%d/%m/%Y"),
+                        t.orders,
+                        t.gmv,
+                        t.buyers,
+                        t.returning_buyers,
+                        t.confirmation_rate,
+                        t.completion_rate,
+                        t.disputes,
+                        t.cross_orders,
+                    ]
+                    for s, t in self.per_session
+                ],
             ),
             "vendors": (
                 [_("Chủ thể"), _("Quận / huyện"), _("Đơn hàng"), _("GMV (đồng)")],
-                [[r["vendor__legal_name"], str(district_label.get(r["vendor__district"], r["vendor__district"])),
-                  r["orders"], r["gmv"]] for r in self.top_vendors],
+                [
+                    [
+                        r["vendor__legal_name"],
+                        str(district_label.get(r["vendor__district"], r["vendor__district"])),
+                        r["orders"],
+                        r["gmv"],
+                    ]
+                    for r in self.top_vendors
+                ],
             ),
             "products": (
                 [_("Sản phẩm"), _("Chủ thể"), _("Số lượng"), _("GMV (đồng)")],
-                [[r["product__name"], r["product__vendor__legal_name"], r["units"], r["gmv"]] for r in self.top_products],
+                [
+                    [r["product__name"], r["product__vendor__legal_name"], r["units"], r["gmv"]]
+                    for r in self.top_products
+                ],
             ),
             "districts": (
                 [_("Quận / huyện"), _("Đơn hàng"), _("GMV (đồng)")],
-                [[str(district_label.get(r["vendor__district"], r["vendor__district"])), r["orders"], r["gmv"]]
-                 for r in self.by_district],
+                [
+                    [str(district_label.get(r["vendor__district"], r["vendor__district"])), r["orders"], r["gmv"]]
+                    for r in self.by_district
+                ],
             ),
             "groups": (
                 [_("Nhóm sản phẩm"), _("Số lượng"), _("GMV (đồng)")],
-                [[str(group_label.get(r["product__group"], r["product__group"])), r["units"], r["gmv"]] for r in self.by_group],
+                [
+                    [str(group_label.get(r["product__group"], r["product__group"])), r["units"], r["gmv"]]
+                    for r in self.by_group
+                ],
             ),
             "stars": (
                 [_("Hạng OCOP"), _("Số lượng"), _("GMV (đồng)")],
@@ -495,38 +545,81 @@ class Dashboard:
         }
         if self.stalls:
             out["stalls"] = (
-                [_("Giờ"), _("Sân khấu"), _("Chủ thể"), _("Người xem cao nhất"), _("Người xem trung bình"),
-                 _("Đơn trong phòng live"), _("GMV (đồng)"), _("Tình trạng")],
-                [[f"{timezone.localtime(r.starts_at):%H:%M}–{timezone.localtime(r.ends_at):%H:%M}", r.stage, r.vendor,
-                  r.peak_viewers, r.average_viewers, r.orders, r.gmv, r.state_label] for r in self.stalls],
+                [
+                    _("Giờ"),
+                    _("Sân khấu"),
+                    _("Chủ thể"),
+                    _("Người xem cao nhất"),
+                    _("Người xem trung bình"),
+                    _("Đơn trong phòng live"),
+                    _("GMV (đồng)"),
+                    _("Tình trạng"),
+                ],
+                [
+                    [
+                        f"{timezone.localtime(r.starts_at):%H:%M}–{timezone.localtime(r.ends_at):%H:%M}",
+                        r.stage,
+                        r.vendor,
+                        r.peak_viewers,
+                        r.average_viewers,
+                        r.orders,
+                        r.gmv,
+                        r.state_label,
+                    ]
+                    for r in self.stalls
+                ],
             )
         return out
 
     def as_json(self) -> dict:
         return {
-            "sessions": [{"id": s.pk, "title": s.title, "starts_at": s.starts_at.isoformat(), "state": s.state}
-                         for s in self.sessions],
+            "sessions": [
+                {"id": s.pk, "title": s.title, "starts_at": s.starts_at.isoformat(), "state": s.state}
+                for s in self.sessions
+            ],
             "totals": self.totals.as_json(),
-            "trend": [{"session_id": s.pk, "title": s.title, "starts_at": s.starts_at.isoformat(), **t.as_json()}
-                      for s, t in self.per_session],
-            "top_vendors": [{"vendor_id": r["vendor_id"], "vendor": r["vendor__legal_name"],
-                             "district": r["vendor__district"], "orders": r["orders"], "gmv": r["gmv"]}
-                            for r in self.top_vendors],
-            "top_products": [{"product_id": r["product_id"], "product": r["product__name"],
-                              "vendor": r["product__vendor__legal_name"], "units": r["units"], "gmv": r["gmv"]}
-                             for r in self.top_products],
-            "by_district": [{"district": r["vendor__district"], "orders": r["orders"], "gmv": r["gmv"]}
-                            for r in self.by_district],
-            "by_product_group": [{"group": r["product__group"], "units": r["units"], "gmv": r["gmv"]}
-                                 for r in self.by_group],
-            "by_ocop_stars": [{"stars": r["product__stars"], "units": r["units"], "gmv": r["gmv"]} for r in self.by_stars],
+            "trend": [
+                {"session_id": s.pk, "title": s.title, "starts_at": s.starts_at.isoformat(), **t.as_json()}
+                for s, t in self.per_session
+            ],
+            "top_vendors": [
+                {
+                    "vendor_id": r["vendor_id"],
+                    "vendor": r["vendor__legal_name"],
+                    "district": r["vendor__district"],
+                    "orders": r["orders"],
+                    "gmv": r["gmv"],
+                }
+                for r in self.top_vendors
+            ],
+            "top_products": [
+                {
+                    "product_id": r["product_id"],
+                    "product": r["product__name"],
+                    "vendor": r["product__vendor__legal_name"],
+                    "units": r["units"],
+                    "gmv": r["gmv"],
+                }
+                for r in self.top_products
+            ],
+            "by_district": [
+                {"district": r["vendor__district"], "orders": r["orders"], "gmv": r["gmv"]} for r in self.by_district
+            ],
+            "by_product_group": [
+                {"group": r["product__group"], "units": r["units"], "gmv": r["gmv"]} for r in self.by_group
+            ],
+            "by_ocop_stars": [
+                {"stars": r["product__stars"], "units": r["units"], "gmv": r["gmv"]} for r in self.by_stars
+            ],
             "by_buyer_kind": [{k: r[k] for k in ("kind", "buyers", "orders", "gmv")} for r in self.by_buyer_kind],
             "stalls": [r.as_json() for r in self.stalls],
             "overdue_orders": [{**o, "placed_at": o["placed_at"].isoformat()} for o in self.overdue],
         }
 
 
-def dashboard(*, sessions: list[Session], stalls_of: Session | None = None, now: datetime.datetime | None = None) -> Dashboard:
+def dashboard(
+    *, sessions: list[Session], stalls_of: Session | None = None, now: datetime.datetime | None = None
+) -> Dashboard:
     """The figures of ``sessions`` (one for a session's page, all held ones for the program's);
     with ``stalls_of``, that session's stalls and, while it is live, its overdue orders."""
     now = now or timezone.now()
@@ -540,7 +633,9 @@ def dashboard(*, sessions: list[Session], stalls_of: Session | None = None, now:
         totals=_sum_totals([t for _s, t in per_session], scope),
         per_session=per_session,
         top_vendors=_grouped(orders, "vendor_id", limit=TOP, extra=("vendor__legal_name", "vendor__district")),
-        top_products=_lines_grouped(scope, "product_id", limit=TOP, extra=("product__name", "product__vendor__legal_name")),
+        top_products=_lines_grouped(
+            scope, "product_id", limit=TOP, extra=("product__name", "product__vendor__legal_name")
+        ),
         by_district=_grouped(orders, "vendor__district"),
         by_group=_lines_grouped(scope, "product__group"),
         by_stars=sorted(_lines_grouped(scope, "product__stars"), key=lambda r: r["product__stars"]),

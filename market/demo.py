@@ -71,8 +71,11 @@ _PAY = ("record_payment", "vendor", 61)
 _ACK = ("acknowledge_payment", "buyer", 62)
 OUTCOMES = [
     ("completed", 74, [_CONFIRM, _SHIP, _RECEIVE, _PAY, _ACK]),
-    ("completed_by_organizer", 2, [_CONFIRM, _SHIP, ("record_receipt", "organizer", 70), _PAY,
-                                   ("confirm_payment_for_buyer", "organizer", 75)]),
+    (
+        "completed_by_organizer",
+        2,
+        [_CONFIRM, _SHIP, ("record_receipt", "organizer", 70), _PAY, ("confirm_payment_for_buyer", "organizer", 75)],
+    ),
     ("payment_recorded", 2, [_CONFIRM, _SHIP, _RECEIVE, _PAY]),
     ("received", 2, [_CONFIRM, _SHIP, _RECEIVE]),
     ("shipped", 2, [_CONFIRM, _SHIP]),
@@ -229,8 +232,9 @@ def _buyers(rng: random.Random, organizer) -> dict[str, list]:
             ))  # fmt: skip
     BusinessProfile.objects.bulk_create(profiles)
     verified = dict(
-        BusinessProfile.objects.filter(user__in=distributors + retailers, state=BusinessProfile.State.VERIFIED)
-        .values_list("user_id", "kind")
+        BusinessProfile.objects.filter(
+            user__in=distributors + retailers, state=BusinessProfile.State.VERIFIED
+        ).values_list("user_id", "kind")
     )
     demo = {u.email: u for u in User.objects.filter(email__in=DEMO_BUYERS)}
     return {
@@ -337,7 +341,11 @@ def _past_orders(world: _World, session: Session, slots: list[Slot], buyers: dic
             vendor = slot.vendor
             at = slot.starts_at + timedelta(seconds=rng.randrange(60, PAST_SLOT_MINUTES * 60 - 30))
             channel = Channel.FLASH_SALE if rng.random() < 0.1 else Channel.CHOT_DON
-            source = {"source_kind": "show", "source_id": slot.show_id, "source_label": f"{session.title}: {vendor.legal_name}"}
+            source = {
+                "source_kind": "show",
+                "source_id": slot.show_id,
+                "source_label": f"{session.title}: {vendor.legal_name}",
+            }
         else:
             vendor = rng.choice(world.vendors)
             at = session.starts_at + timedelta(seconds=rng.randrange(60, 7170))
@@ -413,7 +421,9 @@ def _next_session(world: _World, log) -> Session | None:
     session = timetable.session_open(actor=organizer, session=session)
     on = timezone.localtime(session.ends_at, timetable.MARKET_TZ).date()
     verified: dict[int, list[int]] = {}
-    for pk, vendor_id in Product.objects.verified(on=on).filter(vendor__in=world.vendors).values_list("pk", "vendor_id"):
+    for pk, vendor_id in (
+        Product.objects.verified(on=on).filter(vendor__in=world.vendors).values_list("pk", "vendor_id")
+    ):
         verified.setdefault(vendor_id, []).append(pk)
     first = [v for v in world.vendors[:1] if v.pk in verified]  # the demo vendor of chuthe@ always has a stall
     chosen = first + [v for v in world.vendors[1:] if len(verified.get(v.pk, [])) >= 2][::7]

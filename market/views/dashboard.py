@@ -53,8 +53,17 @@ def _sections(board: figures.Dashboard, csv_url) -> tuple[list[dict], dict]:
         header, rows = tables[key]
         if not rows:
             continue
-        sections.append({"key": key, "title": title, "header": header, "rows": rows, "csv": csv_url(key),
-                         "money_cols": [i for i, h in enumerate(header) if "GMV" in str(h)]})
+        sections.append(
+            {
+                "key": key,
+                "title": title,
+                "header": header,
+                "rows": rows,
+                "csv": csv_url(key),
+                "money_cols": [i for i, h in enumerate(header) if "GMV" in str(h)],
+                "num_cols": [i for i in range(len(header)) if all(isinstance(r[i], int | float) for r in rows)],
+            }
+        )
         charts[key] = {
             "type": kind,
             "labels": [str(row[label_col]) for row in rows],

@@ -11,77 +11,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
-from live.models import Show, ViewerSample
+from live.models import Show
 from market import dashboard
-from market.models import BusinessProfile, Session
-from orders.disputes import dispute_open
-from orders.models import ActorRole, Channel
-from orders.services import LineRequest, order_place
-from tests.market.trust_helpers import DELIVERY, complete, key, step
+from market.models import Session
+from tests.market import dashboard_helpers
 
 pytestmark = pytest.mark.django_db
 
 
-def _order(buyer, product, quantity, *, source_kind, source_id, sandbox=False, channel=Channel.STALL_CART):
-    return order_place(
-        buyer_id=buyer.pk, vendor_id=product.vendor_id, placed_by_id=buyer.pk, client_key=key(), channel=channel,
-        lines=[LineRequest(product_id=product.pk, quantity=quantity)], delivery=DELIVERY, source_kind=source_kind,
-        source_id=source_id, sandbox=sandbox, held=not sandbox,  # the stalls' rooms hold every unit on offer
-    )  # fmt: skip
-
-
 @pytest.fixture
 def market_data(published_session, make_user, organizer_user):
-    """Session A (a week earlier, ended) and session B (the published one, then held):
-
-    A: consumer An buys 2 × B01 (240.000 ₫, completed); distributor Bình buys C01 (150.000 ₫, cancelled).
-    B: An buys B02 in stall 1's show (180.000 ₫, confirmed; a returning buyer); retailer Chi
-       (verified business) buys B03 (350.000 ₫, completed, then a dispute); the second stall's
-       owner buys B01 from stall 1 (120.000 ₫, placed: cross-selling); consumer Dũng buys 2 × C02
-       (440.000 ₫, declined); An's practice order (5 × B01) never counts.
-    Stall 1's room saw 10, 30 and 20 viewers.
-    """
-    b = published_session.session
-    stall1, stall2 = published_session.stalls
-    p1, p2 = stall1.products, stall2.products
-    an = make_user("an@example.vn", roles=[Role.CONSUMER], full_name="Nguyễn Văn An")
-    binh = make_user("binh@example.vn", roles=[Role.DISTRIBUTOR], full_name="Trần Bình")
-    chi = make_user("chi@example.vn", roles=[Role.CONSUMER], full_name="Lê Chi")
-    BusinessProfile.objects.create(
-        user=chi, kind=BusinessProfile.Kind.RETAILER, company="Cửa hàng Chi", tax_code="0101234567",
-        address="Hà Đông", state=BusinessProfile.State.VERIFIED,
-    )  # fmt: skip
-    dung = make_user("dung@example.vn", roles=[Role.CONSUMER], full_name="Phạm Dũng")
-    a = Session.objects.create(
-        title="Chợ đêm tuần trước", starts_at=b.starts_at - timedelta(days=7), ends_at=b.ends_at - timedelta(days=7),
-        state=Session.State.ENDED,
-    )  # fmt: skip
-    earlier = timezone.now() - timedelta(days=3)
-
-    o = _order(an, p1["B01"], 2, source_kind="session", source_id=a.pk)
-    complete(o, vendor_user=stall1.user, at=earlier)
-    o = _order(binh, p2["C01"], 1, source_kind="session", source_id=a.pk)
-    step(o, "buyer_cancel", binh, ActorRole.BUYER)
-
-    o = _order(an, p1["B02"], 1, source_kind="show", source_id=stall1.slot.show_id, channel=Channel.CHOT_DON)
-    step(o, "confirm", stall1.user, ActorRole.VENDOR)
-    o = _order(chi, p1["B03"], 1, source_kind="session", source_id=b.pk)
-    complete(o, vendor_user=stall1.user, at=earlier)
-    dispute_open(order_id=o.pk, actor=chi, key=key(), reason="quality", text="Trà bị ẩm")
-    _order(stall2.user, p1["B01"], 1, source_kind="session", source_id=b.pk)
-    o = _order(dung, p2["C02"], 2, source_kind="session", source_id=b.pk)
-    step(o, "decline", stall2.user, ActorRole.VENDOR, reason="Hết hàng")
-    _order(an, p1["B01"], 5, source_kind="session", source_id=b.pk, sandbox=True)
-
-    room = stall1.slot.show.room
-    start = stall1.slot.starts_at
-    for minute, viewers in enumerate((10, 30, 20)):
-        ViewerSample.objects.create(room=room, minute=start + timedelta(minutes=minute), viewers=viewers)
-    Session.objects.filter(pk=b.pk).update(state=Session.State.ENDED)
-    Show.objects.filter(pk__in=[stall1.slot.show_id, stall2.slot.show_id]).update(state=Show.State.ENDED)
-    b.refresh_from_db()
-    return {"a": a, "b": b, "stall1": stall1, "stall2": stall2, "organizer": organizer_user, "an": an}
+    return dashboard_helpers.build(published_session, make_user, organizer_user)
 
 
 def test_a_sessions_figures_are_exact(market_data, django_assert_max_num_queries):
@@ -113,13 +53,22 @@ def test_a_sessions_figures_are_exact(market_data, django_assert_max_num_queries
         ("retailer", 1, 1, 350_000),
     ]
     stall = next(r for r in board.stalls if r.vendor_id == market_data["stall1"].vendor.pk)
-    assert (stall.peak_viewers, stall.average_viewers, stall.orders, stall.gmv, stall.state) == (30, 20.0, 1, 180_000, "done")
+    assert (stall.peak_viewers, stall.average_viewers, stall.orders, stall.gmv, stall.state) == (
+        30,
+        20.0,
+        1,
+        180_000,
+        "done",
+    )
 
 
 def test_across_sessions_counts_each_buyer_once_and_draws_the_trend(market_data):
     board = dashboard.program_dashboard()
     assert [s.title for s in board.sessions] == ["Chợ đêm tuần trước", market_data["b"].title]
-    assert [(t.orders, t.gmv, t.buyers, t.returning_buyers) for _s, t in board.per_session] == [(2, 240_000, 2, 0), (4, 650_000, 4, 1)]
+    assert [(t.orders, t.gmv, t.buyers, t.returning_buyers) for _s, t in board.per_session] == [
+        (2, 240_000, 2, 0),
+        (4, 650_000, 4, 1),
+    ]
     t = board.totals
     assert (t.orders, t.gmv, t.buyers, t.returning_buyers, t.disputes) == (6, 890_000, 5, 1, 1)
     assert next(r for r in board.by_buyer_kind if r["kind"] == "distributor")["orders"] == 1
@@ -165,7 +114,9 @@ def test_csv_files_hold_the_tables(client, market_data):
         ["HTX Bưởi đỏ Đông Cao", "Mê Linh", "3", "650000"],
         ["HTX Chè Ba Vì", "Ba Vì", "1", "0"],
     ]
-    rows = list(csv.reader(io.StringIO(client.get(reverse("market:dashboard_csv", args=["trend"])).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("market:dashboard_csv", args=["trend"])).content.decode("utf-8-sig")))
+    )
     assert [r[2:6] for r in rows[1:]] == [["2", "240000", "2", "0"], ["4", "650000", "4", "1"]]
     assert client.get(reverse("market:dashboard_csv", args=["nothing"])).status_code == 404
 
