@@ -48,6 +48,7 @@ logger = logging.getLogger(__name__)
 SOCKETS_PER_ADDRESS = 40  # under the server's 50 per address
 HANDSHAKES_PER_SECOND = 8.0  # per source address, under the server's 10
 HANDSHAKE_BURST = 20
+OPENING_AT_ONCE = 16
 OPEN_TIMEOUT = 10.0
 ACK_TIMEOUT = 10.0
 RETRY_FOR = 60.0  # how long a comment refused for speed is typed again
@@ -112,6 +113,7 @@ class Viewer:
         self.attempt = 0
         self.held_since: float | None = None
         self.task: asyncio.Task | None = None
+        self._opening = False
 
     # -- the socket ---------------------------------------------------------
 
@@ -124,6 +126,8 @@ class Viewer:
             url = p.url + (f"?after={self.last}" if self.last is not None else "")
             kwargs = {"local_addr": (self.local_addr, 0)} if self.local_addr else {}
             code = None
+            await p.opening.acquire()
+            self._opening = True
             try:
                 await p.handshake(self.local_addr)
                 async with websockets.connect(
@@ -149,7 +153,9 @@ class Viewer:
             except (OSError, TimeoutError, websockets.InvalidHandshake, websockets.InvalidURI):
                 pass
             except asyncio.CancelledError:
+                self._opened()
                 raise
+            self._opened()
             self._lost()
             if code in FINAL_CLOSE:
                 self.closed_for_good = code
@@ -161,6 +167,12 @@ class Viewer:
             cap = 30.0 if code == 4429 else 15.0
             await asyncio.sleep(max(0.25, random.uniform(0, min(cap, 0.5 * 2**self.attempt))))
             p.stats.reconnects += 1
+
+    def _opened(self) -> None:
+        """The handshake is over (welcomed or failed): let the next socket open."""
+        if self._opening:
+            self._opening = False
+            self.player.opening.release()
 
     def _lost(self) -> None:
         self.ws = None
@@ -208,6 +220,7 @@ class Viewer:
                 self.last = 0  # a fresh viewer: resume from the recent history it is about to get
             self.sale = (frame.get("selling") or {}).get("sale")
             self.attempt = 0
+            self._opened()
             if self.held_since is None:
                 self.held_since = time.monotonic()
                 self.player.held += 1
@@ -413,6 +426,10 @@ class Player:
                     self, user_id=user_id, session_key=sessions[user_id], local_addr=address, speaks=user_id in speakers
                 )
         self._buckets: dict[str | None, Callable] = {}
+        # Handshakes in flight at once: each costs the server its admission (session, roles,
+        # bans) on its one database thread and a welcome; a crowd arriving all at once (or
+        # coming back after a restart) would time out there and come back again and again.
+        self.opening = asyncio.Semaphore(OPENING_AT_ONCE)
         self._tasks: list[asyncio.Task] = []
 
     async def handshake(self, address: str | None) -> None:
@@ -587,8 +604,6 @@ async def play_run(
         state = await sync_to_async(scenarios.run_progress)(run_id=run_id, beats_done=beats_done)
         if state != ScenarioRun.State.RUNNING:
             player.stopping = True
-        if report is not None:
-            report(player)
 
     player = Player(
         base_url=base_url,
@@ -607,6 +622,13 @@ async def play_run(
     if on_player is not None:
         on_player(player)
     error = ""
+
+    async def reporting() -> None:
+        while True:
+            report(player)
+            await asyncio.sleep(1.0)
+
+    reporter = asyncio.create_task(reporting()) if report is not None else None
     try:
         await player.open()
         if not any(v.ready.is_set() for v in player.viewers.values() if v.speaks):
@@ -621,6 +643,9 @@ async def play_run(
         logger.exception("practice player: run %s failed", run_id)
         error = f"{type(exc).__name__}: {exc}"
     finally:
+        if reporter is not None:
+            reporter.cancel()
+            report(player)
         await player.close()
         await sync_to_async(scenarios.run_finish)(run_id=run_id, beats_done=beats_done, error=error)
         await sync_to_async(scenarios.simulated_sessions_delete)(session_keys=list(sessions.values()))
