@@ -2,7 +2,8 @@
 
 A 50-beat scenario played at 20× by 20 simulated viewers: every comment reaches the room
 once and in the script's order, the chốt comments become the simulated buyers' intents in
-the practice room, and the host can accept one (a sandbox order). A player whose sockets
+the practice room, and the host can accept one (a sandbox order); a flash-sale beat buys
+through ``sale.buy``. A player whose sockets
 are all cut mid-scenario reconnects with ``?after=`` and finishes without a comment lost
 or doubled.
 """
@@ -11,11 +12,13 @@ import asyncio
 import contextlib
 import json
 import uuid
+from datetime import timedelta
 
 import pytest
 import websockets
 from channels.db import database_sync_to_async
 from django.test import Client
+from django.utils import timezone
 
 from live.models import RoomEvent
 from live.selectors import participant_for
@@ -25,7 +28,7 @@ from practice_market import scenarios
 from practice_market.models import ScenarioRun
 from practice_market.player import play_run
 from selling.analytics import show_analytics
-from selling.models import OrderIntent
+from selling.models import FlashSale, OrderIntent, ShowOffer
 from tests.live.servers import free_port, start_daphne, stop
 from tests.practice_market.test_scenarios import make_practice_show, make_scenario
 
@@ -55,13 +58,36 @@ def _script_beats(count: int, personas: int) -> list[dict]:
     return beats
 
 
-def _setup(vendor_user, stall, *, beats: int, personas: int, viewers: int, speed: float):
+def _setup(vendor_user, stall, *, beats: int, personas: int, viewers: int, speed: float, sale: bool = False):
     vendor, products = stall
     practice = make_practice_show(vendor_user, vendor, [products["B01"], products["B02"]])
     show_start(room_id=practice.show.room.pk, actor=participant_for(user=vendor_user, show=practice.show))
+    script = _script_beats(beats, personas)
+    if sale:  # the host's flash sale is open; a persona buys two at the end of the script
+        now = timezone.now()
+        FlashSale.objects.create(
+            offer=ShowOffer.objects.get(show=practice.show, product=products["B01"]),
+            sale_price=99_000,
+            quantity=20,
+            per_buyer_cap=5,
+            countdown_seconds=10,
+            duration_seconds=600,
+            opens_at=now - timedelta(seconds=1),
+            closes_at=now + timedelta(minutes=10),
+        )
+        script.append(
+            {
+                "at_seconds": 2 * beats,
+                "persona_key": "p0",
+                "action": "sale_buy",
+                "text": "2",
+                "expect": "accept",
+                "expect_within_seconds": 120,
+            }
+        )
     scenario = make_scenario(
         personas=[(f"p{n}", f"Khách {n}", "asks_price") for n in range(personas)],
-        beats=_script_beats(beats, personas),
+        beats=script,
         percent=30,
         duration=2 * beats,
     )
@@ -151,9 +177,9 @@ async def _wait_until(predicate, timeout=10.0):
 
 async def test_fifty_beats_by_twenty_viewers_arrive_in_order_and_the_orders_become_intents(vendor_user, stall):
     run, show, cookie = await database_sync_to_async(_setup)(
-        vendor_user, stall, beats=50, personas=10, viewers=20, speed=20
+        vendor_user, stall, beats=50, personas=10, viewers=20, speed=20, sale=True
     )
-    script = run.script
+    script = [b for b in run.script if b["action"] != "sale_buy"]
     async with _daphne_and_host(show, cookie) as (port, host):
         stats = await play_run(run.pk, base_url=f"http://127.0.0.1:{port}")
         expected = [b["text"] for b in script]
@@ -162,13 +188,20 @@ async def test_fifty_beats_by_twenty_viewers_arrive_in_order_and_the_orders_beco
         assert [c["text"] for c in host.chats] == expected
         assert [c["user_id"] for c in host.chats] == [b["user_id"] for b in script]
         assert stats.opened == 20 and stats.comments_acked == 50 and not stats.refusals.get("muted")
-        assert [b["outcome"] for b in stats.beats] == ["ok"] * 50
+        assert [b["outcome"] for b in stats.beats] == ["ok"] * 51
+        assert stats.buys == 1  # the flash-sale beat bought through sale.buy
 
         # the ten chốt comments are ten pending intents of the simulated buyers, in the practice room
         orders = [b for b in script if b["action"] == "order"]
         intents = await database_sync_to_async(
-            lambda: list(OrderIntent.objects.filter(show=show).order_by("chat_seq").select_related("buyer"))
+            lambda: list(
+                OrderIntent.objects.filter(show=show, source="chat").order_by("chat_seq").select_related("buyer")
+            )
         )()
+        bought = await database_sync_to_async(
+            lambda: list(OrderIntent.objects.filter(show=show, source="flash_sale"))
+        )()
+        assert [(i.buyer_id, i.quantity, i.unit_price) for i in bought] == [(run.script[-1]["user_id"], 2, 99_000)]
         assert [(i.buyer_id, i.product_code, i.quantity) for i in intents] == [
             (b["user_id"], b["product_code"], b["quantity"]) for b in orders
         ]
@@ -182,12 +215,12 @@ async def test_fifty_beats_by_twenty_viewers_arrive_in_order_and_the_orders_beco
         # simulated viewers never count: the room showed the host alone, the analytics count no buyer
         assert host.viewer_counts and max(host.viewer_counts) == 1
         figures = await database_sync_to_async(show_analytics)(show)
-        assert (figures.intents, figures.buyers) == (10, 0)
+        assert (figures.intents, figures.buyers) == (11, 0)
 
     chats = await database_sync_to_async(_room_chats)(show.room.pk)
     assert [p["text"] for _seq, p in chats] == expected
     run = await database_sync_to_async(ScenarioRun.objects.get)(pk=run.pk)
-    assert (run.state, run.beats_done) == (ScenarioRun.State.FINISHED, 50)
+    assert (run.state, run.beats_done) == (ScenarioRun.State.FINISHED, 51)
     assert run.first_seq is not None and chats[0][0] >= run.first_seq
     # its sessions are gone: the simulated accounts cannot come back with them
     from django.contrib.sessions.models import Session
