@@ -483,6 +483,8 @@ class Player:
                 outcome, seq = await viewer.say(beat["text"])
                 if outcome != "ok":
                     self.stats.refusals[outcome] += 1
+                if outcome == "show_ended":  # the host ended the show: the audience goes home
+                    self.stopping = True
                 self.stats.beats.append({"index": beat["index"], "outcome": outcome, "seq": seq})
             done += 1
             if self.control.progress is not None and not await self.control.progress(done):

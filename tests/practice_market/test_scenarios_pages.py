@@ -80,3 +80,13 @@ def test_the_api_lists_starts_reads_and_stops_runs(client, practice, library, ve
     client.force_login(vendor_user)
     stopped = client.post(f"/api/v1/practice/scenario-runs/{run['id']}/stop/")
     assert stopped.status_code == 200 and stopped.json()["state"] == "stopped"
+
+
+def test_practice_play_refuses_a_room_that_is_not_a_practice_show(selling_show, library):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="is not a practice show's room"):
+        call_command("practice_play", "Khó", room=selling_show.room.pk, viewers=500, speed=4)
+    with pytest.raises(CommandError, match="No single scenario"):
+        call_command("practice_play", "không có", room=selling_show.room.pk)
+    assert not ScenarioRun.objects.exists()
