@@ -41,8 +41,9 @@ redis-server:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; }
 
+# Every core (pytest-xdist), browser tests in a pass of their own (bin/pytest-all says why).
 test: install chromium redis-server
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest --create-db -q $(PYTEST_ARGS)
+	PY=$(PY) bin/pytest-all $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
