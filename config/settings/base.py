@@ -319,6 +319,11 @@ SPECTACULAR_SETTINGS = {
         "MarketInquiryStateEnum": "market.models.Inquiry.State",
         "MarketQuoteStateEnum": "market.models.Quote.State",
         "PracticePromotionStateEnum": "practice_market.models.Promotion.State",
+        "MarketSessionStateEnum": "market.models.Session.State",
+        "MarketApplicationStateEnum": "market.models.Application.State",
+        "MarketBuyerFlagLevelEnum": "market.models.BuyerFlag.Level",
+        "MarketBuyerFlagEventLevelEnum": "market.models.BuyerFlagEvent.Level",
+        "CourseLevelEnum": "courses.models.CourseLevel",
     },
     # No CDN: the interactive docs' assets come from drf-spectacular-sidecar.
     "SWAGGER_UI_DIST": "SIDECAR",

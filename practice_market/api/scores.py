@@ -170,7 +170,9 @@ class ScoreRecomputeApi(APIView):
 class RubricApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    class Input(serializers.Serializer):
+    class RubricInput(serializers.Serializer):
+        """Named apart from the replay comment's ``Input`` in the OpenAPI document."""
+
         grade = serializers.IntegerField(min_value=0, max_value=100)
         comments = serializers.CharField(required=False, allow_blank=True, max_length=4000, trim_whitespace=True)
 
@@ -178,12 +180,12 @@ class RubricApi(APIView):
         operation_id="practice_rubric_set",
         tags=["practice"],
         summary="Set the instructor's rubric grade (instructors; a trainee is refused)",
-        request=Input,
+        request=RubricInput,
         responses={200: RubricOutput, **_ERRORS},
     )
     def put(self, request, pk: int):
         practice = _practice(request, pk)
-        data = self.Input(data=request.data)
+        data = self.RubricInput(data=request.data)
         data.is_valid(raise_exception=True)
         rubric = grading.rubric_grade_set(
             practice_show_id=practice.pk,
