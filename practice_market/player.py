@@ -312,7 +312,7 @@ class Viewer:
                 await asyncio.sleep(1.0)
                 continue
             return code, None
-        return "timeout", None
+        return ("banned" if self.closed_for_good == 4403 else "timeout"), None
 
     async def buy(self, *, quantity: int, key: str, wait_for_sale: float) -> tuple[str, int | None]:
         """Buy ``quantity`` in the host's flash sale once it opens; ("ok", intent id) or (refusal code, None)."""
