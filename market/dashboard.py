@@ -16,7 +16,8 @@ Definitions (the figures the pages, the CSV files and the API show):
 * **disputes**: disputes opened on the session's orders (and how many are still open);
 * **buyer kinds**: a verified business profile's kind (distributor, retailer), else the
   account's role (distributor, retailer), else consumer;
-* **cross-selling**: the buyer is a member of another vendor (``market.business.cross_selling_q``).
+* **cross-selling**: the buyer is a member of another vendor and not of the order's own (the rule of
+  ``market.business.cross_selling_q``).
 
 Each figure is one aggregate query over all the sessions in view (the session of an order is
 a ``CASE`` over its source), so a page costs about a dozen queries whatever the number of orders.
@@ -30,16 +31,14 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
-    BooleanField,
     Case,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
@@ -50,11 +49,10 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from live.models import Show, ViewerSample
-from market.business import cross_selling_q
-from market.models import BusinessProfile, Session, Slot
+from market.models import BusinessProfile, Quote, Session, Slot
 from orders.models import Dispute, Order, OrderLine, Status
 from orders.supervision import overdue_q, overdue_reason
-from vendors.models import District, OcopGroup
+from vendors.models import District, OcopGroup, Product, VendorMember
 
 #: Orders that never became a sale: out of the GMV.
 NOT_SOLD = (Status.CANCELLED, Status.DECLINED)
@@ -90,12 +88,13 @@ class Scope:
         return [s.pk for s in self.sessions]
 
     def q(self, prefix: str = "") -> Q:
-        """Rows whose order belongs to one of the sessions."""
+        """Rows whose order belongs to one of the sessions (``prefix``: the path to the order)."""
         p = prefix
+        quoted = Quote.objects.filter(inquiry__session_id__in=self.session_ids, order__isnull=False).values("order_id")
         return Q(**{f"{p}sandbox": False}) & (
             Q(**{f"{p}source_kind": "session", f"{p}source_id__in": self.session_ids})
             | Q(**{f"{p}source_kind": "show", f"{p}source_id__in": list(self.show_session)})
-            | Q(**{f"{p}quote__inquiry__session_id__in": self.session_ids})
+            | Q(**{f"{p}source_kind": "quote", f"{p}id__in": quoted})
         )
 
     def session_of(self, prefix: str = "") -> Case:
@@ -107,7 +106,8 @@ class Scope:
             by_session.setdefault(session_id, []).append(show_id)
         for session_id, show_ids in by_session.items():
             whens.append(When(**{f"{p}source_kind": "show", f"{p}source_id__in": show_ids, "then": Value(session_id)}))
-        whens.append(When(**{f"{p}quote__isnull": False, "then": F(f"{p}quote__inquiry__session_id")}))
+        asked_in = Quote.objects.filter(order_id=OuterRef(f"{p}id")).values("inquiry__session_id")[:1]
+        whens.append(When(**{f"{p}source_kind": "quote", "then": Subquery(asked_in)}))
         return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
@@ -179,17 +179,37 @@ def _order_aggregates():
         "confirmed": Count("pk", filter=Q(confirmed_at__isnull=False)),
         "completed": Count("pk", filter=Q(status=Status.COMPLETED)),
         "completed_value": Coalesce(Sum("total", filter=Q(status=Status.COMPLETED)), 0),
-        "cross_orders": Count("pk", filter=Q(cross=True)),
-        "cross_gmv": Coalesce(Sum("total", filter=Q(cross=True) & _SOLD), 0),
     }
 
 
 def _orders(scope: Scope):
-    return (
-        Order.objects.filter(scope.q())
-        .annotate(cross=ExpressionWrapper(cross_selling_q(), output_field=BooleanField()))
-        .order_by()
+    return Order.objects.filter(scope.q()).order_by()
+
+
+def _memberships() -> dict[int, set[int]]:
+    """user id → the vendors they are a member of (a few hundred rows)."""
+    out: dict[int, set[int]] = {}
+    for user_id, vendor_id in VendorMember.objects.values_list("user_id", "vendor_id"):
+        out.setdefault(user_id, set()).add(vendor_id)
+    return out
+
+
+def _cross_selling(scope: Scope, totals: dict[int, Totals]) -> None:
+    """Orders whose buyer is a member of some vendor other than the order's own (the rule of
+    ``market.business.cross_selling_q``), read as the few orders of vendors' people: one query
+    instead of a subquery per order."""
+    members = _memberships()
+    rows = (
+        _orders(scope)
+        .filter(buyer_id__in=list(members))
+        .annotate(sid=scope.session_of())
+        .values_list("sid", "buyer_id", "vendor_id", "total", "status")
     )
+    for sid, buyer_id, vendor_id, total, status in rows:
+        if sid in totals and vendor_id not in members[buyer_id]:
+            totals[sid].cross_orders += 1
+            if status not in NOT_SOLD:
+                totals[sid].cross_gmv += total
 
 
 def _per_session_totals(scope: Scope) -> dict[int, Totals]:
@@ -199,7 +219,7 @@ def _per_session_totals(scope: Scope) -> dict[int, Totals]:
     for row in rows:
         if row["sid"] in totals:
             t = totals[row["sid"]]
-            for name in ("orders", "gmv", "confirmed", "completed", "completed_value", "cross_orders", "cross_gmv"):
+            for name in ("orders", "gmv", "confirmed", "completed", "completed_value"):
                 setattr(t, name, row[name])
     disputes = (
         Dispute.objects.filter(scope.q("order__"))
@@ -211,13 +231,15 @@ def _per_session_totals(scope: Scope) -> dict[int, Totals]:
     for row in disputes:
         if row["sid"] in totals:
             totals[row["sid"]].disputes, totals[row["sid"]].open_disputes = row["n"], row["open"]
+    _cross_selling(scope, totals)
     return totals
 
 
-def _buyer_counts(scope: Scope, totals: dict[int, Totals]) -> None:
-    """Buyers and returning buyers of each session in view (returning: bought in any earlier session)."""
+def _buyer_counts(scope: Scope, totals: dict[int, Totals]) -> tuple[int, int]:
+    """Buyers and returning buyers of each session in view (returning: bought in any earlier
+    session); returns (distinct buyers of all the sessions in view, those of more than one)."""
     if not scope.sessions:
-        return
+        return 0, 0
     first = min(s.starts_at for s in scope.sessions)
     earlier = list(Session.objects.filter(starts_at__lt=first).exclude(pk__in=scope.session_ids))
     whole = scope_for(earlier + scope.sessions) if earlier else scope
@@ -232,22 +254,26 @@ def _buyer_counts(scope: Scope, totals: dict[int, Totals]) -> None:
     first_seen: dict[int, int] = {}
     by_session: dict[int, set[int]] = {}
     for sid, buyer_id in pairs:
-        if sid is None:
-            continue
         rank = order_of_session.get(sid)
         if rank is None:
             continue
         by_session.setdefault(sid, set()).add(buyer_id)
         if buyer_id not in first_seen or rank < first_seen[buyer_id]:
             first_seen[buyer_id] = rank
+    sessions_of: dict[int, int] = {}
     for sid, t in totals.items():
         buyers = by_session.get(sid, set())
         rank = order_of_session[sid]
         t.buyers = len(buyers)
         t.returning_buyers = sum(1 for b in buyers if first_seen[b] < rank)
+        for b in buyers:
+            sessions_of[b] = sessions_of.get(b, 0) + 1
+    return len(sessions_of), sum(1 for n in sessions_of.values() if n > 1)
 
 
-def _sum_totals(parts: list[Totals], scope: Scope) -> Totals:
+def _sum_totals(parts: list[Totals], buyers: tuple[int, int]) -> Totals:
+    """The sessions' totals together: a buyer of two sessions counts once; returning buyers are
+    those of more than one of them (one session: its own returning buyers)."""
     total = Totals()
     for name in (
         "orders",
@@ -261,73 +287,100 @@ def _sum_totals(parts: list[Totals], scope: Scope) -> Totals:
         "cross_gmv",
     ):
         setattr(total, name, sum(getattr(t, name) for t in parts))
-    # distinct buyers across the sessions (a buyer of two sessions counts once), returning: in more than one
     if len(parts) == 1:
         total.buyers, total.returning_buyers = parts[0].buyers, parts[0].returning_buyers
     else:
-        rows = Order.objects.filter(scope.q()).annotate(sid=scope.session_of()).order_by().values("buyer_id")
-        counted = rows.annotate(n=Count("sid", distinct=True))
-        total.buyers = counted.count()
-        total.returning_buyers = counted.filter(n__gt=1).count()
+        total.buyers, total.returning_buyers = buyers
     return total
 
 
-def _grouped(orders, key: str, *, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
-    rows = (
-        orders.values(key, *extra)
+def _by_vendor(orders) -> tuple[list[dict], list[dict]]:
+    """(top vendors, by district) from one query grouped by vendor."""
+    rows = list(
+        orders.values("vendor_id", "vendor__legal_name", "vendor__district")
         .annotate(orders=Count("pk"), gmv=Coalesce(Sum("total", filter=_SOLD), 0))
-        .order_by("-gmv", "-orders", key)
+        .order_by("-gmv", "-orders", "vendor_id")
     )
-    return list(rows[:limit] if limit else rows)
+    districts: dict[str, dict] = {}
+    for r in rows:
+        d = districts.setdefault(
+            r["vendor__district"], {"vendor__district": r["vendor__district"], "orders": 0, "gmv": 0}
+        )
+        d["orders"] += r["orders"]
+        d["gmv"] += r["gmv"]
+    return rows[:TOP], sorted(districts.values(), key=lambda r: (-r["gmv"], -r["orders"], r["vendor__district"]))
 
 
-def _lines_grouped(scope: Scope, key: str, *, limit: int | None = None, extra: tuple[str, ...] = ()) -> list[dict]:
-    rows = (
+def _by_product(scope: Scope) -> tuple[list[dict], list[dict], list[dict]]:
+    """(top products, by product group, by OCOP stars) of the lines sold, from one query grouped by product."""
+    rows = list(
         OrderLine.objects.filter(scope.q("order__"))
         .exclude(order__status__in=NOT_SOLD)
         .order_by()
-        .values(key, *extra)
-        .annotate(
-            units=Coalesce(Sum("quantity"), 0),
-            gmv=Coalesce(Sum(F("quantity") * F("unit_price")), 0),
-            orders=Count("order_id", distinct=True),
+        .values("product_id")
+        .annotate(units=Coalesce(Sum("quantity"), 0), gmv=Coalesce(Sum(F("quantity") * F("unit_price")), 0))
+    )
+    about = {
+        p["pk"]: p
+        for p in Product.objects.filter(pk__in=[r["product_id"] for r in rows]).values(
+            "pk", "name", "vendor__legal_name", "group", "stars"
         )
-        .order_by("-gmv", "-units", key)
-    )
-    return list(rows[:limit] if limit else rows)
+    }
+    for r in rows:
+        p = about[r["product_id"]]
+        r.update(
+            product__name=p["name"],
+            product__vendor__legal_name=p["vendor__legal_name"],
+            product__group=p["group"],
+            product__stars=p["stars"],
+        )
+    rows.sort(key=lambda r: (-r["gmv"], -r["units"], r["product_id"]))
+    groups: dict[str, dict] = {}
+    stars: dict[int, dict] = {}
+    for r in rows:
+        for table, key, value in (
+            (groups, "product__group", r["product__group"]),
+            (stars, "product__stars", r["product__stars"]),
+        ):
+            row = table.setdefault(value, {key: value, "units": 0, "gmv": 0})
+            row["units"] += r["units"]
+            row["gmv"] += r["gmv"]
+    by_group = sorted(groups.values(), key=lambda r: (-r["gmv"], -r["units"], r["product__group"]))
+    return rows[:TOP], by_group, sorted(stars.values(), key=lambda r: r["product__stars"])
 
 
-def _buyer_kind():
-    profile = BusinessProfile.objects.filter(user_id=OuterRef("buyer_id"), state=BusinessProfile.State.VERIFIED)
-    groups = get_user_model().groups.through.objects.filter(user_id=OuterRef("buyer_id"))
-    return Case(
-        When(Exists(profile.filter(kind=BusinessProfile.Kind.DISTRIBUTOR)), then=Value("distributor")),
-        When(Exists(profile.filter(kind=BusinessProfile.Kind.RETAILER)), then=Value("retailer")),
-        When(Exists(groups.filter(group__name=Role.DISTRIBUTOR)), then=Value("distributor")),
-        When(Exists(groups.filter(group__name=Role.RETAILER)), then=Value("retailer")),
-        default=Value("consumer"),
+def _buyer_kinds(buyer_ids: list[int]) -> dict[int, str]:
+    """buyer id → "distributor" / "retailer" for businesses (a verified profile's kind first, else
+    the account's role); everyone else is a consumer. Two small queries."""
+    kinds: dict[int, str] = {}
+    roles = (
+        get_user_model()
+        .groups.through.objects.filter(group__name__in=[Role.DISTRIBUTOR, Role.RETAILER])
+        .values_list("user_id", "group__name")
     )
+    for user_id, role in roles:
+        kinds.setdefault(user_id, "distributor" if role == Role.DISTRIBUTOR else "retailer")
+    verified = BusinessProfile.objects.filter(state=BusinessProfile.State.VERIFIED).values_list("user_id", "kind")
+    for user_id, kind in verified:
+        kinds[user_id] = "distributor" if kind == BusinessProfile.Kind.DISTRIBUTOR else "retailer"
+    return {pk: kinds.get(pk, "consumer") for pk in buyer_ids}
 
 
 def _by_buyer_kind(orders) -> list[dict]:
-    rows = {
-        row["kind"]: row
-        for row in orders.annotate(kind=_buyer_kind())
-        .values("kind")
-        .annotate(
-            orders=Count("pk"), gmv=Coalesce(Sum("total", filter=_SOLD), 0), buyers=Count("buyer_id", distinct=True)
-        )
-    }
-    return [
-        {
-            "kind": kind,
-            "label": buyer_kind_label(kind),
-            "orders": rows.get(kind, {}).get("orders", 0),
-            "buyers": rows.get(kind, {}).get("buyers", 0),
-            "gmv": rows.get(kind, {}).get("gmv", 0),
-        }
+    per_buyer = list(
+        orders.values("buyer_id").annotate(orders=Count("pk"), gmv=Coalesce(Sum("total", filter=_SOLD), 0))
+    )
+    kinds = _buyer_kinds([r["buyer_id"] for r in per_buyer])
+    out = {
+        kind: {"kind": kind, "label": buyer_kind_label(kind), "buyers": 0, "orders": 0, "gmv": 0}
         for kind in BUYER_KINDS[:3]
-    ]
+    }
+    for r in per_buyer:
+        row = out[kinds[r["buyer_id"]]]
+        row["buyers"] += 1
+        row["orders"] += r["orders"]
+        row["gmv"] += r["gmv"]
+    return list(out.values())
 
 
 @dataclass
@@ -625,20 +678,20 @@ def dashboard(
     now = now or timezone.now()
     scope = scope_for(sessions)
     per = _per_session_totals(scope)
-    _buyer_counts(scope, per)
+    buyers = _buyer_counts(scope, per)
     per_session = [(s, per[s.pk]) for s in sessions]
     orders = _orders(scope)
+    top_vendors, by_district = _by_vendor(orders)
+    top_products, by_group, by_stars = _by_product(scope)
     board = Dashboard(
         sessions=sessions,
-        totals=_sum_totals([t for _s, t in per_session], scope),
+        totals=_sum_totals([t for _s, t in per_session], buyers),
         per_session=per_session,
-        top_vendors=_grouped(orders, "vendor_id", limit=TOP, extra=("vendor__legal_name", "vendor__district")),
-        top_products=_lines_grouped(
-            scope, "product_id", limit=TOP, extra=("product__name", "product__vendor__legal_name")
-        ),
-        by_district=_grouped(orders, "vendor__district"),
-        by_group=_lines_grouped(scope, "product__group"),
-        by_stars=sorted(_lines_grouped(scope, "product__stars"), key=lambda r: r["product__stars"]),
+        top_vendors=top_vendors,
+        top_products=top_products,
+        by_district=by_district,
+        by_group=by_group,
+        by_stars=by_stars,
         by_buyer_kind=_by_buyer_kind(orders),
     )
     if stalls_of is not None:

@@ -26,7 +26,7 @@ def market_data(published_session, make_user, organizer_user):
 
 def test_a_sessions_figures_are_exact(market_data, django_assert_max_num_queries):
     b = market_data["b"]
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         board = dashboard.session_dashboard(session=b)
     t = board.totals
     assert (t.orders, t.gmv, t.buyers, t.returning_buyers) == (4, 650_000, 4, 1)
