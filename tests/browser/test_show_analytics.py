@@ -31,11 +31,14 @@ def test_host_sees_charts_and_replays_the_show(live_server, browser, ended_show,
     expect(page.locator("[data-kpi=revenue]")).to_have_text("540.000 ₫")
     expect(page.locator("[data-kpi=confirmations]")).to_have_text("2 · 33,3 %")
     for chart in ("chart-viewers", "chart-revenue", "chart-status"):
-        svg = page.locator(f"svg[data-testid={chart}]")
-        expect(svg).to_be_visible()
-        box = svg.bounding_box()
+        canvas = page.locator(f"canvas[data-testid={chart}]")
+        expect(canvas).to_be_visible()
+        box = canvas.bounding_box()
         assert box["width"] <= 360 and box["height"] > 50  # scaled to the phone, not clipped
-    expect(page.locator("[data-testid=chart-revenue] .chart__value")).to_have_text(["240.000 ₫", "0 ₫", "300.000 ₫"])
+    page.wait_for_function("() => window.Chart && window.Chart.getChart(document.getElementById('chart-revenue'))")
+    drawn = page.evaluate("() => window.Chart.getChart(document.getElementById('chart-revenue')).data")
+    assert drawn["labels"] == ["B01", "B02", "B03"] and drawn["datasets"][0]["data"] == [240000, 0, 300000]
+    expect(page.locator("[data-testid=products-table] td.num:last-child")).to_have_text(["240.000 ₫", "0 ₫", "300.000 ₫"])
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing overflows the phone
 
     page.click("text=Xem phát lại")

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from live.models import Show, ViewerSample
 from selling.analytics import show_analytics, show_timeline
-from selling.charts import bar_chart, line_chart
 from selling.models import OrderIntent
 from tests.selling import analytics_scenario as scenario
 
@@ -119,15 +118,6 @@ def test_timeline_limit_reports_truncation(ended_show):
     show, _data = ended_show
     items, truncated = show_timeline(show, limit=3)
     assert truncated and len(items) == 3
-
-
-def test_charts_scale_to_the_largest_value():
-    line = line_chart([0, 5, 10])
-    assert line.points.split() == ["34,138", "173,74", "312,10"]
-    assert [t.label for t in line.ticks] == ["0", "5", "10"]
-    bars = bar_chart([("B01", 200, "200", ""), ("B02", 100, "100", ""), ("B03", 0, "0", "")])
-    assert [b.width for b in bars.bars] == ["164", "82", "0"]
-    assert not bars.empty and bar_chart([("B01", 0, "0", "")]).empty
 
 
 def _event(show, kind, payload, seconds):
