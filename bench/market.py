@@ -122,7 +122,6 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from market.models import Session, Slot
     from orders.models import Order
@@ -135,11 +134,11 @@ def main() -> None:
     session = live_now()
     with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them in production
         cursor.execute("ANALYZE")
-    setup_test_environment()
     User = get_user_model()
-    organizer = Client()
+    # Not setup_test_environment(): its instrumented template rendering is not what production runs.
+    organizer = Client(SERVER_NAME="127.0.0.1")
     organizer.force_login(User.objects.get(email="bantochuc@demo.chodem.vn"))
-    buyer = Client()
+    buyer = Client(SERVER_NAME="127.0.0.1")
     buyer.force_login(User.objects.get(email="nguoimua@demo.chodem.vn"))
     last = Session.objects.filter(state=Session.State.ENDED).order_by("-starts_at").first()
     pages = [

@@ -240,6 +240,22 @@ def _buyer_counts(scope: Scope, totals: dict[int, Totals]) -> tuple[int, int]:
     session); returns (distinct buyers of all the sessions in view, those of more than one)."""
     if not scope.sessions:
         return 0, 0
+    if len(scope.sessions) == 1:  # one session: its buyers, and which of them bought in an earlier one
+        (session,) = scope.sessions
+        buyers = set(Order.objects.filter(scope.q()).order_by().values_list("buyer_id", flat=True).distinct())
+        earlier = list(Session.objects.filter(starts_at__lt=session.starts_at).exclude(pk=session.pk))
+        before = scope_for(earlier)
+        returning = (
+            Order.objects.filter(before.q(), buyer_id__in=Order.objects.filter(scope.q()).values("buyer_id"))
+            .order_by()
+            .values("buyer_id")
+            .distinct()
+            .count()
+            if earlier
+            else 0
+        )
+        totals[session.pk].buyers, totals[session.pk].returning_buyers = len(buyers), returning
+        return len(buyers), returning
     first = min(s.starts_at for s in scope.sessions)
     earlier = list(Session.objects.filter(starts_at__lt=first).exclude(pk__in=scope.session_ids))
     whole = scope_for(earlier + scope.sessions) if earlier else scope
