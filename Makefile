@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live bench-orders check-deploy vendor-hls vendor-chartjs nginx run-prod stop-prod drill drill-short
+.PHONY: run test install chromium redis-server migrate seed serve lint format messages bench-live bench-orders bench-market check-deploy vendor-hls vendor-chartjs nginx run-prod stop-prod drill drill-short
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench-live: install
 bench-orders: install
 	@command -v pgbench >/dev/null || (apt-get update -qq && apt-get install -y -qq postgresql-client postgresql-contrib)
 	$(PY) bench/orders_bench.py --runs 3
+
+# The weekly market on PostgreSQL (DATABASE_URL or postgres://postgres@127.0.0.1:5432/chodem_market_bench,
+# created and seeded with the demo when missing): the organizers' dashboard and a live session's lobby, 3 runs.
+bench-market: install
+	$(PY) bench/market.py --runs 3
 
 # Debian's nginx for the production topology (deploy/); its own service is not started.
 nginx:
