@@ -57,6 +57,7 @@ def _sections(board: figures.Dashboard, csv_url) -> tuple[list[dict], dict]:
             {
                 "key": key,
                 "title": title,
+                "wide": key in ("stalls", "trend"),
                 "header": header,
                 "rows": rows,
                 "csv": csv_url(key),
