@@ -29,3 +29,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # A room extension's failure on chat is logged in production (chat is never lost to it);
 # under test it is raised, so a broken extension fails its own tests.
 LIVE = {**LIVE, "RAISE_EXTENSION_ERRORS": True}  # noqa: F405
+
+# Each pytest-xdist worker (gw0, gw1, …) on Redis gets a database of its own: the suite's
+# cache.clear() flushes a whole Redis database, and two workers' rooms would otherwise share
+# channel-layer groups (their test databases number rooms alike).
+_XDIST_WORKER = env("PYTEST_XDIST_WORKER", default="")
+if REDIS_URL and _XDIST_WORKER.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    _db = (int(_redis.path.lstrip("/") or 0) + int(_XDIST_WORKER[2:])) % 16
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_db}"))
+    CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"] = REDIS_URL  # noqa: F405
