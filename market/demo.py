@@ -478,7 +478,33 @@ def seed(log):
             total += made
             log(f"market: {session.title}: {len(slots)} stalls, {made} orders")
     upcoming = _next_session(world, log)
+    _demo_businesses(organizer, log)
     log(
         f"market: {vendors} sellers, {total} new orders in past sessions; next: {upcoming} "
         f"({upcoming.slots.count() if upcoming else 0} stalls); the organizers' dashboard /cho-dem/bang-dieu-khien/"
     )
+
+
+#: The README's demo distributor and retailer: verified through the same services as a real
+#: business, so "chot b01 100" in a room is priced by the wholesale tier at once.
+DEMO_BUSINESSES = (
+    ("nhaphanphoi@demo.chodem.vn", BusinessProfile.Kind.DISTRIBUTOR, "Công ty TNHH Phân phối Nông sản Hùng Đỗ",
+     "0109876543", "Số 18 Nguyễn Văn Cừ, Long Biên, Hà Nội"),
+    ("nhabanle@demo.chodem.vn", BusinessProfile.Kind.RETAILER, "Cửa hàng Đặc sản Vũ Lan",
+     "0108765432", "Số 5 Phố Huế, Hai Bà Trưng, Hà Nội"),
+)  # fmt: skip
+
+
+def _demo_businesses(organizer, log) -> None:
+    from market import business
+
+    for email, kind, company, tax_code, address in DEMO_BUSINESSES:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            continue
+        profile = business.business_profile_submit(user=user, kind=kind, company=company, tax_code=tax_code, address=address)
+        if profile.state != BusinessProfile.State.VERIFIED:
+            business.business_profile_review(
+                profile_id=profile.pk, actor=organizer, verify=True, note="Đã đối chiếu giấy phép kinh doanh (dữ liệu mẫu)."
+            )
+        log(f"market: {email}: verified {kind} business ({company})")
