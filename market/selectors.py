@@ -105,6 +105,7 @@ class StallRow:
     viewers: int | None
     products: list = field(default_factory=list)
     words: str = ""
+    vendor: object = None  # the Vendor, for the stall card's cart link
 
     def as_json(self) -> dict:
         return {
@@ -207,6 +208,7 @@ def stall_rows(*, session: Session, now: datetime.datetime | None = None) -> lis
                 words=(slot.vendor.search_text or padded(slot.vendor.legal_name, slot.vendor.get_district_display()))
                 + " ".join(p["folded"] for p in products)
                 + " ",
+                vendor=slot.vendor,
             )
         )
     return rows
