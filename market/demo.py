@@ -479,6 +479,8 @@ def seed(log):
             log(f"market: {session.title}: {len(slots)} stalls, {made} orders")
     upcoming = _next_session(world, log)
     _demo_businesses(organizer, log)
+    _demo_quote(log)
+    _demo_cart(upcoming, log)
     log(
         f"market: {vendors} sellers, {total} new orders in past sessions; next: {upcoming} "
         f"({upcoming.slots.count() if upcoming else 0} stalls); the organizers' dashboard /cho-dem/bang-dieu-khien/"
@@ -508,3 +510,60 @@ def _demo_businesses(organizer, log) -> None:
                 profile_id=profile.pk, actor=organizer, verify=True, note="Đã đối chiếu giấy phép kinh doanh (dữ liệu mẫu)."
             )
         log(f"market: {email}: verified {kind} business ({company})")
+
+
+DEMO_DISTRIBUTOR = "nhaphanphoi@demo.chodem.vn"
+DEMO_VENDOR_HOST = "chuthe@demo.chodem.vn"
+DEMO_CONSUMER = "nguoimua@demo.chodem.vn"
+
+
+def _demo_quote(log) -> None:
+    """The demo distributor's open inquiry to chuthe@'s cooperative, answered with a quote to accept."""
+    from market import quotes
+    from market.models import Inquiry, Quote
+    buyer = User.objects.filter(email=DEMO_DISTRIBUTOR).first()
+    host = User.objects.filter(email=DEMO_VENDOR_HOST).first()
+    member = VendorMember.objects.filter(user=host).select_related("vendor").first() if host else None
+    if buyer is None or member is None:
+        return
+    if Quote.objects.filter(inquiry__buyer=buyer, state=Quote.State.SENT, valid_until__gt=timezone.now()).exists():
+        return
+    product = Product.objects.filter(vendor=member.vendor).order_by("pk").first()
+    if product is None:
+        return
+    inquiry = Inquiry.objects.filter(buyer=buyer, product=product, state=Inquiry.State.OPEN).first()
+    if inquiry is None:
+        inquiry = quotes.inquiry_create(
+            buyer=buyer, product_id=product.pk, quantity=300,
+            message="Công ty cần 300 đơn vị giao Hà Nội trước Tết, xin báo giá sỉ.",
+        )  # fmt: skip
+    retail = int(product.price)
+    quote = quotes.quote_send(
+        inquiry_id=inquiry.pk, actor=host, unit_price=retail * 80 // 100, min_quantity=100,
+        tiers=[{"min_quantity": 300, "unit_price": retail * 75 // 100}],
+        delivery_terms="Giao tận kho Hà Nội trong 5 ngày, phí vận chuyển do HTX chịu.",
+        valid_until=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
+    log(f"market: {DEMO_DISTRIBUTOR}: quote {quote.pk} from {member.vendor} waiting to be accepted")
+
+
+def _demo_cart(session: Session | None, log) -> None:
+    """The demo consumer's cart in a stall of next Friday's session."""
+    from market import cart as carts
+    from market.models import Cart
+
+    buyer = User.objects.filter(email=DEMO_CONSUMER).first()
+    if buyer is None or session is None or Cart.objects.filter(buyer=buyer, session=session).exists():
+        return
+    offered = (
+        ApplicationProduct.objects.filter(application__session=session, application__vendor__in=session.slots.values("vendor"))
+        .exclude(application__vendor__members__user=buyer)
+        .order_by("application__vendor_id", "pk")
+        .values_list("product_id", flat=True)[:2]
+    )
+    for product_id in offered:
+        try:
+            carts.cart_add(buyer=buyer, product_id=product_id, quantity=2, session_id=session.pk)
+        except ApplicationError as exc:
+            log(f"market: demo cart: {exc.message}")
+    log(f"market: {DEMO_CONSUMER}: a cart in next Friday's session")

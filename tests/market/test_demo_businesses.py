@@ -19,3 +19,28 @@ def test_the_demo_distributor_and_retailer_are_verified_through_the_services_onc
     profile = BusinessProfile.objects.get(user=distributor)
     assert (profile.tax_code, profile.reviewed_by) == ("0109876543", organizer_user)
     assert BusinessProfile.objects.count() == 2 and len(said) == 4
+
+
+@pytest.mark.django_db
+def test_the_demo_distributor_has_a_quote_to_accept_and_the_buyer_a_cart_next_friday(
+    make_user, organizer_user, buyer_user, published_session, monkeypatch
+):
+    from market import quotes
+    from market.models import Cart, Quote
+
+    distributor = make_user("nhaphanphoi@demo.chodem.vn", roles=[Role.DISTRIBUTOR])
+    host = published_session.stalls[0].user
+    monkeypatch.setattr(demo, "DEMO_VENDOR_HOST", host.email)
+    monkeypatch.setattr(demo, "DEMO_CONSUMER", buyer_user.email)
+    said = []
+    demo._demo_businesses(organizer_user, said.append)
+    for _ in range(2):  # seeding again changes nothing
+        demo._demo_quote(said.append)
+        demo._demo_cart(published_session.session, said.append)
+    quote = Quote.objects.get(inquiry__buyer=distributor)
+    assert quote.state == Quote.State.SENT and quote.inquiry.vendor == published_session.stalls[0].vendor
+    delivery = {"name": "Đỗ Mạnh Hùng", "phone": "0904000005", "address": "Số 18 Nguyễn Văn Cừ, Long Biên, Hà Nội"}
+    order = quotes.quote_accept(quote_id=quote.pk, buyer=distributor, quantity=100, delivery=delivery)
+    assert order.total == 100 * quotes.quote_unit_price(quote, 100) < 100 * quote.inquiry.product.price
+    cart = Cart.objects.get(buyer=buyer_user)
+    assert cart.session == published_session.session and cart.lines.count() == 2
