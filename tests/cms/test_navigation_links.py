@@ -12,6 +12,16 @@ from tests.market.conftest import (  # noqa: F401 (fixtures)
     second_stall,
     second_vendor_user,
 )
+from tests.practice_market.conftest import (  # noqa: F401 (fixtures)
+    classmate,
+    classmates,
+    enrol,
+    graduate,
+    practice_courses,
+    practice_run,
+    practice_show,
+    trainee,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +95,19 @@ def test_the_lobby_links_each_stall_to_its_cart(client, request, buyer_user):
     for st in published.stalls:
         cart = f"{reverse('market:buy_stall', args=[st.vendor.slug])}?phien={session.pk}"
         assert f'href="{cart}"' in html
+
+
+def test_a_practice_show_links_its_score_report_once_it_has_ended(client, request):
+    from live.models import Show
+
+    practice = request.getfixturevalue("practice_show")
+    detail = reverse("practice_market:show_detail", args=[practice.pk])
+    report = f'href="{reverse("practice_market:score_report", args=[practice.pk])}"'
+    client.force_login(practice.trainee)
+    assert report not in client.get(detail).content.decode()
+    Show.objects.filter(pk=practice.show_id).update(state=Show.State.ENDED)
+    assert report in client.get(detail).content.decode()
+    client.force_login(request.getfixturevalue("classmate"))  # an invited classmate may not read the report
+    page = client.get(detail)
+    assert page.status_code == 200
+    assert report not in page.content.decode()
