@@ -178,7 +178,9 @@ def test_owner_adds_wholesale_price_photo_and_staff_then_buyers_browse_the_direc
     buyer.get_by_role("link", name="HTX Bưởi đỏ Đông Cao").click()
     expect(buyer.locator("h1")).to_have_text("HTX Bưởi đỏ Đông Cao")
     buyer.get_by_role("link", name="Bưởi đỏ Đông Cao", exact=True).click()
-    expect(buyer.locator("main table")).to_contain_text("95.000 ₫")
+    # The owner's wholesale tier is for verified businesses only (issue 13): a visitor is told how to see it.
+    expect(buyer.locator("[data-testid=wholesale-terms]")).to_contain_text("đã được ban tổ chức xác minh mới xem được giá sỉ")
+    expect(buyer.locator("main")).not_to_contain_text("95.000 ₫")
     expect(buyer.locator(".photo-strip img")).to_have_count(1)
     expect(buyer.locator("[data-testid=unverified]")).to_be_visible()
     assert buyer.evaluate("document.documentElement.scrollWidth") <= 360
