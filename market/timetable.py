@@ -474,7 +474,9 @@ def _publish_slot(slot: Slot, *, session: Session) -> Show:
         .values_list("product_id", flat=True)
     )
     actor = Participant(user_id=host.pk, name=show.host_name, role=HOST)
-    offers_set(room_id=show.room.pk, actor=actor, product_ids=product_ids)
+    # The offers list the stall's products now but hold no stock until the session goes
+    # live (``session_go_live``): until then other channels keep selling the free stock.
+    offers_set(room_id=show.room.pk, actor=actor, product_ids=product_ids, allocate=False)
     return show
 
 
@@ -531,6 +533,10 @@ def session_go_live(*, session_id: int, now: datetime.datetime | None = None) ->
         return False
     session.state = State.LIVE
     session.save(update_fields=["state"])
+    from selling.offers import show_offers_allocate
+
+    for slot in Slot.objects.filter(session=session, show__isnull=False).select_related("show__room"):
+        show_offers_allocate(show=slot.show)
     return True
 
 

@@ -309,10 +309,12 @@ def _offers_event(room_id: int, show_id: int, author_id: int | None) -> list[dic
 
 
 @transaction.atomic
-def offers_set(*, room_id: int, actor: Participant, product_ids: list[int]) -> list[dict]:
+def offers_set(*, room_id: int, actor: Participant, product_ids: list[int], allocate: bool = True) -> list[dict]:
     """Make exactly ``product_ids`` (in that order) the show's products on offer; returns the cards.
 
-    A new offer sets aside the product's whole stock for the show. An offer that leaves
+    A new offer sets aside the product's whole stock for the show (with ``allocate=False``
+    it holds nothing yet: a show scheduled days ahead takes its stock later through
+    ``show_offers_allocate``, so other channels keep selling until then). An offer that leaves
     the list is deleted, unless it already has orders or flash sales: then it is only
     switched off (``is_active=False``) so those keep their product. The show row is
     locked so that two hosts saving at once apply one after the other.
@@ -357,10 +359,10 @@ def offers_set(*, room_id: int, actor: Participant, product_ids: list[int]) -> l
     for position, pid in enumerate(wanted):
         offer = existing.get(pid)
         if offer is None:
-            units = allocation_take(product=products[pid], sandbox=sandbox)
+            units = allocation_take(product=products[pid], sandbox=sandbox) if allocate else 0
             ShowOffer.objects.create(show=show, product=products[pid], position=position, stock_left=units)
         elif offer.position != position or not offer.is_active:
-            if not offer.is_active:
+            if not offer.is_active and allocate:
                 offer.stock_left = allocation_take(product=products[pid], sandbox=sandbox)
             offer.position, offer.is_active = position, True
             offer.save(update_fields=["position", "is_active", "stock_left"])
@@ -387,6 +389,26 @@ def allocation_give_back(*, offer: ShowOffer, sandbox: bool) -> None:
         stock.allocation_release(product_id=offer.product_id, quantity=offer.stock_left)
     offer.stock_left = 0
     ShowOffer.objects.filter(pk=offer.pk).update(stock_left=0)
+
+
+@transaction.atomic
+def show_offers_allocate(*, show: Show) -> int:
+    """Each active offer of a not-yet-ended show that holds nothing takes the product's
+    free stock now (a scheduled show's offers are set without allocation); idempotent.
+    Returns how many offers took stock."""
+    if show.state == Show.State.ENDED:
+        return 0
+    sandbox = owner_for(show).sandbox
+    taken = 0
+    offers = ShowOffer.objects.select_for_update().filter(show=show, is_active=True, stock_left=0).select_related("product")
+    for offer in offers:
+        units = allocation_take(product=offer.product, sandbox=sandbox)
+        if units:
+            ShowOffer.objects.filter(pk=offer.pk).update(stock_left=units)
+            taken += 1
+    if taken:
+        _offers_event(show.room.pk, show.pk, None)
+    return taken
 
 
 def show_ended(*, show: Show) -> None:

@@ -260,10 +260,10 @@ def test_publishing_makes_a_market_show_per_slot_with_the_applied_products(publi
         assert (show.scheduled_start, show.scheduled_end) == (st.slot.starts_at, st.slot.ends_at)
         assert sorted(o.product.code for o in show.offers.all()) == sorted(st.products)
     assert Show.objects.filter(owner_kind="market").count() == 2
-    # Each offer holds the product's stock for the show (selling's offers service).
+    # The offers hold nothing before go-live: the free stock stays sellable elsewhere all week.
     b01 = published_session.stalls[0].products["B01"]
     b01.refresh_from_db()
-    assert b01.stock_reserved == b01.stock
+    assert b01.stock_reserved == 0 and not show.offers.filter(stock_left__gt=0).exists()
 
 
 def test_publishing_declines_the_unplaced_and_queues_the_evening(published_session):
