@@ -129,11 +129,13 @@ def test_products_off_offer_and_ones_own_stall_are_refused(two_stalls, buyer_use
 
 
 def test_in_a_session_the_cart_sells_from_the_stalls_room_and_gathers_my_orders(published_session, buyer_user):
+    from market.timetable import session_go_live
     from selling.models import ShowOffer
 
     session = published_session.session
     first = published_session.stalls[0]
     b03 = first.products["B03"]
+    assert session_go_live(session_id=session.pk, now=session.starts_at)  # the offers take their stock
     offer = ShowOffer.objects.get(show=first.show, product=b03)
     held = offer.stock_left  # the room holds the stall's units: the cart sells those
     cart_add(buyer=buyer_user, product_id=b03.pk, quantity=3, session_id=session.pk)
