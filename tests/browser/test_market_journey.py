@@ -136,6 +136,9 @@ def test_a_market_evening_from_application_to_the_dashboard(
     expect(buyer.locator("input[name=phone]")).to_have_value("0987 654 321")
     buyer.get_by_test_id("place").click()
     expect(buyer.locator(".messages")).to_contain_text("Đã đặt 1 đơn hàng")
+    # Both ways of buying are in one place: the buyer's orders of this session.
+    expect(buyer.get_by_test_id("session-orders").locator("[data-order]")).to_have_count(2)
+    expect(buyer.get_by_test_id("session-total")).to_contain_text("390.000 ₫")
     _shot(buyer, "05-session-orders")
     cart = Order.objects.get(buyer=buyer_user, channel=Channel.STALL_CART)
     assert (cart.vendor_id, cart.total) == (other.vendor.pk, 150_000)
@@ -215,6 +218,7 @@ def test_a_market_evening_from_application_to_the_dashboard(
     kpis = org.get_by_test_id("kpis")
     expect(kpis.locator("[data-kpi='1']")).to_have_text("3")
     expect(kpis.locator("[data-kpi='2']")).to_have_text("17.190.000 ₫")
+    expect(kpis.locator("[data-kpi='3']")).to_have_text("2")  # buyers: the consumer and the distributor
     expect(kpis.locator("[data-kpi='6']")).to_have_text("100,0 %")
     _shot(org, "08-dashboard")
     for context in (vendor_ctx, org_ctx, buyer_ctx, dist_ctx):
