@@ -45,7 +45,7 @@ def _open_now(session: Session) -> Session:
         Show.objects.filter(pk=slot.show_id).update(
             scheduled_start=slot.starts_at + shift, scheduled_end=slot.ends_at + shift
         )
-    assert timetable.session_go_live(session_id=session.pk)
+    assert _in_a_thread(timetable.session_go_live, session_id=session.pk)  # the offers take their stock: a broadcast
     return Session.objects.get(pk=session.pk)
 
 
