@@ -20,8 +20,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -91,69 +93,58 @@ def queue(request):
     )
 
 
-@login_required
-@require_POST
-def approve(request, user_id: int):
-    _require_organizer(request)
-    form = ApproveForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
+class DecisionView(View):
+    """POST: one organizer decision on the queue (approve, decline, revoke).
+
+    The form checks the reason, ``service`` decides (called with the actor, the reason and the
+    URL's ``url_kwarg`` as ``service_kwarg``) and ``done`` says what was decided; a refusal is
+    shown as a message and changes nothing. Back to the queue either way.
+    """
+
+    http_method_names = ["post"]
+    form_class: type[forms.Form] = ReasonForm
+    service = None  # promotion.promotion_<verb>(*, actor, reason, <service_kwarg>) -> Promotion
+    url_kwarg = "user_id"
+    service_kwarg = "trainee_id"
+    done = ""  # success message, formatted with the trainee's ``name`` and the ``vendor``
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, **kwargs):
+        _require_organizer(request)
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            _form_error(request, form)
+            return redirect("practice_market:promotion_queue")
+        try:
+            decided = self.service(
+                actor=request.user, reason=form.cleaned_data["reason"], **{self.service_kwarg: kwargs[self.url_kwarg]}
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, self.done % {"name": decided.trainee.get_full_name(), "vendor": decided.vendor.legal_name}
+            )
         return redirect("practice_market:promotion_queue")
-    try:
-        decided = promotion.promotion_approve(
-            actor=request.user, trainee_id=user_id, reason=form.cleaned_data["reason"]
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Đã duyệt %(name)s (%(vendor)s) lên chợ đêm.")
-            % {"name": decided.trainee.get_full_name(), "vendor": decided.vendor.legal_name},
-        )
-    return redirect("practice_market:promotion_queue")
 
 
-@login_required
-@require_POST
-def decline(request, user_id: int):
-    _require_organizer(request)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("practice_market:promotion_queue")
-    try:
-        decided = promotion.promotion_decline(
-            actor=request.user, trainee_id=user_id, reason=form.cleaned_data["reason"]
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("Đã ghi quyết định chưa đồng ý cho %(name)s.") % {"name": decided.trainee.get_full_name()}
-        )
-    return redirect("practice_market:promotion_queue")
-
-
-@login_required
-@require_POST
-def revoke(request, promotion_id: int):
-    _require_organizer(request)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        _form_error(request, form)
-        return redirect("practice_market:promotion_queue")
-    try:
-        decided = promotion.promotion_revoke(
-            actor=request.user, promotion_id=promotion_id, reason=form.cleaned_data["reason"]
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("Đã thu hồi quyết định lên chợ đêm của %(name)s.") % {"name": decided.trainee.get_full_name()}
-        )
-    return redirect("practice_market:promotion_queue")
+approve = DecisionView.as_view(
+    form_class=ApproveForm,
+    service=promotion.promotion_approve,
+    done=gettext_lazy("Đã duyệt %(name)s (%(vendor)s) lên chợ đêm."),
+)
+decline = DecisionView.as_view(
+    service=promotion.promotion_decline, done=gettext_lazy("Đã ghi quyết định chưa đồng ý cho %(name)s.")
+)
+revoke = DecisionView.as_view(
+    service=promotion.promotion_revoke,
+    url_kwarg="promotion_id",
+    service_kwarg="promotion_id",
+    done=gettext_lazy("Đã thu hồi quyết định lên chợ đêm của %(name)s."),
+)
 
 
 # ----------------------------------------------------------------------------- instructors
