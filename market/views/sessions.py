@@ -22,9 +22,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.decorators.http import require_POST
 
 from config.errors import ApplicationError
@@ -57,14 +59,16 @@ class SessionForm(forms.Form):
     )
     is_special = forms.BooleanField(label=gettext_lazy("Phiên đặc biệt"), required=False)
 
-    def hours(self) -> tuple[datetime.datetime, datetime.datetime]:
+    def session_data(self) -> dict:
+        """The checked form as ``timetable.session_create`` / ``session_update`` take it (hours as moments)."""
         data = self.cleaned_data
         day = data.get("day") or timetable.next_friday()
         starts_at = datetime.datetime.combine(day, data["start"], tzinfo=timetable.MARKET_TZ)
         ends_at = datetime.datetime.combine(day, data["end"], tzinfo=timetable.MARKET_TZ)
         if ends_at <= starts_at:  # closes after midnight
             ends_at += datetime.timedelta(days=1)
-        return starts_at, ends_at
+        kept = ("title", "theme", "stages", "slot_minutes", "is_special")
+        return {**{name: data[name] for name in kept}, "starts_at": starts_at, "ends_at": ends_at}
 
 
 class ApplicationForm(forms.Form):
@@ -256,18 +260,8 @@ def session_create(request):
     _require_organizer(request)
     form = SessionForm(request.POST)
     if form.is_valid():
-        starts_at, ends_at = form.hours()
         try:
-            session = timetable.session_create(
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                theme=form.cleaned_data["theme"],
-                starts_at=starts_at,
-                ends_at=ends_at,
-                stages=form.cleaned_data["stages"],
-                slot_minutes=form.cleaned_data["slot_minutes"],
-                is_special=form.cleaned_data["is_special"],
-            )
+            session = timetable.session_create(actor=request.user, **form.session_data())
         except ApplicationError as exc:
             _refused(request, exc)
         else:
@@ -310,19 +304,8 @@ def session_edit(request, session_id: int):
     if not form.is_valid():
         messages.error(request, _("Hãy kiểm tra lại các ô của phiên chợ."))
         return editor(request, session_id, edit_form=form, status=400)
-    starts_at, ends_at = form.hours()
     try:
-        timetable.session_update(
-            actor=request.user,
-            session=session,
-            title=form.cleaned_data["title"],
-            theme=form.cleaned_data["theme"],
-            starts_at=starts_at,
-            ends_at=ends_at,
-            stages=form.cleaned_data["stages"],
-            slot_minutes=form.cleaned_data["slot_minutes"],
-            is_special=form.cleaned_data["is_special"],
-        )
+        timetable.session_update(actor=request.user, session=session, **form.session_data())
     except ApplicationError as exc:
         _refused(request, exc)
         return editor(request, session_id, edit_form=form, status=400)
@@ -330,74 +313,78 @@ def session_edit(request, session_id: int):
     return redirect("market:editor", session_id=session_id)
 
 
-def _slot_input(request) -> tuple[int, datetime.datetime]:
+def _slot_input(request) -> dict:
     form = SlotForm(request.POST)
     if not form.is_valid():
         raise ApplicationError(_("Chọn sân khấu và giờ bắt đầu."))
     starts_at = form.cleaned_data["starts_at"]
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at, timetable.MARKET_TZ)
-    return form.cleaned_data["stage"], starts_at
+    return {"stage": form.cleaned_data["stage"], "starts_at": starts_at}
 
 
-@login_required
-@require_POST
-def slot_assign(request, session_id: int, application_id: int):
-    _require_organizer(request)
-    application = get_object_or_404(Application, pk=application_id, session_id=session_id)
-    try:
-        stage, starts_at = _slot_input(request)
-        timetable.slot_assign(actor=request.user, application=application, stage=stage, starts_at=starts_at)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Đã xếp lượt cho %(vendor)s.") % {"vendor": application.vendor})
-    return redirect("market:editor", session_id=session_id)
+def _reason_input(request) -> dict:
+    return {"reason": request.POST.get("reason", "")}
 
 
-@login_required
-@require_POST
-def slot_move(request, session_id: int, slot_id: int):
-    _require_organizer(request)
-    slot = get_object_or_404(Slot.objects.select_related("vendor"), pk=slot_id, session_id=session_id)
-    try:
-        stage, starts_at = _slot_input(request)
-        timetable.slot_move(actor=request.user, slot=slot, stage=stage, starts_at=starts_at)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Đã dời lượt của %(vendor)s.") % {"vendor": slot.vendor})
-    return redirect("market:editor", session_id=session_id)
+def _no_input(request) -> dict:
+    return {}
 
 
-@login_required
-@require_POST
-def slot_unassign(request, session_id: int, slot_id: int):
-    _require_organizer(request)
-    slot = get_object_or_404(Slot, pk=slot_id, session_id=session_id)
-    try:
-        timetable.slot_unassign(actor=request.user, slot=slot)
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Đã bỏ lượt; đăng ký trở lại danh sách chờ."))
-    return redirect("market:editor", session_id=session_id)
+class EditorAction(View):
+    """POST: one organizer action on an application or a slot of the timetable editor.
 
+    The ``model`` row named by the URL's ``url_kwarg`` is found in the session (404 otherwise);
+    ``service`` (a ``market.timetable`` function) is called with the actor, that row as
+    ``target`` and what ``inputs`` reads from the form; ``done`` says what was done
+    (``%(vendor)s``: the row's vendor). A refusal is shown, nothing changed. Back to the editor.
+    """
 
-@login_required
-@require_POST
-def application_decline(request, session_id: int, application_id: int):
-    _require_organizer(request)
-    application = get_object_or_404(Application, pk=application_id, session_id=session_id)
-    try:
-        timetable.application_decline(
-            actor=request.user, application=application, reason=request.POST.get("reason", "")
+    http_method_names = ["post"]
+    model: type[Application] | type[Slot] = Slot
+    url_kwarg = "slot_id"
+    target = "slot"
+    service = None  # timetable.<thing>_<verb>(*, actor, <target>, **inputs)
+    inputs = staticmethod(_no_input)
+    done = ""
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, session_id: int, **kwargs):
+        _require_organizer(request)
+        row = get_object_or_404(
+            self.model.objects.select_related("vendor"), pk=kwargs[self.url_kwarg], session_id=session_id
         )
-    except ApplicationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Đã từ chối đăng ký."))
-    return redirect("market:editor", session_id=session_id)
+        try:
+            self.service(actor=request.user, **{self.target: row}, **self.inputs(request))
+        except ApplicationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, self.done % {"vendor": row.vendor})
+        return redirect("market:editor", session_id=session_id)
+
+
+_application_action = {"model": Application, "url_kwarg": "application_id", "target": "application"}
+slot_assign = EditorAction.as_view(
+    **_application_action,
+    service=timetable.slot_assign,
+    inputs=_slot_input,
+    done=gettext_lazy("Đã xếp lượt cho %(vendor)s."),
+)
+application_decline = EditorAction.as_view(
+    **_application_action,
+    service=timetable.application_decline,
+    inputs=_reason_input,
+    done=gettext_lazy("Đã từ chối đăng ký."),
+)
+slot_move = EditorAction.as_view(
+    service=timetable.slot_move, inputs=_slot_input, done=gettext_lazy("Đã dời lượt của %(vendor)s.")
+)
+slot_unassign = EditorAction.as_view(
+    service=timetable.slot_unassign, done=gettext_lazy("Đã bỏ lượt; đăng ký trở lại danh sách chờ.")
+)
 
 
 STATE_ACTIONS = {"open": timetable.session_open, "publish": timetable.session_publish}
