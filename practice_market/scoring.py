@@ -189,6 +189,32 @@ def _first_missed(items: list[dict]) -> str:
     return _("lần đầu lúc %(clock)s: “%(text)s”") % {"clock": _clock(first.get("t")), "text": first.get("text", "")}
 
 
+#: the reason of a component judged item by item (on time, late, missed): what was done on time,
+#: then, when any, what was late and what was missed (with the first one missed)
+_ITEM_REASONS = {
+    "reply": (
+        gettext_lazy("Trả lời đúng hạn %(in_time)s/%(of)s câu hỏi"),
+        gettext_lazy("; %(late)s câu trả lời muộn"),
+        gettext_lazy("; bỏ lỡ %(missed)s câu (%(first)s)"),
+    ),
+    "orders": (
+        gettext_lazy("Nhận %(in_time)s/%(of)s đơn chốt đúng hạn"),
+        gettext_lazy("; %(late)s đơn nhận muộn"),
+        gettext_lazy("; bỏ lỡ %(missed)s đơn (%(first)s)"),
+    ),
+    "moderation": (
+        gettext_lazy("Xử lý đúng hạn %(in_time)s/%(of)s bình luận phá rối"),
+        gettext_lazy("; %(late)s lần xử lý muộn"),
+        gettext_lazy("; để lọt %(missed)s bình luận (%(first)s)"),
+    ),
+    "pin": (
+        gettext_lazy("Ghim đúng hạn %(in_time)s/%(of)s sản phẩm được hỏi"),
+        gettext_lazy("; %(late)s lần ghim muộn"),
+        gettext_lazy("; không ghim %(missed)s lần (%(first)s)"),
+    ),
+}
+
+
 def component_reason(key: str, counts: dict, items: list[dict]) -> str:
     """The human-readable reason of one component, in the active language (re-rendered on display)."""
     c = counts
@@ -217,24 +243,15 @@ def component_reason(key: str, counts: dict, items: list[dict]) -> str:
             "moderation": _("Không có bình luận phá rối nào cần xử lý."),
             "pin": _("Không có yêu cầu ghim sản phẩm."),
         }.get(key, "")
-    missed = _first_missed(items)
-    if key == "reply":
-        text = _("Trả lời đúng hạn %(in_time)s/%(of)s câu hỏi") % c
+    if key in _ITEM_REASONS:
+        done, late, missed = _ITEM_REASONS[key]
+        text = done % c
         if c.get("late"):
-            text += _("; %(late)s câu trả lời muộn") % c
+            text += late % c
         if c.get("missed"):
-            text += _("; bỏ lỡ %(missed)s câu (%(first)s)") % {**c, "first": missed}
-        if c.get("average_seconds") is not None:
-            text += _(". Thời gian trả lời trung bình %(average_seconds)s giây.") % c
-        else:
-            text += "."
-        return text
-    if key == "orders":
-        text = _("Nhận %(in_time)s/%(of)s đơn chốt đúng hạn") % c
-        if c.get("late"):
-            text += _("; %(late)s đơn nhận muộn") % c
-        if c.get("missed"):
-            text += _("; bỏ lỡ %(missed)s đơn (%(first)s)") % {**c, "first": missed}
+            text += missed % {**c, "first": _first_missed(items)}
+        if c.get("average_seconds") is not None:  # the reply's
+            return text + _(". Thời gian trả lời trung bình %(average_seconds)s giây.") % c
         return text + "."
     if key == "totals":
         if c["in_time"] == c["of"]:
@@ -246,20 +263,6 @@ def component_reason(key: str, counts: dict, items: list[dict]) -> str:
             "expected": f"{wrong.get('expected', 0):,}".replace(",", "."),
             "note": wrong.get("note", ""),
         }
-    if key == "moderation":
-        text = _("Xử lý đúng hạn %(in_time)s/%(of)s bình luận phá rối") % c
-        if c.get("late"):
-            text += _("; %(late)s lần xử lý muộn") % c
-        if c.get("missed"):
-            text += _("; để lọt %(missed)s bình luận (%(first)s)") % {**c, "first": missed}
-        return text + "."
-    if key == "pin":
-        text = _("Ghim đúng hạn %(in_time)s/%(of)s sản phẩm được hỏi") % c
-        if c.get("late"):
-            text += _("; %(late)s lần ghim muộn") % c
-        if c.get("missed"):
-            text += _("; không ghim %(missed)s lần (%(first)s)") % {**c, "first": missed}
-        return text + "."
     return ""
 
 
@@ -424,6 +427,24 @@ def _item(beat: _Beat, offset, **extra) -> dict:
     }
 
 
+def _timed_item(beat: _Beat, offset, delay: float | None, **extra) -> dict:
+    """The item of a beat the host had ``beat.window`` seconds to handle, handled after ``delay`` (None: never)."""
+    return _item(
+        beat,
+        offset,
+        status=_status(delay, beat.window),
+        seconds=None if delay is None else int(delay),
+        window=beat.window,
+        **extra,
+    )
+
+
+def _judged(key: str, items: list[dict], **more_counts) -> Component:
+    """A component judged item by item: counted (plus ``more_counts``) and rated from its items' statuses."""
+    counts = {**_tally(items), **more_counts}
+    return Component(key=key, weight=WEIGHTS[key], ratio=_ratio(counts), counts=counts, items=items)
+
+
 def _reply(beats, host_messages, persona_names, offset) -> Component:
     questions = [b for b in beats if b.expect == "answer" and b.event is not None]
     answered: dict[int, LogEvent] = {}
@@ -440,13 +461,10 @@ def _reply(beats, host_messages, persona_names, offset) -> Component:
     for q in questions:
         message = answered.get(q.index)
         delay = _seconds(q.event.at, message.at) if message is not None else None
-        status = _status(delay, q.window)
         if delay is not None:
             delays.append(delay)
-        items.append(_item(q, offset, status=status, seconds=None if delay is None else int(delay), window=q.window))
-    counts = _tally(items)
-    counts["average_seconds"] = int(sum(delays) / len(delays) + 0.5) if delays else None
-    return Component(key="reply", weight=WEIGHTS["reply"], ratio=_ratio(counts), counts=counts, items=items)
+        items.append(_timed_item(q, offset, delay))
+    return _judged("reply", items, average_seconds=int(sum(delays) / len(delays) + 0.5) if delays else None)
 
 
 def _intent_for(beat: _Beat, intents: list[IntentRecord], used: set[int]) -> IntentRecord | None:
@@ -486,20 +504,10 @@ def _orders(beats, intents, offset) -> Component:
         delay = None
         if intent is not None and intent.status == "confirmed" and intent.decided_at is not None:
             delay = max(0.0, _seconds(beat.event.at, intent.decided_at))
-        status = _status(delay, beat.window)
         note = "" if intent is not None else "no_intent"
         if intent is not None and intent.status not in ("confirmed",):
             note = intent.status
-        items.append(
-            _item(
-                beat,
-                offset,
-                status=status,
-                seconds=None if delay is None else int(delay),
-                window=beat.window,
-                note=note,
-            )
-        )
+        items.append(_timed_item(beat, offset, delay, note=note))
     # chốt đơn of real people (classmates): accepted or left open; declined/cancelled are not counted
     for intent in sorted(intents, key=lambda i: (i.created_at, i.id)):
         if intent.source != "chat" or intent.id in matched or intent.status in ("declined", "cancelled"):
@@ -517,8 +525,7 @@ def _orders(beats, intents, offset) -> Component:
                 "note": intent.status,
             }
         )
-    counts = _tally(items)
-    return Component(key="orders", weight=WEIGHTS["orders"], ratio=_ratio(counts), counts=counts, items=items)
+    return _judged("orders", items)
 
 
 def _totals(beats, intents, host_messages, persona_names, offset) -> Component:
@@ -556,8 +563,7 @@ def _totals(beats, intents, host_messages, persona_names, offset) -> Component:
         items.append(
             _item(beat, offset, status=MISSED if note else IN_TIME, expected=expected, quantity=quantity, note=note)
         )
-    counts = _tally(items)
-    return Component(key="totals", weight=WEIGHTS["totals"], ratio=_ratio(counts), counts=counts, items=items)
+    return _judged("totals", items)
 
 
 def _moderation(beats, events, offset) -> Component:
@@ -579,12 +585,8 @@ def _moderation(beats, events, offset) -> Component:
                 break
         if delay is None and troll.deleted_at is not None:
             delay = max(0.0, _seconds(troll.at, troll.deleted_at))
-        status = _status(delay, beat.window)
-        items.append(
-            _item(beat, offset, status=status, seconds=None if delay is None else int(delay), window=beat.window)
-        )
-    counts = _tally(items)
-    return Component(key="moderation", weight=WEIGHTS["moderation"], ratio=_ratio(counts), counts=counts, items=items)
+        items.append(_timed_item(beat, offset, delay))
+    return _judged("moderation", items)
 
 
 def _pinned_code(event: LogEvent, offer_codes: dict[int, str]) -> tuple[bool, str | None]:
@@ -626,19 +628,8 @@ def _pins(beats, events, offer_codes, offset) -> Component:
                 if event.seq > asked.seq and code == beat.code:
                     delay = max(0.0, _seconds(asked.at, event.at))
                     break
-        status = _status(delay, beat.window)
-        items.append(
-            _item(
-                beat,
-                offset,
-                status=status,
-                seconds=None if delay is None else int(delay),
-                window=beat.window,
-                code=beat.code,
-            )
-        )
-    counts = _tally(items)
-    return Component(key="pin", weight=WEIGHTS["pin"], ratio=_ratio(counts), counts=counts, items=items)
+        items.append(_timed_item(beat, offset, delay, code=beat.code))
+    return _judged("pin", items)
 
 
 def _flash_sale(beats, events, intents) -> Component:
@@ -657,9 +648,7 @@ def _flash_sale(beats, events, intents) -> Component:
                 "status": IN_TIME if ok else MISSED,
             }
         )
-    counts = _tally(items)
-    counts.update(sales=sales, refused=counts["missed"])
-    return Component(key="flash_sale", weight=WEIGHTS["flash_sale"], ratio=_ratio(counts), counts=counts, items=items)
+    return _judged("flash_sale", items, sales=sales, refused=sum(1 for i in items if i["status"] == MISSED))
 
 
 def _viewers(beats, samples: list[tuple[datetime, int]]) -> Component:
