@@ -272,7 +272,6 @@ class OrderListApi(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         vendor = get_object_or_404(Vendor, slug=data["vendor"])
-        existed = Order.objects.filter(placed_by=request.user, client_key=data["client_key"].strip()).exists()
         order = order_place(
             buyer_id=request.user.pk,
             vendor_id=vendor.pk,
@@ -287,9 +286,11 @@ class OrderListApi(GenericAPIView):
             source_label=vendor.legal_name,
             expected_total=data.get("expected_total"),
         )
+        replayed = order.replayed
         order, roles = _visible_order(request, order.number)
         return Response(
-            OrderDetailOutput(_detail(order, roles)).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+            OrderDetailOutput(_detail(order, roles)).data,
+            status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED,
         )
 
 

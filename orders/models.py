@@ -59,6 +59,9 @@ class PaymentMethod(models.TextChoices):
 
 
 class Order(models.Model):
+    #: Not stored: ``order_place`` sets it on the order it returns for a key it already placed.
+    replayed = False
+
     number = models.CharField(_("mã đơn"), max_length=20, unique=True)
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người mua"), on_delete=models.PROTECT, related_name="orders"

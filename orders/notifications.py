@@ -1,6 +1,9 @@
 """Each change of an order tells the other side: by e-mail and on their notification list.
 
-Connected to ``orders.services.order_changed`` (sent after commit) in ``OrdersConfig.ready``.
+Connected to ``orders.services.order_changed`` (sent after commit) in ``OrdersConfig.ready``,
+which queues ``order_notify_task`` for the worker: the request that changed the order (a
+placement in a rush, a vendor confirming fifty at once) neither waits for a mail server nor
+pays for the notification rows; the worker writes them within its polling interval.
 Who hears of an event: the buyer when the vendor, an organizer or the system acted; the
 vendor's members when the buyer, an organizer or the system acted; never the person who
 acted. A deadline missed (the system's ``overdue_flagged``) also tells the organizers, in-app,
@@ -20,6 +23,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from django_tasks import task
 
 from notifications.services import notification_create
 from orders.models import ActorRole, Order, OrderEvent
@@ -101,11 +105,17 @@ def order_notify(*, order_id: int, event_id: int) -> int:
     return told
 
 
+@task
+def order_notify_task(*, order_id: int, event_id: int) -> int:
+    """The worker's half of ``order_notify``."""
+    return order_notify(order_id=order_id, event_id=event_id)
+
+
 def on_order_changed(sender, *, order_id: int, event_id: int, **kwargs) -> None:
     try:
-        order_notify(order_id=order_id, event_id=event_id)
+        order_notify_task.enqueue(order_id=order_id, event_id=event_id)
     except Exception:  # the change is committed; a notification's failure is logged, not raised
-        log.exception("order %s: notifications for event %s failed", order_id, event_id)
+        log.exception("order %s: could not queue the notifications of event %s", order_id, event_id)
 
 
 def connect() -> None:

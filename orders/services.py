@@ -113,9 +113,12 @@ def _number(order: Order) -> str:
 
 
 def _replayed_order(placed_by_id: int, client_key: str, *, buyer_id: int, vendor_id: int) -> Order | None:
+    """The order this key already placed (marked ``replayed``), or None."""
     order = Order.objects.filter(placed_by_id=placed_by_id, client_key=client_key).first()
     if order is not None and (order.buyer_id != buyer_id or order.vendor_id != vendor_id):
         raise ApplicationError(_("Khoá chống lặp này đã dùng cho một đơn khác."), code=Code.KEY_REUSED)
+    if order is not None:
+        order.replayed = True
     return order
 
 

@@ -38,6 +38,16 @@ def _flush_may_clear_order_history():
 
 
 @pytest.fixture(autouse=True)
+def _vietnamese_first():
+    """Services called outside a request (tasks, the worker) speak the active language: start
+    every test in Vietnamese, whatever an earlier test in the same worker left active."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate limits and throttles live in the cache: every test starts with none spent."""
     from django.core.cache import cache

@@ -12,6 +12,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from notifications.models import Notification
+from tests.tasks_worker import run_due_tasks
 from orders.attestation import STATEMENT
 from orders.models import Order, OrderEvent
 from selling.models import DeliveryProfile
@@ -97,6 +98,7 @@ def test_an_order_from_chot_don_to_completed_with_the_badge(browser, asgi_server
     expect(host.locator("[data-testid=order-status]").first).to_contain_text("Chờ người mua xác nhận thanh toán")
 
     # The buyer acknowledges: completed, with the organizers' attestation.
+    run_due_tasks()  # the worker tells each side of the other's steps
     buyer.reload()
     expect(buyer.get_by_test_id("notifications-unread")).to_be_visible()  # told of the vendor's steps in-app
     buyer.locator("form[data-action='acknowledge_payment']").get_by_role("button", name="Tôi xác nhận đã thanh toán đủ").click()

@@ -156,13 +156,3 @@ def published_session(open_session, promoted_stall, second_stall, organizer_user
     for st in (promoted_stall, second_stall):
         st.slot.refresh_from_db()
     return PublishedSession(session=session, organizer=organizer_user, stalls=[promoted_stall, second_stall])
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese_first():
-    """Services called outside a request speak the active language: start each test in Vietnamese
-    (an earlier test in the same worker may have left English active)."""
-    from django.utils import translation
-
-    with translation.override("vi"):
-        yield

@@ -1,4 +1,6 @@
-"""Notifications: each order change tells the other side by e-mail and in-app; the list and its unread count."""
+"""Notifications: each order change tells the other side by e-mail and in-app; the list and its unread count.
+
+The change queues the telling for the worker (``order_notify_task``); ``run_due_tasks`` is that worker."""
 
 import uuid
 
@@ -10,6 +12,7 @@ from notifications.models import Notification
 from notifications.selectors import unread_count
 from orders import services as order_services
 from orders.models import Channel
+from tests.tasks_worker import run_due_tasks
 
 DELIVERY = {"name": "Phạm Thu Trang", "phone": "0912000111", "address": "12 Hàng Bạc, Hoàn Kiếm"}
 
@@ -32,6 +35,8 @@ def test_the_vendors_step_tells_the_buyer_by_mail_and_in_app(stall, buyer_user, 
                                                               django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         order = place(stall, buyer_user)
+    assert not Notification.objects.exists() and mailoutbox == []  # the request does not wait for the telling
+    run_due_tasks()  # the worker tells them
     # the buyer placed it: the vendor's members hear of it, the buyer does not
     assert Notification.objects.filter(user=vendor_user).count() == 1
     assert not Notification.objects.filter(user=buyer_user).exists()
@@ -39,6 +44,7 @@ def test_the_vendors_step_tells_the_buyer_by_mail_and_in_app(stall, buyer_user, 
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         move(order, "confirm", vendor_user, "vendor")
+    run_due_tasks()  # the worker tells them
     note = Notification.objects.get(user=buyer_user)
     assert note.title == f"Đơn {order.number}: Chờ lấy hàng" and note.url == order.get_absolute_url()
     assert "Shop đã xác nhận đơn" in note.body
@@ -57,12 +63,14 @@ def test_the_buyers_step_tells_the_vendor_and_an_organizers_both(stall, buyer_us
     move(order, "ship", vendor_user, "vendor", data={"own_delivery": True})
     with django_capture_on_commit_callbacks(execute=True):
         move(order, "confirm_receipt", buyer_user, "buyer", data={"goods_match": True})
+    run_due_tasks()  # the worker tells them
     assert [m.to for m in mailoutbox] == [[vendor_user.email]]
     assert "Người mua xác nhận đã nhận hàng: hàng đúng mô tả" in mailoutbox[0].body
     mailoutbox.clear()
     move(order, "record_payment", vendor_user, "vendor", data={"method": "cash"})
     with django_capture_on_commit_callbacks(execute=True):
         move(order, "confirm_payment_for_buyer", organizer_user, "organizer", reason="Người mua gọi điện")
+    run_due_tasks()  # the worker tells them
     assert sorted(m.to[0] for m in mailoutbox) == sorted([buyer_user.email, vendor_user.email])
     assert "Lý do: Người mua gọi điện" in mailoutbox[0].body
 
@@ -72,6 +80,7 @@ def test_practice_orders_notify_in_app_only(stall, buyer_user, vendor_user, mail
     with django_capture_on_commit_callbacks(execute=True):
         order = place(stall, buyer_user, sandbox=True)
         move(order, "confirm", vendor_user, "vendor")
+    run_due_tasks()  # the worker tells them
     assert Notification.objects.filter(user=buyer_user).count() == 1
     assert Notification.objects.filter(user=vendor_user).count() == 1
     assert mailoutbox == []
@@ -84,6 +93,7 @@ def test_a_failing_mail_server_does_not_undo_the_change(stall, buyer_user, vendo
     order = place(stall, buyer_user)
     with django_capture_on_commit_callbacks(execute=True):
         move(order, "confirm", vendor_user, "vendor")
+    run_due_tasks()  # the worker tells them
     order.refresh_from_db()
     assert order.status == "confirmed" and Notification.objects.filter(user=buyer_user).count() == 1
 
@@ -145,4 +155,5 @@ def test_history_recorded_after_the_fact_is_not_mailed(stall, buyer_user, vendor
     order = place(stall, buyer_user)
     with django_capture_on_commit_callbacks(execute=True):
         move(order, "confirm", vendor_user, "vendor", at=timezone.now() - timedelta(days=3))
+    run_due_tasks()  # the worker tells them
     assert Notification.objects.filter(user=buyer_user).count() == 1 and mailoutbox == []

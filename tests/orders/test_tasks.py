@@ -67,6 +67,7 @@ def test_an_order_not_confirmed_in_24_hours_is_flagged_once_and_the_vendor_hears
     assert queued(order_id=order.pk) == [(placed_at + 24 * HOUR, "READY")]
     with on_commit():
         assert CHECK in run_due_tasks()
+    run_due_tasks()  # the flag's notifications
     [(key, role, data)] = flags(order)
     assert (key, role, data["deadline"], data["late"]) == ("overdue:confirm", "system", "confirm", "vendor")
     event = OrderEvent.objects.get(order=order, action="overdue_flagged")
@@ -131,6 +132,7 @@ def test_payment_not_recorded_then_not_acknowledged_in_7_days_flags_the_vendor_t
     assert [(k, d["late"]) for k, _r, d in flags(order)] == [
         ("overdue:record_payment", "vendor"), ("overdue:acknowledge", "buyer"),
     ]
+    run_due_tasks()  # the flag's notifications
     assert Notification.objects.filter(user=buyer_user, url=order.get_absolute_url(), body__contains="7 ngày").exists()
     with on_commit():
         move(order, "acknowledge_payment", buyer_user, "buyer", at=now)
