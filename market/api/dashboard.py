@@ -41,74 +41,42 @@ class TotalsOutput(serializers.Serializer):
     cross_selling_gmv = serializers.IntegerField()
 
 
+def _row(name: str, **fields: serializers.Field) -> type[serializers.Serializer]:
+    """One row of a dashboard table, for the schema only (the figures are written by
+    :mod:`market.dashboard`): a serializer named ``name`` (its component) with ``fields`` in order."""
+    return type(name, (serializers.Serializer,), fields)
+
+
+_int, _text, _moment = serializers.IntegerField, serializers.CharField, serializers.DateTimeField
+_BUYER_KINDS = ["consumer", "distributor", "retailer"]
+
+
 class DashboardOutput(serializers.Serializer):
-    class SessionOutput(serializers.Serializer):
-        id = serializers.IntegerField()
-        title = serializers.CharField()
-        starts_at = serializers.DateTimeField()
-        state = serializers.CharField()
+    SessionOutput = _row("SessionOutput", id=_int(), title=_text(), starts_at=_moment(), state=_text())
 
     class TrendOutput(TotalsOutput):
         session_id = serializers.IntegerField()
         title = serializers.CharField()
         starts_at = serializers.DateTimeField()
 
-    class VendorOutput(serializers.Serializer):
-        vendor_id = serializers.IntegerField()
-        vendor = serializers.CharField()
-        district = serializers.CharField()
-        orders = serializers.IntegerField()
-        gmv = serializers.IntegerField()
-
-    class ProductOutput(serializers.Serializer):
-        product_id = serializers.IntegerField()
-        product = serializers.CharField()
-        vendor = serializers.CharField()
-        units = serializers.IntegerField()
-        gmv = serializers.IntegerField()
-
-    class DistrictOutput(serializers.Serializer):
-        district = serializers.CharField()
-        orders = serializers.IntegerField()
-        gmv = serializers.IntegerField()
-
-    class GroupOutput(serializers.Serializer):
-        group = serializers.CharField()
-        units = serializers.IntegerField()
-        gmv = serializers.IntegerField()
-
-    class StarsOutput(serializers.Serializer):
-        stars = serializers.IntegerField()
-        units = serializers.IntegerField()
-        gmv = serializers.IntegerField()
-
-    class BuyerKindOutput(serializers.Serializer):
-        kind = serializers.ChoiceField(choices=["consumer", "distributor", "retailer"])
-        buyers = serializers.IntegerField()
-        orders = serializers.IntegerField()
-        gmv = serializers.IntegerField()
-
-    class StallOutput(serializers.Serializer):
-        slot_id = serializers.IntegerField()
-        vendor_id = serializers.IntegerField()
-        vendor = serializers.CharField()
-        stage = serializers.IntegerField()
-        starts_at = serializers.DateTimeField()
-        ends_at = serializers.DateTimeField()
-        show_id = serializers.IntegerField(allow_null=True)
-        peak_viewers = serializers.IntegerField()
-        average_viewers = serializers.FloatField()
-        orders = serializers.IntegerField()
-        gmv = serializers.IntegerField()
-        state = serializers.ChoiceField(choices=list(figures.STALL_STATES))
-
-    class OverdueOutput(serializers.Serializer):
-        number = serializers.CharField()
-        vendor = serializers.CharField()
-        status = serializers.CharField()
-        total = serializers.IntegerField()
-        placed_at = serializers.DateTimeField()
-        reason = serializers.CharField()
+    VendorOutput = _row("VendorOutput", vendor_id=_int(), vendor=_text(), district=_text(), orders=_int(), gmv=_int())
+    ProductOutput = _row("ProductOutput", product_id=_int(), product=_text(), vendor=_text(), units=_int(), gmv=_int())
+    DistrictOutput = _row("DistrictOutput", district=_text(), orders=_int(), gmv=_int())
+    GroupOutput = _row("GroupOutput", group=_text(), units=_int(), gmv=_int())
+    StarsOutput = _row("StarsOutput", stars=_int(), units=_int(), gmv=_int())
+    BuyerKindOutput = _row(
+        "BuyerKindOutput", kind=serializers.ChoiceField(choices=_BUYER_KINDS), buyers=_int(), orders=_int(), gmv=_int()
+    )
+    StallOutput = _row(
+        "StallOutput",
+        slot_id=_int(), vendor_id=_int(), vendor=_text(), stage=_int(), starts_at=_moment(), ends_at=_moment(),
+        show_id=_int(allow_null=True), peak_viewers=_int(), average_viewers=serializers.FloatField(), orders=_int(),
+        gmv=_int(), state=serializers.ChoiceField(choices=list(figures.STALL_STATES)),
+    )  # fmt: skip
+    OverdueOutput = _row(
+        "OverdueOutput",
+        number=_text(), vendor=_text(), status=_text(), total=_int(), placed_at=_moment(), reason=_text(),
+    )  # fmt: skip
 
     sessions = SessionOutput(many=True)
     totals = TotalsOutput()
@@ -133,22 +101,20 @@ class DashboardApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    def dashboard(self, **url_kwargs) -> figures.Dashboard:
+        return figures.program_dashboard()
+
     @extend_schema(responses=DashboardOutput, tags=["market"])
-    def get(self, request):
+    def get(self, request, **url_kwargs):
         _organizer(request)
-        return Response(figures.program_dashboard().as_json())
+        return Response(self.dashboard(**url_kwargs).as_json())
 
 
-class SessionDashboardApi(APIView):
+class SessionDashboardApi(DashboardApi):
     """GET: one session's figures, its stalls and, while it is live, its overdue orders (organizers)."""
 
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=DashboardOutput, tags=["market"])
-    def get(self, request, pk: int):
-        _organizer(request)
-        session = get_object_or_404(Session, pk=pk)
-        return Response(figures.session_dashboard(session=session).as_json())
+    def dashboard(self, *, pk: int) -> figures.Dashboard:
+        return figures.session_dashboard(session=get_object_or_404(Session, pk=pk))
 
 
 urlpatterns = [
