@@ -32,6 +32,8 @@ ANSWER, PIN, ACCEPT, MODERATE, NONE = (
     Beat.Expect.NOTHING,
 )
 M = Persona.Manner
+#: what each tuple of a library beat holds, in order
+_BEAT_FIELDS = ("at_seconds", "persona_key", "action", "text", "expect", "expect_within_seconds")
 
 
 def _library() -> list[dict]:
@@ -134,19 +136,10 @@ def scenario_seed_defaults(*, created_by=None) -> list[Scenario]:
     for spec in _library():
         scenario = Scenario.objects.filter(title=spec["title"]).first()
         if scenario is None:
+            beats = [dict(zip(_BEAT_FIELDS, beat, strict=True)) for beat in spec["beats"]]
             problems = scenario_problems(
                 personas=[{"key": key} for key, _name, _manner in spec["personas"]],
-                beats=[
-                    {
-                        "at_seconds": at,
-                        "persona_key": who,
-                        "action": action,
-                        "text": text,
-                        "expect": expect,
-                        "expect_within_seconds": within,
-                    }
-                    for at, who, action, text, expect, within in spec["beats"]
-                ],
+                beats=beats,
                 duration_seconds=spec["duration_seconds"],
             )
             if problems:  # a mistake in this file: say it loudly rather than seed a broken scenario
@@ -161,17 +154,7 @@ def scenario_seed_defaults(*, created_by=None) -> list[Scenario]:
                 created_by=created_by,
             )
             scenario.personas = [Persona(key=key, name=name, manner=manner) for key, name, manner in spec["personas"]]
-            scenario.beats = [
-                Beat(
-                    at_seconds=at,
-                    persona_key=who,
-                    action=action,
-                    text=text,
-                    expect=expect,
-                    expect_within_seconds=within,
-                )
-                for at, who, action, text, expect, within in spec["beats"]
-            ]
+            scenario.beats = [Beat(**beat) for beat in beats]
             scenario.save()
         result.append(scenario)
     return result
