@@ -15,8 +15,8 @@ from live import services as live_services
 from live.models import RoomEvent, Show, ViewerSample
 from orders import services as order_services
 from orders.models import Channel
-from selling import offers as offers_services
 from selling.models import FlashSale, OrderIntent, ShowOffer
+from selling.services import offers as offers_services
 from vendors.models import Product
 
 PAST_TITLE = "Chợ đêm thứ Sáu tuần trước: Bưởi đỏ và gạo thơm Mê Linh"
@@ -46,7 +46,7 @@ def _offer_all(show: Show, products: dict[str, Product]) -> dict[str, ShowOffer]
         if code in products:
             offer = ShowOffer.objects.filter(show=show, product=products[code]).first()
             if offer is None:  # the show holds its allocation like any show (orders.stock)
-                units = offers_services.allocation_take(product=products[code], sandbox=False)
+                units = offers_services.allocation_take(product_id=products[code].pk, sandbox=False)
                 offer = ShowOffer.objects.create(show=show, product=products[code], position=position, stock_left=units)
             offers[code] = offer
     return offers
@@ -144,6 +144,8 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
         duration_seconds=300, sold=20, created_by=host, opens_at=sale_at, closes_at=sale_at + timedelta(minutes=5),
         ended_at=sale_at + timedelta(seconds=50), end_reason=FlashSale.EndReason.SOLD_OUT,
     )
+    # scheduled by the host during the show, its countdown before it opened (not at seeding time)
+    FlashSale.objects.filter(pk=sale.pk).update(created_at=sale_at - timedelta(seconds=sale.countdown_seconds))
     offers_services.stock_take(offer_id=offers["B01"].pk, quantity=sale.sold)  # the sale's units left the allocation
     for buyer, quantity in zip(buyers, (10, 6, 4), strict=True):
         made = OrderIntent.objects.create(
@@ -164,6 +166,6 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
         seq += 1
         events.append(RoomEvent(room=room, seq=seq, kind=kind, created_at=start + timedelta(minutes=minute), payload=payload))
     RoomEvent.objects.bulk_create(events)
-    offers_services.show_ended(show=show)  # the ended show gives its unsold allocation back
+    offers_services.show_offers_give_back(show_id=show.pk)  # the ended show gives its unsold allocation back
     room.last_seq = seq
     room.save(update_fields=["last_seq"])

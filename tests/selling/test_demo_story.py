@@ -65,12 +65,6 @@ def test_every_moment_of_the_ended_show_is_inside_it_and_in_order(past_show):
         assert first.created_at == order.placed_at
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15 item 12, not fixed yet: selling/demo.py leaves the past flash sale's created_at at the "
-    "moment of seeding, so the replay lists 'Flash sale B01: 20 suất…' hours after the show's end "
-    "(fix: backdate created_at to opens_at minus the countdown; then drop this mark)",
-)
 def test_the_replay_reads_from_the_first_to_the_last_minute_of_the_show(past_show):
     sale = FlashSale.objects.get(offer__show=past_show)
     assert past_show.started_at <= sale.created_at <= sale.opens_at  # scheduled during the show, before it opened
