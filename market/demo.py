@@ -30,6 +30,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -558,6 +559,7 @@ def _demo_cart(session: Session | None, log) -> None:
     offered = (
         ApplicationProduct.objects.filter(application__session=session, application__vendor__in=session.slots.values("vendor"))
         .exclude(application__vendor__members__user=buyer)
+        .filter(product__stock__gte=F("product__stock_reserved") + 2)  # in stock for the cart's 2 units
         .order_by("application__vendor_id", "pk")
         .values_list("product_id", flat=True)[:2]
     )

@@ -44,3 +44,25 @@ def test_the_demo_distributor_has_a_quote_to_accept_and_the_buyer_a_cart_next_fr
     assert order.total == 100 * quotes.quote_unit_price(quote, 100) < 100 * quote.inquiry.product.price
     cart = Cart.objects.get(buyer=buyer_user)
     assert cart.session == published_session.session and cart.lines.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_cart_skips_a_product_with_too_little_left(buyer_user, published_session, monkeypatch):
+    """A fresh seed said "Không đủ hàng: … chỉ còn 1 quả" and the README's waiting cart had a line missing."""
+    from django.db.models import F
+
+    from market.models import ApplicationProduct, Cart
+    from vendors.models import Product
+
+    monkeypatch.setattr(demo, "DEMO_CONSUMER", buyer_user.email)
+    offered = ApplicationProduct.objects.filter(application__session=published_session.session).order_by(
+        "application__vendor_id", "pk"
+    )
+    assert offered.count() >= 3
+    nearly_gone = offered.first().product
+    Product.objects.filter(pk=nearly_gone.pk).update(stock_reserved=F("stock") - 1)
+    said = []
+    demo._demo_cart(published_session.session, said.append)
+    cart = Cart.objects.get(buyer=buyer_user)
+    assert cart.lines.count() == 2 and not cart.lines.filter(product=nearly_gone).exists()
+    assert not any("Không đủ hàng" in line for line in said)
