@@ -14,7 +14,9 @@
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -25,6 +27,7 @@ from tests.cms.builders import seeded_site
 from tests.selling.helpers import go_live
 
 PHONE = {"width": 360, "height": 740}
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "first-hour"
 
 
 def _ended_show(host, title="Chợ đêm thứ Sáu tuần trước"):
@@ -165,6 +168,16 @@ def test_a_buyer_on_a_phone_sees_the_sale_while_chatting_then_the_ended_room(
 
     # 2. The host pins B01 and opens a flash sale; the buyer, reading the chat, keeps the sale in view.
     host.locator("[data-offers-pins] li", has_text="B01").get_by_role("button", name="Ghim").click()
+    expect(buyer.locator("[data-offers-card]")).to_be_visible()
+    clipped = buyer.evaluate(
+        "() => { const row = document.querySelector('.selling--stage .selling-offers__meta').getBoundingClientRect();"
+        " return [...document.querySelectorAll('.selling--stage .selling-offers__meta > :not([hidden])')]"
+        ".filter(e => e.getBoundingClientRect().right > row.right + 1 || e.scrollWidth > e.clientWidth + 1)"
+        ".map(e => e.textContent.trim()); }"
+    )
+    assert clipped == [], clipped  # the stars and "✔ Đã xác minh" are read whole at 360 px
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    buyer.screenshot(path=str(SHOTS / "room-pinned-360.png"))
     form = host.locator("[data-sale-form]")
     b01 = selling_show.offers.get(product__code="B01")
     form.locator("select[name=offer_id]").select_option(value=str(b01.pk))
@@ -241,6 +254,11 @@ def test_a_buyer_on_a_phone_sees_the_sale_while_chatting_then_the_ended_room(
     ).click()
     expect(buyer).to_have_url(f"{base}/phong-live/{selling_show.pk}/")
     expect(buyer.get_by_test_id("show-summary")).to_contain_text("Tóm tắt buổi phát")
+    lines = buyer.locator(".live-summary__facts dd").first.evaluate(
+        "e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)"
+    )
+    assert lines <= 3.2, lines  # the show's time reads in a line or two, not a word per line
+    buyer.screenshot(path=str(SHOTS / "room-ended-360.png"), full_page=True)
     expect(buyer.locator(".live-msg", has_text="chốt B01 2")).to_be_visible()
     expect(buyer.locator(".selling-card .selling-status")).to_have_text("Đã xác nhận")
     expect(buyer.locator("[data-live-chat-input]")).to_have_count(0)
