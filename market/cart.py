@@ -28,8 +28,8 @@ from market.models import ApplicationProduct, Cart, CartLine, Session
 from orders import stock
 from orders.models import Channel, Order
 from orders.services import MAX_LINE_QUANTITY, LineRequest, delivery_clean, order_place
-from selling import offers as selling_offers
 from selling.models import DeliveryProfile, ShowOffer
+from selling.services import offers as selling_offers
 from vendors.models import PriceTier, Product, Vendor, VendorMember
 
 KEY_MAX = 40

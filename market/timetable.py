@@ -5,7 +5,7 @@ Promoted sellers apply with verified products while it is open; organizers assig
 accepted application a slot on a stage (no stage booked twice, no vendor in two places,
 inside the session, on the session's grid of ``slot_minutes``) and move slots until the
 session ends. Publishing turns every slot into a ``live.Show`` of ``owner_kind="market"``
-with the application's products on offer (``selling.offers.offers_set``), then tells the
+with the application's products on offer (``selling.services.offers.offers_set``), then tells the
 vendors and buyers (``market.notifications``) and queues the reminders and the session's
 go-live and end on the task runner (``market.tasks``), never an in-process timer.
 
@@ -454,7 +454,7 @@ def _host_for(slot: Slot):
 
 
 def _publish_slot(slot: Slot, *, session: Session) -> Show:
-    from selling.offers import offers_set
+    from selling.services.offers import offers_set
 
     host = _host_for(slot)
     show = show_create(
@@ -533,10 +533,10 @@ def session_go_live(*, session_id: int, now: datetime.datetime | None = None) ->
         return False
     session.state = State.LIVE
     session.save(update_fields=["state"])
-    from selling.offers import show_offers_allocate
+    from selling.services.offers import show_offers_allocate
 
-    for slot in Slot.objects.filter(session=session, show__isnull=False).select_related("show__room"):
-        show_offers_allocate(show=slot.show)
+    for show_id in Slot.objects.filter(session=session, show__isnull=False).values_list("show_id", flat=True):
+        show_offers_allocate(show_id=show_id)
     return True
 
 

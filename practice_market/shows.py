@@ -21,7 +21,7 @@ from live.selectors import participant_for
 from live.services import show_create
 from practice_market.models import PracticeAccess, PracticeInvite, PracticeShow
 from practice_market.room import OWNER_KIND
-from selling import offers
+from selling.services import offers
 from vendors.models import Product, Vendor
 
 MAX_PRODUCTS = 12
@@ -86,7 +86,7 @@ def practice_show_schedule(
     the chosen products of the trainee's own vendor on offer (verified or not).
 
     Refused for anyone without an open practice access, for another vendor's product, for
-    no product, or for a time in the past. Offers go through ``selling.offers.offers_set``:
+    no product, or for a time in the past. Offers go through ``selling.services.offers.offers_set``:
     a practice room is a sandbox, so they hold no real stock.
     """
     access = access_require_open(user=trainee)

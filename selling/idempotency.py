@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
-from config.errors import ApplicationError
+from selling.errors import SellingError
 from selling.models import OrderAction
 
 
@@ -22,6 +22,6 @@ def replayed_outcome(*, actor_id: int, key: str, same_action: Callable[[OrderAct
     if action is None:
         return None
     if not same_action(action):
-        raise ApplicationError(_("Khoá chống lặp này đã dùng cho một thao tác khác."), code="invalid")
+        raise SellingError.INVALID.error(_("Khoá chống lặp này đã dùng cho một thao tác khác."))
     outcome = {k: v for k, v in action.outcome.items() if k != "sale_id"}
     return {**outcome, "replayed": True, "message": _("Thao tác này đã được thực hiện trước đó; không có gì thay đổi.")}

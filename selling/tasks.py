@@ -17,7 +17,7 @@ from django_tasks import task
 @task
 def sale_close(*, sale_id: int) -> int:
     """End the sale if its time is up (or its show ended); how many sales this ended (0 or 1)."""
-    from selling.offers import sales_close_due
+    from selling.services.sales import sales_close_due
 
     return sales_close_due(sale_id=sale_id)
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from core.spreadsheet import csv_download, safe_cell
 from orders.selectors import orders_from_source, source_totals
 from selling.access import show_for_business
-from selling.orders import phone_shown, user_display_name
+from selling.frames import phone_shown, user_display_name
 
 
 @login_required

@@ -9,7 +9,7 @@ from accounts.roles import Role
 from accounts.services import user_create
 from live.services import show_create
 from selling.models import ShowOffer
-from selling.offers import allocation_take
+from selling.services.offers import allocation_take
 from vendors import services as vendor_services
 from vendors.districts import District
 from vendors.models import OcopGroup, VendorKind
@@ -168,7 +168,7 @@ def selling_show(stall, vendor_user):
         title="Phiên chợ đêm thử", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=2)
     )
     for position, product in enumerate(products.values()):
-        units = allocation_take(product=product, sandbox=False)
+        units = allocation_take(product_id=product.pk, sandbox=False)
         ShowOffer.objects.create(show=show, product=product, position=position, stock_left=units)
     return show
 
@@ -176,8 +176,8 @@ def selling_show(stall, vendor_user):
 @pytest.fixture(autouse=True)
 def _fresh_offered_codes():
     """The codes on offer are cached per process for a moment: every test starts without."""
-    from selling import orders
+    from selling import selectors
 
-    orders.offered_codes_forget()
+    selectors.offered_codes_forget()
     yield
-    orders.offered_codes_forget()
+    selectors.offered_codes_forget()

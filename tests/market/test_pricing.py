@@ -8,9 +8,9 @@ from live.services import chat_post
 from market import pricing
 from market.cart import cart_add, cart_checkout, carts_of
 from orders.models import Channel
-from selling import orders as chot_don
 from selling import pricing as selling_pricing
 from selling.models import DeliveryProfile, OrderIntent
+from selling.services import intents
 from tests.market.buying_helpers import DELIVERY, business_buyer, tiers
 from vendors.models import Product
 
@@ -111,7 +111,7 @@ def test_the_issues_chot_b01_100_is_charged_86_000_a_unit_to_a_verified_distribu
     host = Participant(user_id=vendor_user.pk, name="host", role="host")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("live.broadcast.publish", lambda *a, **k: None)
-        chot_don.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-1")
+        intents.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-1")
     intent.refresh_from_db()
     assert intent.order.total == 8_600_000
     assert intent.order.lines.get().unit_price == 86_000

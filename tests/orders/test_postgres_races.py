@@ -22,7 +22,7 @@ from live.services import show_create
 from orders import services as order_services
 from orders.models import Channel, Order, OrderEvent, OrderLine
 from selling.models import ShowOffer
-from selling.offers import allocation_take
+from selling.services.offers import allocation_take
 from vendors.models import Product
 
 DELIVERY = {"name": "Phạm Thu Trang", "phone": "0912000111", "address": "12 Hàng Bạc, Hoàn Kiếm"}
@@ -87,7 +87,7 @@ def test_two_shows_and_a_stall_cart_racing_for_the_last_units_never_oversell(sta
     def work(n):
         if n < 2:  # a show's host chooses the product: its offer holds what is still available
             product = Product.objects.get(pk=b03.pk)
-            units = allocation_take(product=product, sandbox=False)
+            units = allocation_take(product_id=product.pk, sandbox=False)
             ShowOffer.objects.create(show=shows[n], product=product, position=0, stock_left=units)
             return ("show", units)
         buyer = buyers[n - 2]

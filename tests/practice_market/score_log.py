@@ -21,8 +21,9 @@ from live import services as live
 from live.models import RoomEvent
 from live.selectors import participant_for
 from practice_market.models import Scenario, ScenarioRun
-from selling import offers, orders
+from selling import selectors
 from selling.models import DeliveryProfile, FlashSale, OrderIntent, ShowOffer
+from selling.services import intents, offers, sales
 
 PERSONAS = {
     # key: (full name, manner)
@@ -151,7 +152,7 @@ def play(practice, personas: dict, clock: Clock, plan: HostPlan, *, scenario_tit
         viewers=5,
     )
     offer = {o.product.code: o for o in ShowOffer.objects.filter(show=show).select_related("product")}
-    orders.offered_codes_forget(room_id=room_id)
+    selectors.offered_codes_forget(room_id=room_id)
 
     actions: list[tuple[float, object]] = []
     for beat in script:
@@ -164,7 +165,7 @@ def play(practice, personas: dict, clock: Clock, plan: HostPlan, *, scenario_tit
         "accept_order": lambda: _accept(room_id, host, show, personas["anh-tuan"]),
         "delete_troll": lambda: _delete_troll(room_id, host, personas["ke-pha"]),
         "answer_shipping": lambda: live.chat_post(room_id=room_id, actor=host, text="Hải Phòng 2 ngày là tới ạ"),
-        "sale_start": lambda: offers.sale_start(
+        "sale_start": lambda: sales.sale_start(
             room_id=room_id,
             actor=host,
             offer_id=offer["B01"].pk,
@@ -206,7 +207,7 @@ def _speak(room_id, show, personas, beat, made, offer) -> None:
             if sale is None:
                 made.refused.append(beat["index"])
                 return
-            offers.sale_buy(
+            sales.sale_buy(
                 room_id=room_id,
                 actor=actor,
                 sale_id=sale.pk,
@@ -222,7 +223,7 @@ def _speak(room_id, show, personas, beat, made, offer) -> None:
 
 def _accept(room_id, host, show, buyer) -> None:
     intent = OrderIntent.objects.get(show=show, buyer=buyer, status=OrderIntent.Status.PENDING)
-    orders.board_confirm(room_id=room_id, actor=host, intent_id=intent.pk, key=f"accept-{intent.pk}")
+    intents.board_confirm(room_id=room_id, actor=host, intent_id=intent.pk, key=f"accept-{intent.pk}")
 
 
 def _delete_troll(room_id, host, troll) -> None:

@@ -17,8 +17,8 @@ from orders.models import Order
 from practice_market.models import PracticeInvite, PracticeShow
 from practice_market.selectors import history
 from practice_market.shows import practice_show_invite, practice_show_schedule
-from selling import orders as selling_orders
 from selling.models import DeliveryProfile, OrderIntent
+from selling.services import intents
 from tests.selling.helpers import go_live
 from vendors import services as vendor_services
 from vendors.districts import District
@@ -198,7 +198,7 @@ def practice_order(practice_show, classmate, trainee, django_capture_on_commit_c
         chat_post(room_id=show.room.pk, actor=participant_for(user=classmate, show=show), text="chốt B01 2")
     intent = OrderIntent.objects.get(show=show, buyer=classmate)
     with django_capture_on_commit_callbacks(execute=True):
-        selling_orders.board_confirm(
+        intents.board_confirm(
             room_id=show.room.pk, actor=participant_for(user=trainee.user, show=show), intent_id=intent.pk, key="k-1"
         )
     return Order.objects.get(pk=OrderIntent.objects.get(pk=intent.pk).order_id)

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from live.models import Show
 from live.selectors import Participant, participant_for
-from selling import offers
 from selling.models import FlashSale
+from selling.services import sales
 
 
 def as_participant(user, show) -> Participant:
@@ -32,7 +32,7 @@ def open_now(sale: FlashSale) -> FlashSale:
 def start_sale(show, host_user, offer, **overrides) -> FlashSale:
     values = {"sale_price": 99_000, "quantity": 10, "per_buyer_cap": 2, "countdown_seconds": 10, "duration_seconds": 120}
     values.update(overrides)
-    return offers.sale_start(
+    return sales.sale_start(
         room_id=show.room.pk, actor=as_participant(host_user, show), offer_id=offer.pk, **values
     )
 

@@ -2,7 +2,7 @@
 
 ``python tests/selling/sale_starter.py <show_id> <host_user_id> <offer_id> <duration_seconds>``
 on the database named by DATABASE_URL: starts the sale through the real service
-(``selling.offers.sale_start``: no countdown, a short duration, allowed here only),
+(``selling.services.sales.sale_start``: no countdown, a short duration, allowed here only),
 prints one JSON line ``{"sale_id": …, "closes_at": …}`` and then waits to be killed,
 as a daphne process would hold its rooms.
 """
@@ -24,13 +24,13 @@ from django.contrib.auth import get_user_model  # noqa: E402
 
 from live.models import Show  # noqa: E402
 from live.selectors import participant_for  # noqa: E402
-from selling import offers  # noqa: E402
+from selling.services import sales  # noqa: E402
 
 show_id, host_id, offer_id, duration = (int(arg) for arg in sys.argv[1:5])
 # Test-only: a sale with no countdown and a few seconds' duration (the service allows 10 s and 60 s at least).
-offers.COUNTDOWN_RANGE, offers.DURATION_RANGE = (0, 300), (1, 1200)
+sales.COUNTDOWN_RANGE, sales.DURATION_RANGE = (0, 300), (1, 1200)
 show = Show.objects.select_related("room").get(pk=show_id)
-sale = offers.sale_start(
+sale = sales.sale_start(
     room_id=show.room.pk,
     actor=participant_for(user=get_user_model().objects.get(pk=host_id), show=show),
     offer_id=offer_id,

@@ -4,8 +4,9 @@ import pytest
 
 from live.broadcast import TO_HOSTS, to_user
 from live.services import chat_post
-from selling import orders
+from selling import frames, selectors
 from selling.models import DeliveryProfile, OrderAction, OrderIntent, ShowOffer
+from selling.services import intents
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +73,7 @@ def test_the_delivery_profile_prefills_the_card(say, buyer_user):
     assert (intent.delivery_name, intent.delivery_phone, intent.delivery_address) == (
         "Phạm Quốc Bảo", "+84987654321", "12 Hàng Bạc"
     )
-    assert orders.intent_frame(intent)["delivery"]["phone"] == "0987 654 321"
+    assert frames.intent_frame(intent)["delivery"]["phone"] == "0987 654 321"
 
 
 @pytest.mark.parametrize("text", ["B01 giá bao nhiêu?", "B02 còn không shop", "B01 đẹp quá", "chào shop nha", "ship Cầu Giấy mấy ngày?"])
@@ -104,7 +105,7 @@ def test_another_quantity_updates_the_pending_intent_and_tells_the_buyer(say, bu
 def test_another_quantity_after_a_host_claimed_it_is_left_to_the_host(say, buyer_user, vendor_user, as_participant, selling_show, published):
     say(buyer_user, "chốt B01 2")
     intent = OrderIntent.objects.get()
-    orders.board_claim(room_id=selling_show.room.pk, actor=as_participant(vendor_user, "host"), intent_id=intent.pk, key="claim-0001")
+    intents.board_claim(room_id=selling_show.room.pk, actor=as_participant(vendor_user, "host"), intent_id=intent.pk, key="claim-0001")
     say(buyer_user, "chốt B01 5")
     assert _intents(buyer_user) == [("B01", 2, "claimed")]
     assert any("B01" in text for text, _to in _replies(published))
@@ -134,7 +135,7 @@ def test_a_comment_racing_the_hosts_confirmation_waits_and_never_changes_the_con
                 OrderIntent.objects.select_for_update().get(pk=intent.pk)  # what the confirmation locks first
                 confirming.set()
                 comment_done.wait(0.5)  # the comment must not finish while we hold the order
-                orders.board_confirm(room_id=room_id, actor=host, intent_id=intent.pk, key="confirm-race")
+                intents.board_confirm(room_id=room_id, actor=host, intent_id=intent.pk, key="confirm-race")
         finally:
             connection.close()
 
@@ -210,7 +211,7 @@ def test_a_show_with_nothing_on_offer_costs_no_parse(say, buyer_user, selling_sh
     def boom(*args, **kwargs):
         raise AssertionError("parsed although nothing is on offer")
 
-    monkeypatch.setattr(orders.order_parser, "parse_comment", boom)
+    monkeypatch.setattr(intents.order_parser, "parse_comment", boom)
     say(buyer_user, "chốt B01 2")
     assert OrderIntent.objects.count() == 0
 
@@ -222,15 +223,15 @@ def test_an_extensions_error_on_chat_surfaces_under_test(say, buyer_user, sellin
     def boom(*args, **kwargs):
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(orders.order_parser, "parse_comment", boom)
+    monkeypatch.setattr(intents.order_parser, "parse_comment", boom)
     with pytest.raises(AssertionError, match="parsed"):
         say(buyer_user, "chốt B01 2")
 
 
 def test_offered_codes_are_cached_briefly(selling_show, django_assert_num_queries):
     room_id = selling_show.room.pk
-    orders.offered_codes(room_id=room_id)
+    selectors.offered_codes(room_id=room_id)
     with django_assert_num_queries(0):
         for _ in range(50):
-            show_id, codes = orders.offered_codes(room_id=room_id)
+            show_id, codes = selectors.offered_codes(room_id=room_id)
     assert show_id == selling_show.pk and set(codes) == {"B01", "B02", "B03"}

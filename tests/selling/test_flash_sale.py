@@ -8,8 +8,10 @@ from django.utils import timezone
 from config.errors import ApplicationError
 from live.models import RoomEvent, Show
 from live.selectors import Participant
-from selling import offers
+from selling import frames
+from selling import room as selling_room
 from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
+from selling.services import offers, sales
 from tests.selling.helpers import as_participant, go_live, open_now, start_sale
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def buyer(selling_show, buyer_user):
 
 
 def _buy(show, actor, sale, *, quantity=1, unit_price=None, key=None):
-    return offers.sale_buy(
+    return sales.sale_buy(
         room_id=show.room.pk, actor=actor, sale_id=sale.pk, quantity=quantity,
         unit_price=sale.sale_price if unit_price is None else unit_price, key=key or f"k-{timezone.now().timestamp()}",
     )
@@ -71,7 +73,7 @@ def test_start_accepts_the_edges_and_counts_down_without_taking_stock(selling_sh
     assert ShowOffer.objects.get(pk=b01.pk).stock_left == 300
     event = RoomEvent.objects.get(room=selling_show.room, kind="sale.scheduled")
     assert event.payload["sale"]["id"] == sale.pk and event.payload["sale"]["state"] == "counting"
-    state = offers.room_state(show_id=selling_show.pk)
+    state = selling_room.room_state(show_id=selling_show.pk)
     assert state["sale"]["id"] == sale.pk and state["sale"]["sale_price"] == 99_000
 
 
@@ -113,7 +115,6 @@ def test_buy_when_open_takes_units_and_makes_a_pending_intent(selling_show, vend
 
 def test_a_flash_sale_order_carries_the_buyers_remembered_delivery_details(selling_show, vendor_user, b01, buyer, buyer_user):
     """The buyer's card shows the remembered address as filled in: the order the host confirms must have it too."""
-    from selling import orders
     from selling.models import DeliveryProfile
 
     DeliveryProfile.objects.create(user=buyer_user, name="Phạm Quốc Bảo", phone="+84987654321", address="12 Hàng Bạc")
@@ -122,7 +123,7 @@ def test_a_flash_sale_order_carries_the_buyers_remembered_delivery_details(selli
     assert (intent.delivery_name, intent.delivery_phone, intent.delivery_address) == (
         "Phạm Quốc Bảo", "+84987654321", "12 Hàng Bạc"
     )
-    assert orders.intent_frame(intent)["delivery"]["address"] == "12 Hàng Bạc"
+    assert frames.intent_frame(intent)["delivery"]["address"] == "12 Hàng Bạc"
 
 
 def test_cap_is_per_buyer_over_several_buys(selling_show, vendor_user, b01, buyer, make_user):
@@ -151,8 +152,8 @@ def test_sale_of_another_show_or_unknown_sale_is_refused(selling_show, vendor_us
     sale = open_now(start_sale(selling_show, vendor_user, b01))
     now = timezone.now()
     other = show_create(title="Buổi khác", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
-    _refused("not_found", offers.sale_buy, room_id=other.room.pk, actor=buyer, sale_id=sale.pk, quantity=1, unit_price=99_000, key="xx-1")
-    _refused("not_found", offers.sale_buy, room_id=selling_show.room.pk, actor=buyer, sale_id=sale.pk + 999, quantity=1, unit_price=99_000, key="xx-2")
+    _refused("not_found", sales.sale_buy, room_id=other.room.pk, actor=buyer, sale_id=sale.pk, quantity=1, unit_price=99_000, key="xx-1")
+    _refused("not_found", sales.sale_buy, room_id=selling_show.room.pk, actor=buyer, sale_id=sale.pk + 999, quantity=1, unit_price=99_000, key="xx-2")
     assert FlashSale.objects.get(pk=sale.pk).sold == 0
 
 
@@ -166,8 +167,8 @@ def test_ended_sale_refuses_and_is_announced_once(selling_show, vendor_user, b01
     FlashSale.objects.filter(pk=sale.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
     _refused("sale_ended", _buy, selling_show, buyer, sale)
     _refused("sale_ended", _buy, selling_show, buyer, sale)
-    assert offers.sales_close_due(show_id=selling_show.pk) == 0
-    assert offers.room_state(show_id=selling_show.pk)["sale"] is None
+    assert sales.sales_close_due(show_id=selling_show.pk) == 0
+    assert selling_room.room_state(show_id=selling_show.pk)["sale"] is None
     ended = RoomEvent.objects.filter(room=selling_show.room, kind="sale.ended")
     assert [e.payload["reason"] for e in ended] == ["time"]
     assert FlashSale.objects.get(pk=sale.pk).end_reason == "time"
@@ -176,7 +177,7 @@ def test_ended_sale_refuses_and_is_announced_once(selling_show, vendor_user, b01
 def test_time_up_sale_is_closed_by_a_room_state_read(selling_show, vendor_user, b01):
     sale = open_now(start_sale(selling_show, vendor_user, b01))
     FlashSale.objects.filter(pk=sale.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
-    assert offers.room_state(show_id=selling_show.pk)["sale"] is None
+    assert selling_room.room_state(show_id=selling_show.pk)["sale"] is None
     assert RoomEvent.objects.filter(room=selling_show.room, kind="sale.ended", payload__reason="time").count() == 1
 
 
@@ -191,10 +192,10 @@ def test_ending_the_show_makes_buys_refuse(selling_show, vendor_user, b01, buyer
 
 def test_host_cancels_a_sale(selling_show, vendor_user, b01, buyer, buyer_user):
     sale = open_now(start_sale(selling_show, vendor_user, b01))
-    _refused("forbidden", offers.sale_cancel, room_id=selling_show.room.pk, actor=buyer, sale_id=sale.pk)
-    offers.sale_cancel(room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show), sale_id=sale.pk)
+    _refused("forbidden", sales.sale_cancel, room_id=selling_show.room.pk, actor=buyer, sale_id=sale.pk)
+    sales.sale_cancel(room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show), sale_id=sale.pk)
     _refused("sale_ended", _buy, selling_show, buyer, sale)
-    _refused("sale_ended", offers.sale_cancel, room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show), sale_id=sale.pk)
+    _refused("sale_ended", sales.sale_cancel, room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show), sale_id=sale.pk)
     assert RoomEvent.objects.get(room=selling_show.room, kind="sale.ended").payload["reason"] == "cancelled"
 
 
@@ -228,7 +229,7 @@ def test_last_unit_ends_the_sale_and_the_loser_is_told_sold_out(selling_show, ve
     assert "hết hàng" in error.message
     ended = RoomEvent.objects.get(room=selling_show.room, kind="sale.ended")
     assert ended.payload == {"sale_id": sale.pk, "reason": "sold_out", "sold": 3, "remaining": 0}
-    assert offers.room_state(show_id=selling_show.pk)["sale"] is None
+    assert selling_room.room_state(show_id=selling_show.pk)["sale"] is None
 
 
 def test_show_stock_running_out_under_the_sale_ends_it(selling_show, vendor_user, b01, buyer):
@@ -269,17 +270,17 @@ def test_an_offer_with_a_running_sale_cannot_be_taken_off(selling_show, vendor_u
 def test_a_purchase_patches_the_cached_room_state_to_what_the_database_says(selling_show, vendor_user, b01, buyer):
     """The hubs keep the welcome snapshot in memory during a rush instead of re-reading it per purchase."""
     sale = open_now(start_sale(selling_show, vendor_user, b01))
-    cached = offers.room_state(show_id=selling_show.pk)
+    cached = selling_room.room_state(show_id=selling_show.pk)
     _buy(selling_show, buyer, sale, quantity=2, key="patch-1")
     progress = RoomEvent.objects.filter(room=selling_show.room, kind="sale.progress").latest("seq")
     frame = {"type": "sale.progress", **progress.payload}
-    assert offers.room_state_patch(state=cached, frame=frame) is True
-    fresh = offers.room_state(show_id=selling_show.pk)
+    assert frames.room_state_patch(state=cached, frame=frame) is True
+    fresh = selling_room.room_state(show_id=selling_show.pk)
     assert cached["sale"]["sold"] == fresh["sale"]["sold"] == 2
     assert cached["sale"]["remaining"] == fresh["sale"]["remaining"] == 8
     assert cached["offers"] == fresh["offers"]
     # A change it cannot apply in memory (a new pin) is left to a re-read.
-    assert offers.room_state_patch(state=cached, frame={"type": "product.pinned", "offer_id": b01.pk}) is False
+    assert frames.room_state_patch(state=cached, frame={"type": "product.pinned", "offer_id": b01.pk}) is False
 
 
 @pytest.mark.django_db(transaction=True)

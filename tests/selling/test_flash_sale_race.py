@@ -16,8 +16,8 @@ from django.db.models import Sum
 
 from config.errors import ApplicationError
 from live.selectors import Participant
-from selling import offers
 from selling.models import FlashSale, OrderIntent, ShowOffer
+from selling.services import sales
 from tests.selling.helpers import go_live, open_now, start_sale
 
 BUYERS, UNITS, CAP, WORKERS = 500, 50, 2, 32
@@ -37,7 +37,7 @@ def test_500_buyers_race_for_50_units(selling_show, vendor_user):
 
     def tap(user_id: int, quantity: int, n: int):
         try:
-            ack = offers.sale_buy(
+            ack = sales.sale_buy(
                 room_id=room_id, actor=Participant(user_id=user_id, name="", role="viewer"), sale_id=sale.pk,
                 quantity=quantity, unit_price=59_000, key=f"race-{user_id}-{n}",
             )

@@ -8,8 +8,10 @@ from django.utils import timezone
 from config.errors import ApplicationError
 from live.models import RoomEvent
 from live.services import show_create
-from selling import offers
+from selling import room as selling_room
+from selling import selectors
 from selling.models import OrderIntent, ShowOffer
+from selling.services import offers
 from tests.selling.helpers import as_participant
 from vendors.models import Photo
 
@@ -39,7 +41,7 @@ def _offer(show, code):
 
 def test_host_offers_only_products_of_their_own_vendors(selling_show, stall, vendor_user, make_user):
     _vendor, products = stall
-    offerable = {p.code for p in offers.products_offerable(show=selling_show)}
+    offerable = {p.code for p in selectors.products_offerable(show=selling_show)}
     assert offerable == {"B01", "B02", "B03"}
     from accounts.roles import Role
 
@@ -115,7 +117,7 @@ def test_one_pinned_at_a_time_and_everyone_gets_the_event(selling_show, vendor_u
     assert event.payload["offer_id"] == b02.pk and event.payload["card"]["name"] == "Mật ong hoa nhãn"
     offers.offer_pin(room_id=selling_show.room.pk, actor=host, offer_id=None)
     assert not ShowOffer.objects.filter(show=selling_show, is_pinned=True).exists()
-    assert offers.room_state(show_id=selling_show.pk)["pinned_offer_id"] is None
+    assert selling_room.room_state(show_id=selling_show.pk)["pinned_offer_id"] is None
 
 
 def test_database_refuses_a_second_pinned_offer(selling_show):
@@ -153,7 +155,7 @@ def test_late_joiner_reads_the_pinned_card(selling_show, vendor_user, stall):
     product.save()
     Photo.objects.create(vendor=product.vendor, product=product, image="vendors/photos/b01.jpg", thumbnail="vendors/thumbs/b01.jpg")
     offers.offer_pin(room_id=selling_show.room.pk, actor=as_participant(vendor_user, selling_show), offer_id=b01.pk)
-    state = offers.room_state(show_id=selling_show.pk)
+    state = selling_room.room_state(show_id=selling_show.pk)
     assert state["pinned_offer_id"] == b01.pk
     card = next(c for c in state["offers"] if c["id"] == b01.pk)
     assert card == {
@@ -167,13 +169,13 @@ def test_late_joiner_reads_the_pinned_card(selling_show, vendor_user, stall):
     assert unverified["verified"] is False and unverified["photo"] is None
 
 
-def test_console_context_lists_the_hosts_products(rf, selling_show, vendor_user, buyer_user):
+def test_console_context_lists_the_hosts_products(selling_show, vendor_user, buyer_user):
     host = as_participant(vendor_user, selling_show)
-    context = offers.page_context(request=rf.get("/"), show=selling_show, participant=host, console=True)
+    context = selling_room.offers_page_context(show=selling_show, participant=host, console=True)
     assert [p["code"] for p in context["products"]] == ["B01", "B02", "B03"]
     assert all(p["on_offer"] for p in context["products"])
     viewer = as_participant(buyer_user, selling_show)
-    context = offers.page_context(request=rf.get("/"), show=selling_show, participant=viewer, console=False)
+    context = selling_room.offers_page_context(show=selling_show, participant=viewer, console=False)
     assert context["products"] == [] and context["strings"]["buy"]
 
 

@@ -11,8 +11,9 @@ from config.errors import ApplicationError
 from live.models import RoomRole
 from live.services import show_create
 from orders.models import Order
-from selling import orders
+from selling import selectors
 from selling.models import DeliveryProfile, FlashSale, OrderAction, OrderIntent, ShowOffer
+from selling.services import intents
 
 
 @pytest.fixture
@@ -84,9 +85,9 @@ def _refused(code, call, **kwargs):
 def test_claim_then_confirm_records_the_order_and_takes_stock(selling_show, buyer_user, host, published):
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    claimed = orders.board_claim(room_id=room, actor=host, intent_id=intent.pk, key="press-claim-1")["intent"]
+    claimed = intents.board_claim(room_id=room, actor=host, intent_id=intent.pk, key="press-claim-1")["intent"]
     assert claimed["status"] == "claimed" and claimed["claimed_by_name"] == "Lê Thị Hồng Nhung"
-    confirmed = orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="press-confirm-1")["intent"]
+    confirmed = intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="press-confirm-1")["intent"]
     assert confirmed["status"] == "confirmed"
     assert _stock(selling_show, "B01") == 298
     order = Order.objects.get(intent=intent)
@@ -100,12 +101,12 @@ def test_two_cohosts_cannot_both_claim(selling_show, buyer_user, cohosts):
     intent = _chat_intent(selling_show, buyer_user)
     first, second = cohosts
     room = selling_show.room.pk
-    orders.board_claim(room_id=room, actor=first, intent_id=intent.pk, key="claim-by-anh")
-    error = _refused("already_claimed", orders.board_claim, room_id=room, actor=second, intent_id=intent.pk, key="claim-by-tu")
+    intents.board_claim(room_id=room, actor=first, intent_id=intent.pk, key="claim-by-anh")
+    error = _refused("already_claimed", intents.board_claim, room_id=room, actor=second, intent_id=intent.pk, key="claim-by-tu")
     assert "Đỗ Minh Anh" in error.message
-    _refused("already_claimed", orders.board_confirm, room_id=room, actor=second, intent_id=intent.pk, key="confirm-by-tu")
-    _refused("already_claimed", orders.board_decline, room_id=room, actor=second, intent_id=intent.pk, key="decline-tu", reason="hết")
-    _refused("already_claimed", orders.board_release, room_id=room, actor=second, intent_id=intent.pk, key="release-tu")
+    _refused("already_claimed", intents.board_confirm, room_id=room, actor=second, intent_id=intent.pk, key="confirm-by-tu")
+    _refused("already_claimed", intents.board_decline, room_id=room, actor=second, intent_id=intent.pk, key="decline-tu", reason="hết")
+    _refused("already_claimed", intents.board_release, room_id=room, actor=second, intent_id=intent.pk, key="release-tu")
     intent.refresh_from_db()
     assert intent.status == "claimed" and intent.claimed_by_id == first.user_id
     assert not OrderAction.objects.filter(actor_id=second.user_id).exists()
@@ -115,10 +116,10 @@ def test_release_gives_it_back_and_the_host_may_release_anyones_claim(selling_sh
     intent = _chat_intent(selling_show, buyer_user)
     first, second = cohosts
     room = selling_show.room.pk
-    orders.board_claim(room_id=room, actor=first, intent_id=intent.pk, key="claim-anh-1")
-    assert orders.board_release(room_id=room, actor=first, intent_id=intent.pk, key="release-anh-1")["intent"]["status"] == "pending"
-    orders.board_claim(room_id=room, actor=second, intent_id=intent.pk, key="claim-tu-01")
-    released = orders.board_release(room_id=room, actor=host, intent_id=intent.pk, key="release-host")["intent"]
+    intents.board_claim(room_id=room, actor=first, intent_id=intent.pk, key="claim-anh-1")
+    assert intents.board_release(room_id=room, actor=first, intent_id=intent.pk, key="release-anh-1")["intent"]["status"] == "pending"
+    intents.board_claim(room_id=room, actor=second, intent_id=intent.pk, key="claim-tu-01")
+    released = intents.board_release(room_id=room, actor=host, intent_id=intent.pk, key="release-host")["intent"]
     assert released["status"] == "pending" and released["claimed_by_id"] is None
 
 
@@ -128,7 +129,7 @@ def test_release_gives_it_back_and_the_host_may_release_anyones_claim(selling_sh
 def test_confirm_refuses_when_stock_is_short_and_changes_nothing(selling_show, buyer_user, host):
     intent = _chat_intent(selling_show, buyer_user, code="B03", quantity=5)
     ShowOffer.objects.filter(pk=intent.offer_id).update(stock_left=3)
-    error = _refused("not_enough_stock", orders.board_confirm, room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-short")
+    error = _refused("not_enough_stock", intents.board_confirm, room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-short")
     assert "3" in error.message
     intent.refresh_from_db()
     assert intent.status == "pending" and _stock(selling_show, "B03") == 3
@@ -138,9 +139,9 @@ def test_confirm_refuses_when_stock_is_short_and_changes_nothing(selling_show, b
 def test_a_decided_intent_cannot_be_decided_again(selling_show, buyer_user, host):
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="confirm-once")
-    _refused("already_decided", orders.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="confirm-again")
-    _refused("already_decided", orders.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-after", reason="x")
+    intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="confirm-once")
+    _refused("already_decided", intents.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="confirm-again")
+    _refused("already_decided", intents.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-after", reason="x")
     assert _stock(selling_show, "B01") == 298
     assert Order.objects.count() == 1
 
@@ -148,9 +149,9 @@ def test_a_decided_intent_cannot_be_decided_again(selling_show, buyer_user, host
 def test_decline_needs_a_reason_the_buyer_sees(selling_show, buyer_user, host):
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    _refused("invalid", orders.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-blank", reason="   ")
-    _refused("invalid", orders.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-long", reason="x" * 301)
-    declined = orders.board_decline(room_id=room, actor=host, intent_id=intent.pk, key="decline-ok", reason="Hết hàng loại này ạ")
+    _refused("invalid", intents.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-blank", reason="   ")
+    _refused("invalid", intents.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-long", reason="x" * 301)
+    declined = intents.board_decline(room_id=room, actor=host, intent_id=intent.pk, key="decline-ok", reason="Hết hàng loại này ạ")
     assert declined["intent"]["status"] == "declined" and declined["intent"]["decline_reason"] == "Hết hàng loại này ạ"
     assert _stock(selling_show, "B01") == 300
 
@@ -158,13 +159,13 @@ def test_decline_needs_a_reason_the_buyer_sees(selling_show, buyer_user, host):
 def test_declining_a_flash_sale_intent_gives_its_units_back(selling_show, buyer_user, host):
     intent = _sale_intent(selling_show, buyer_user)
     assert _stock(selling_show, "B02") == 38
-    orders.board_decline(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="decline-sale", reason="Sai giá")
+    intents.board_decline(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="decline-sale", reason="Sai giá")
     assert _stock(selling_show, "B02") == 40
 
 
 def test_confirming_a_flash_sale_intent_takes_no_more_stock(selling_show, buyer_user, host):
     intent = _sale_intent(selling_show, buyer_user)
-    orders.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-sale")
+    intents.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-sale")
     assert _stock(selling_show, "B02") == 38
     assert Order.objects.get().lines.get().unit_price == 99_000
 
@@ -175,10 +176,10 @@ def test_confirming_a_flash_sale_intent_takes_no_more_stock(selling_show, buyer_
 def test_a_viewer_cannot_use_the_board(selling_show, buyer_user, buyer):
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    for call in (orders.board_claim, orders.board_release, orders.board_confirm):
+    for call in (intents.board_claim, intents.board_release, intents.board_confirm):
         _refused("forbidden", call, room_id=room, actor=buyer, intent_id=intent.pk, key="viewer-tries")
-    _refused("forbidden", orders.board_decline, room_id=room, actor=buyer, intent_id=intent.pk, key="viewer-tries", reason="x")
-    _refused("forbidden", orders.board_sync, room_id=room, actor=buyer)
+    _refused("forbidden", intents.board_decline, room_id=room, actor=buyer, intent_id=intent.pk, key="viewer-tries", reason="x")
+    _refused("forbidden", selectors.board_sync, room_id=room, actor=buyer)
     intent.refresh_from_db()
     assert intent.status == "pending" and not OrderAction.objects.exists()
 
@@ -187,7 +188,7 @@ def test_an_intent_of_another_show_is_not_found(selling_show, buyer_user, host, 
     now = timezone.now()
     other = show_create(title="Buổi khác", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
     intent = _chat_intent(selling_show, buyer_user)
-    _refused("not_found", orders.board_confirm, room_id=other.room.pk, actor=host, intent_id=intent.pk, key="confirm-elsewhere")
+    _refused("not_found", intents.board_confirm, room_id=other.room.pk, actor=host, intent_id=intent.pk, key="confirm-elsewhere")
     intent.refresh_from_db()
     assert intent.status == "pending" and not Order.objects.exists()
     assert _stock(selling_show, "B01") == 300
@@ -199,8 +200,8 @@ def test_an_intent_of_another_show_is_not_found(selling_show, buyer_user, host, 
 def test_a_replayed_confirm_returns_the_first_outcome_and_changes_nothing(selling_show, buyer_user, host):
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    first = orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="tap-confirm-7")
-    again = orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="tap-confirm-7")
+    first = intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="tap-confirm-7")
+    again = intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="tap-confirm-7")
     assert again["replayed"] is True and again["intent"] == first["intent"]
     assert again["message"] == "Thao tác này đã được thực hiện trước đó; không có gì thay đổi."
     assert _stock(selling_show, "B01") == 298
@@ -211,8 +212,8 @@ def test_a_replayed_confirm_returns_the_first_outcome_and_changes_nothing(sellin
 def test_a_key_cannot_be_reused_for_another_action(selling_show, buyer_user, host):
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    orders.board_claim(room_id=room, actor=host, intent_id=intent.pk, key="same-key-1")
-    _refused("invalid", orders.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="same-key-1")
+    intents.board_claim(room_id=room, actor=host, intent_id=intent.pk, key="same-key-1")
+    _refused("invalid", intents.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="same-key-1")
     intent.refresh_from_db()
     assert intent.status == "claimed"
 
@@ -221,9 +222,9 @@ def test_a_refused_action_keeps_its_key_free_for_the_retry(selling_show, buyer_u
     intent = _chat_intent(selling_show, buyer_user, code="B03", quantity=5)
     ShowOffer.objects.filter(pk=intent.offer_id).update(stock_left=3)
     room = selling_show.room.pk
-    _refused("not_enough_stock", orders.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="retry-key-1")
+    _refused("not_enough_stock", intents.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="retry-key-1")
     ShowOffer.objects.filter(pk=intent.offer_id).update(stock_left=15)
-    assert orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="retry-key-1")["intent"]["status"] == "confirmed"
+    assert intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="retry-key-1")["intent"]["status"] == "confirmed"
 
 
 def _race(calls):
@@ -252,7 +253,7 @@ def _race(calls):
 def test_a_concurrent_double_tap_confirms_once(selling_show, buyer_user, host):
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    tap = lambda: orders.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="double-tap-1")  # noqa: E731
+    tap = lambda: intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="double-tap-1")  # noqa: E731
     outcomes = _race([tap, tap, tap])
     assert all(isinstance(o, dict) and o["intent"]["status"] == "confirmed" for o in outcomes), outcomes
     assert sum(bool(o.get("replayed")) for o in outcomes) == 2
@@ -266,7 +267,7 @@ def test_two_cohosts_claiming_at_once_one_gets_it(selling_show, buyer_user, coho
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     outcomes = _race(
-        [lambda who=who: orders.board_claim(room_id=room, actor=who, intent_id=intent.pk, key="claim-race-1") for who in cohosts]
+        [lambda who=who: intents.board_claim(room_id=room, actor=who, intent_id=intent.pk, key="claim-race-1") for who in cohosts]
     )
     assert sorted(o if isinstance(o, str) else "claimed" for o in outcomes) == ["already_claimed", "claimed"]
     intent.refresh_from_db()
@@ -277,7 +278,7 @@ def test_accepting_without_delivery_details_is_refused_and_changes_nothing(selli
     intent = _chat_intent(selling_show, buyer_user, quantity=90)
     OrderIntent.objects.filter(pk=intent.pk).update(delivery_name="", delivery_phone="", delivery_address="")
     error = _refused(
-        "delivery_missing", orders.board_confirm, room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-empty"
+        "delivery_missing", intents.board_confirm, room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-empty"
     )
     assert "thông tin giao hàng" in error.message
     intent.refresh_from_db()
@@ -290,14 +291,14 @@ def test_accepting_without_delivery_details_is_refused_and_changes_nothing(selli
 def test_the_buyer_edits_quantity_and_delivery_which_is_remembered(selling_show, buyer_user, buyer):
     intent = _chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    out = orders.order_update(
+    out = intents.order_update(
         room_id=room, actor=buyer, intent_id=intent.pk, key="save-card-1", quantity=4, note="Giao giờ hành chính",
         delivery={"name": " Phạm  Quốc Bảo ", "phone": "0987 654 321", "address": "12 Hàng Bạc, Hoàn Kiếm"},
     )["intent"]
     assert out["quantity"] == 4 and out["total"] == 480_000
     assert out["delivery"] == {"name": "Phạm Quốc Bảo", "phone": "0987 654 321", "address": "12 Hàng Bạc, Hoàn Kiếm"}
     assert DeliveryProfile.objects.get(user=buyer_user).phone == "+84987654321"
-    mine = orders.order_mine(room_id=room, actor=buyer)
+    mine = selectors.order_mine(room_id=room, actor=buyer)
     assert [i["id"] for i in mine["intents"]] == [intent.pk]
     assert mine["delivery"]["address"] == "12 Hàng Bạc, Hoàn Kiếm"
 
@@ -306,14 +307,14 @@ def test_the_card_refuses_bad_input(selling_show, buyer_user, buyer, make_user, 
     intent = _chat_intent(selling_show, buyer_user, code="B03")
     room = selling_show.room.pk
     error = _refused(
-        "invalid", orders.order_update, room_id=room, actor=buyer, intent_id=intent.pk, key="bad-phone-1", quantity=2,
+        "invalid", intents.order_update, room_id=room, actor=buyer, intent_id=intent.pk, key="bad-phone-1", quantity=2,
         delivery={"name": "Bảo", "phone": "12345", "address": "Hà Nội"},
     )
     assert "delivery.phone" in error.fields
-    _refused("not_enough_stock", orders.order_update, room_id=room, actor=buyer, intent_id=intent.pk, key="too-many-1", quantity=16)
+    _refused("not_enough_stock", intents.order_update, room_id=room, actor=buyer, intent_id=intent.pk, key="too-many-1", quantity=16)
     stranger = as_participant(make_user(full_name="Người lạ"))
-    _refused("not_found", orders.order_update, room_id=room, actor=stranger, intent_id=intent.pk, key="stranger-1", quantity=1)
-    _refused("not_found", orders.order_cancel, room_id=room, actor=stranger, intent_id=intent.pk, key="stranger-2")
+    _refused("not_found", intents.order_update, room_id=room, actor=stranger, intent_id=intent.pk, key="stranger-1", quantity=1)
+    _refused("not_found", intents.order_cancel, room_id=room, actor=stranger, intent_id=intent.pk, key="stranger-2")
     intent.refresh_from_db()
     assert intent.quantity == 2 and intent.status == "pending"
     assert not DeliveryProfile.objects.exists()
@@ -322,24 +323,24 @@ def test_the_card_refuses_bad_input(selling_show, buyer_user, buyer, make_user, 
 def test_the_buyer_can_cancel_only_while_pending(selling_show, buyer_user, buyer, host):
     room = selling_show.room.pk
     pending = _chat_intent(selling_show, buyer_user, code="B01")
-    assert orders.order_cancel(room_id=room, actor=buyer, intent_id=pending.pk, key="cancel-b01")["intent"]["status"] == "cancelled"
+    assert intents.order_cancel(room_id=room, actor=buyer, intent_id=pending.pk, key="cancel-b01")["intent"]["status"] == "cancelled"
     claimed = _chat_intent(selling_show, buyer_user, code="B03")
-    orders.board_claim(room_id=room, actor=host, intent_id=claimed.pk, key="claim-b03-1")
-    _refused("not_pending", orders.order_cancel, room_id=room, actor=buyer, intent_id=claimed.pk, key="cancel-b03")
-    _refused("not_pending", orders.order_update, room_id=room, actor=buyer, intent_id=claimed.pk, key="update-b03", quantity=1)
+    intents.board_claim(room_id=room, actor=host, intent_id=claimed.pk, key="claim-b03-1")
+    _refused("not_pending", intents.order_cancel, room_id=room, actor=buyer, intent_id=claimed.pk, key="cancel-b03")
+    _refused("not_pending", intents.order_update, room_id=room, actor=buyer, intent_id=claimed.pk, key="update-b03", quantity=1)
 
 
 def test_cancelling_a_flash_sale_intent_gives_its_units_back(selling_show, buyer_user, buyer):
     intent = _sale_intent(selling_show, buyer_user)
     room = selling_show.room.pk
-    _refused("invalid", orders.order_update, room_id=room, actor=buyer, intent_id=intent.pk, key="sale-more-1", quantity=3)
-    orders.order_cancel(room_id=room, actor=buyer, intent_id=intent.pk, key="cancel-sale")
+    _refused("invalid", intents.order_update, room_id=room, actor=buyer, intent_id=intent.pk, key="sale-more-1", quantity=3)
+    intents.order_cancel(room_id=room, actor=buyer, intent_id=intent.pk, key="cancel-sale")
     assert _stock(selling_show, "B02") == 40
 
 
 def test_board_sync_lists_open_and_recent_intents(selling_show, buyer_user, host):
     a = _chat_intent(selling_show, buyer_user, code="B01")
     b = _chat_intent(selling_show, buyer_user, code="B03")
-    orders.board_decline(room_id=selling_show.room.pk, actor=host, intent_id=b.pk, key="decline-sync", reason="Hết")
-    listed = orders.board_sync(room_id=selling_show.room.pk, actor=host)["intents"]
+    intents.board_decline(room_id=selling_show.room.pk, actor=host, intent_id=b.pk, key="decline-sync", reason="Hết")
+    listed = selectors.board_sync(room_id=selling_show.room.pk, actor=host)["intents"]
     assert [(i["id"], i["status"]) for i in listed] == [(a.pk, "pending"), (b.pk, "declined")]

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from live.models import RoomRole
-from selling import orders
 from selling.models import OrderIntent, ShowOffer
+from selling.services import intents
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def confirmed(selling_show, buyer_user, vendor_user, as_participant):
             product_name=offer.product.name, unit_price=offer.product.price, quantity=quantity,
             delivery_name=delivery[0], delivery_phone=delivery[1], delivery_address=delivery[2], note="-1+1",
         )
-        orders.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key=f"confirm-{code}")
+        intents.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key=f"confirm-{code}")
         made.append(intent)
     return made
 

@@ -86,7 +86,7 @@ async def test_buy_over_the_socket(selling_show, connect, vendor_user, buyer_use
 async def test_late_joiner_gets_the_pinned_card_and_the_running_sale(selling_show, connect, vendor_user, buyer_user):
     def prepare():
         go_live(selling_show)
-        from selling import offers
+        from selling.services import offers
         from tests.selling.helpers import as_participant
 
         offer = ShowOffer.objects.get(show=selling_show, product__code="B03")

@@ -5,7 +5,7 @@ from channels.db import database_sync_to_async
 
 from accounts.roles import Role
 from orders.models import Order
-from selling import orders
+from selling import selectors
 from selling.models import DeliveryProfile, OrderIntent, ShowOffer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,9 +15,9 @@ db = database_sync_to_async
 
 @pytest.fixture(autouse=True)
 def _fresh_offered_codes():
-    orders.offered_codes_forget()
+    selectors.offered_codes_forget()
     yield
-    orders.offered_codes_forget()
+    selectors.offered_codes_forget()
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
-"""Room messages for products on show and flash sales: schemas (``live.protocol.Message``) and handlers.
+"""Room messages for flash sales (``sale.*``): schemas and handlers.
 
-Handlers are thin: they turn a validated message into one ``selling.offers`` service call
-and return what the ``ack`` adds. Ranges the host can get wrong (countdown, duration,
-prices, caps) are checked by the service, so the refusal names the field in Vietnamese;
-the schemas only keep out what no honest client sends (wrong types, absurd sizes).
+Ranges the host can get wrong (countdown, duration, prices, caps) are checked by the
+service, so the refusal names the field in Vietnamese; the schemas only keep out what no
+honest client sends (wrong types, absurd sizes).
 """
 
 from __future__ import annotations
@@ -14,21 +13,12 @@ from django.utils import timezone
 from pydantic import Field
 
 from live.protocol import Message
-from selling import offers
+from selling.messages import messages_of
+from selling.services import sales
 
 PositiveId = Annotated[int, Field(ge=1)]
 Amount = Annotated[int, Field(ge=0, le=10**12)]
 Count = Annotated[int, Field(ge=0, le=1_000_000)]
-
-
-class OfferSet(Message):
-    type: Literal["offer.set"]
-    product_ids: Annotated[list[PositiveId], Field(max_length=200)]
-
-
-class OfferPin(Message):
-    type: Literal["offer.pin"]
-    offer_id: PositiveId | None
 
 
 class SaleStart(Message):
@@ -49,7 +39,7 @@ class SaleCancel(Message):
 class SaleBuy(Message):
     type: Literal["sale.buy"]
     sale_id: PositiveId
-    quantity: Annotated[int, Field(ge=1, le=offers.MAX_BUY_QUANTITY)]
+    quantity: Annotated[int, Field(ge=1, le=sales.MAX_BUY_QUANTITY)]
     unit_price: Amount
     key: Annotated[str, Field(min_length=8, max_length=64)]
 
@@ -60,16 +50,8 @@ class SaleClock(Message):
     type: Literal["sale.clock"]
 
 
-def offer_set(*, ctx, message: OfferSet) -> dict:
-    return {"offers": offers.offers_set(room_id=ctx.room_id, actor=ctx.actor, product_ids=list(message.product_ids))}
-
-
-def offer_pin(*, ctx, message: OfferPin) -> dict:
-    return {"card": offers.offer_pin(room_id=ctx.room_id, actor=ctx.actor, offer_id=message.offer_id)}
-
-
 def sale_start(*, ctx, message: SaleStart) -> dict:
-    sale = offers.sale_start(
+    sale = sales.sale_start(
         room_id=ctx.room_id,
         actor=ctx.actor,
         offer_id=message.offer_id,
@@ -83,12 +65,12 @@ def sale_start(*, ctx, message: SaleStart) -> dict:
 
 
 def sale_cancel(*, ctx, message: SaleCancel) -> dict:
-    offers.sale_cancel(room_id=ctx.room_id, actor=ctx.actor, sale_id=message.sale_id)
+    sales.sale_cancel(room_id=ctx.room_id, actor=ctx.actor, sale_id=message.sale_id)
     return {}
 
 
 def sale_buy(*, ctx, message: SaleBuy) -> dict:
-    return offers.sale_buy(
+    return sales.sale_buy(
         room_id=ctx.room_id,
         actor=ctx.actor,
         sale_id=message.sale_id,
@@ -102,16 +84,11 @@ async def sale_clock(*, ctx, message: SaleClock) -> dict:
     return {"now": timezone.now().isoformat()}
 
 
-#: sequenced kinds this module emits; each changes ``offers.room_state`` (hubs refresh the welcome)
-SNAPSHOT_KINDS: frozenset[str] = frozenset(
-    {"offers", "product.pinned", "sale.scheduled", "sale.progress", "sale.ended", "offer.stock"}
+MESSAGES: dict = messages_of(
+    {
+        "sale.start": (SaleStart, sale_start),
+        "sale.cancel": (SaleCancel, sale_cancel),
+        "sale.buy": (SaleBuy, sale_buy),
+        "sale.clock": (SaleClock, sale_clock),
+    }
 )
-
-MESSAGES: dict = {
-    "offer.set": (OfferSet, offer_set),
-    "offer.pin": (OfferPin, offer_pin),
-    "sale.start": (SaleStart, sale_start),
-    "sale.cancel": (SaleCancel, sale_cancel),
-    "sale.buy": (SaleBuy, sale_buy),
-    "sale.clock": (SaleClock, sale_clock),
-}

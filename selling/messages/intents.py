@@ -1,9 +1,7 @@
-"""Room messages for order intents and the order board: schemas and handlers.
+"""Room messages for order intents: the buyer's card (``order.*``) and the host's board (``board.*``).
 
-Handlers run in Channels' database thread (see ``live.extensions``); they only pass the
-validated message on to ``selling.orders``, whose ``ApplicationError`` becomes the
-socket's ``error`` frame. Every order-changing message carries ``key``, the client's
-idempotency key (one per button press, reused for that press's retries).
+Every order-changing message carries ``key``, the client's idempotency key (one per button
+press, reused for that press's retries).
 """
 
 from __future__ import annotations
@@ -13,7 +11,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from live.protocol import Message
-from selling import orders
+from selling import selectors
+from selling.messages import messages_of
+from selling.services import intents
 
 Key = Annotated[str, Field(min_length=8, max_length=64)]
 IntentId = Annotated[int, Field(ge=1)]
@@ -34,7 +34,7 @@ class OrderMine(Message):
 class OrderUpdate(Message):
     type: Literal["order.update"]
     intent_id: IntentId
-    quantity: Annotated[int, Field(ge=1, le=orders.MAX_QUANTITY)]
+    quantity: Annotated[int, Field(ge=1, le=intents.MAX_QUANTITY)]
     delivery: Delivery | None = None
     note: Annotated[str, Field(max_length=300)] | None = None
     key: Key
@@ -76,12 +76,12 @@ class BoardDecline(Message):
 
 
 def order_mine(*, ctx, message: OrderMine) -> dict:
-    return orders.order_mine(room_id=ctx.room_id, actor=ctx.actor)
+    return selectors.order_mine(room_id=ctx.room_id, actor=ctx.actor)
 
 
 def order_update(*, ctx, message: OrderUpdate) -> dict:
     delivery = message.delivery.model_dump() if message.delivery is not None else None
-    return orders.order_update(
+    return intents.order_update(
         room_id=ctx.room_id,
         actor=ctx.actor,
         intent_id=message.intent_id,
@@ -93,38 +93,40 @@ def order_update(*, ctx, message: OrderUpdate) -> dict:
 
 
 def order_cancel(*, ctx, message: OrderCancel) -> dict:
-    return orders.order_cancel(room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key)
+    return intents.order_cancel(room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key)
 
 
 def board_sync(*, ctx, message: BoardSync) -> dict:
-    return orders.board_sync(room_id=ctx.room_id, actor=ctx.actor)
+    return selectors.board_sync(room_id=ctx.room_id, actor=ctx.actor)
 
 
 def board_claim(*, ctx, message: BoardClaim) -> dict:
-    return orders.board_claim(room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key)
+    return intents.board_claim(room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key)
 
 
 def board_release(*, ctx, message: BoardRelease) -> dict:
-    return orders.board_release(room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key)
+    return intents.board_release(room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key)
 
 
 def board_confirm(*, ctx, message: BoardConfirm) -> dict:
-    return orders.board_confirm(room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key)
+    return intents.board_confirm(room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key)
 
 
 def board_decline(*, ctx, message: BoardDecline) -> dict:
-    return orders.board_decline(
+    return intents.board_decline(
         room_id=ctx.room_id, actor=ctx.actor, intent_id=message.intent_id, key=message.key, reason=message.reason
     )
 
 
-MESSAGES: dict = {
-    "order.mine": (OrderMine, order_mine),
-    "order.update": (OrderUpdate, order_update),
-    "order.cancel": (OrderCancel, order_cancel),
-    "board.sync": (BoardSync, board_sync),
-    "board.claim": (BoardClaim, board_claim),
-    "board.release": (BoardRelease, board_release),
-    "board.confirm": (BoardConfirm, board_confirm),
-    "board.decline": (BoardDecline, board_decline),
-}
+MESSAGES: dict = messages_of(
+    {
+        "order.mine": (OrderMine, order_mine),
+        "order.update": (OrderUpdate, order_update),
+        "order.cancel": (OrderCancel, order_cancel),
+        "board.sync": (BoardSync, board_sync),
+        "board.claim": (BoardClaim, board_claim),
+        "board.release": (BoardRelease, board_release),
+        "board.confirm": (BoardConfirm, board_confirm),
+        "board.decline": (BoardDecline, board_decline),
+    }
+)
