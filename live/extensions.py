@@ -53,7 +53,8 @@ Handler = Callable[..., Any]  # (*, ctx: RoomContext, message) -> dict | None
 
 
 class RoomExtension:
-    """Base class: override what you need; every hook has a harmless default."""
+    """Base class: say which shows it applies to (``applies_to``), override the hooks you need
+    (every other hook has a harmless default)."""
 
     #: name of the key this extension's state takes in ``welcome`` (``room_state``)
     key: str = ""
@@ -84,8 +85,11 @@ class RoomExtension:
         return None
 
     def applies_to(self, show) -> bool:
-        """Does this extension take part in ``show``? (Every hook that has a show asks first.)"""
-        return True
+        """Does this extension take part in ``show``? Every extension says (``register`` refuses
+        one that does not); the hooks that have a show ask first: ``room_state``, ``show_ended``,
+        ``page_part``. Its messages and ``chat_posted`` reach it from every room, so an
+        extension that has them and applies to some shows only refuses or ignores the others."""
+        raise NotImplementedError
 
     def show_ended(self, *, show) -> None:
         """Called inside the transaction that ends ``show`` (give back what the show held)."""
@@ -99,6 +103,8 @@ _SNAPSHOT_KINDS: frozenset[str] = frozenset()
 def register(extension: RoomExtension) -> None:
     from live import protocol
 
+    if type(extension).applies_to is RoomExtension.applies_to:
+        raise TypeError(f"room extension {type(extension).__name__} must say which shows it applies to (applies_to)")
     for type_, (schema, handler) in extension.messages().items():
         if type_ in protocol.ENGINE_TYPES or (type_ in _HANDLERS and _HANDLERS[type_][1] is not handler):
             raise ValueError(f"room message type {type_!r} is already taken")
@@ -134,6 +140,8 @@ def snapshot_kinds() -> frozenset[str]:
 def room_state(*, room) -> dict:
     state = {}
     for ext in _EXTENSIONS:
+        if not ext.applies_to(room.show):
+            continue
         value = ext.room_state(room=room)
         if ext.key and value is not None:
             state[ext.key] = value

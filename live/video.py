@@ -434,6 +434,9 @@ class VideoExtension(extensions.RoomExtension):
     key = "video"
     snapshot_kinds = frozenset({"video"})
 
+    def applies_to(self, show) -> bool:
+        return True  # every show may switch to camera mode
+
     def messages(self):
         return {
             "video.set": (VideoSet, handle_video_set),
