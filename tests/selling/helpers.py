@@ -1,13 +1,20 @@
-"""Small helpers for the selling tests: participants and a flash sale that is open now."""
+"""Small helpers for the selling tests: participants, a flash sale that is open now, and
+intents and orders made the way a room makes them (through the services, never by hand).
+"""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
+from live import order_parser
 from live.models import Show
 from live.selectors import Participant, participant_for
-from selling.models import FlashSale
-from selling.services import sales
+from selling import selectors
+from selling.models import DeliveryProfile, FlashSale, OrderIntent, ShowOffer
+from selling.services import intents, sales
+
+#: delivery details a buyer has given before (remembered: every new intent of theirs starts with them)
+DELIVERY = {"name": "Phạm Thu Trang", "phone": "+84912000111", "address": "12 Hàng Bạc, Hoàn Kiếm"}
 
 
 def as_participant(user, show) -> Participant:
@@ -60,3 +67,62 @@ def offer_many(show, stall, host_user, count: int) -> list:
         ShowOffer.objects.create(show=show, product=product, position=100 + n, stock_left=50)
         codes.append(product.code)
     return codes
+
+
+def delivery_remember(buyer_user, delivery: dict | None = DELIVERY) -> None:
+    """The buyer gave these delivery details in an earlier show (``None``: never gave any)."""
+    if delivery is None:
+        DeliveryProfile.objects.filter(user=buyer_user).delete()
+    else:
+        DeliveryProfile.objects.update_or_create(user=buyer_user, defaults=delivery)
+
+
+def chat_intent(show, buyer_user, code="B01", quantity=2, *, delivery: dict | None = DELIVERY) -> OrderIntent:
+    """The buyer writes "chốt <code> <quantity>" in the room: the intent the chốt đơn service makes of it.
+
+    The comment goes through the parser and ``intents.intents_from_comment`` with the codes on
+    offer, exactly as ``chat_posted`` does after the chat message is saved.
+    """
+    delivery_remember(buyer_user, delivery)
+    comment = f"chốt {code} {quantity}"
+    selectors.offered_codes_forget(room_id=show.room.pk)
+    show_id, offered = selectors.offered_codes(room_id=show.room.pk)
+    parsed = order_parser.parse_comment(comment, offered_codes=offered.keys(), max_quantity=intents.MAX_QUANTITY)
+    [intent] = intents.intents_from_comment(
+        room_id=show.room.pk,
+        show_id=show_id,
+        buyer_id=buyer_user.pk,
+        chat_seq=None,
+        comment=comment,
+        parsed=parsed,
+        offer_ids=offered,
+    )
+    return intent
+
+
+def sale_intent(
+    show, host_user, buyer_user, code="B02", quantity=2, *, price=99_000, delivery: dict | None = DELIVERY
+) -> OrderIntent:
+    """A flash sale on ``code`` that the buyer bought ``quantity`` of (the units are taken at the buy)."""
+    delivery_remember(buyer_user, delivery)
+    if show.state != Show.State.LIVE:
+        go_live(show)
+    offer = ShowOffer.objects.get(show=show, product__code=code)
+    sale = open_now(start_sale(show, host_user, offer, sale_price=price, quantity=10, per_buyer_cap=3))
+    ack = sales.sale_buy(
+        room_id=show.room.pk,
+        actor=as_participant(buyer_user, show),
+        sale_id=sale.pk,
+        quantity=quantity,
+        unit_price=price,
+        key=f"buy-{sale.pk}-{buyer_user.pk}",
+    )
+    return OrderIntent.objects.get(pk=ack["intent_id"])
+
+
+def order_accept(show, host_user, intent: OrderIntent):
+    """The host accepts the intent on the board: the order ``orders.order_place`` placed for it."""
+    intents.board_confirm(
+        room_id=show.room.pk, actor=as_participant(host_user, show), intent_id=intent.pk, key=f"accept-{intent.pk}"
+    )
+    return OrderIntent.objects.select_related("order").get(pk=intent.pk).order

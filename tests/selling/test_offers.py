@@ -10,9 +10,9 @@ from live.models import RoomEvent
 from live.services import show_create
 from selling import room as selling_room
 from selling import selectors
-from selling.models import OrderIntent, ShowOffer
+from selling.models import ShowOffer
 from selling.services import offers
-from tests.selling.helpers import as_participant
+from tests.selling.helpers import as_participant, chat_intent
 from vendors.models import Photo
 
 pytestmark = pytest.mark.django_db
@@ -71,10 +71,7 @@ def test_offers_set_adds_reorders_and_removes_keeping_offers_with_orders(selling
     _vendor, products = stall
     host = as_participant(vendor_user, selling_show)
     b01, b02, b03 = (_offer(selling_show, c) for c in ("B01", "B02", "B03"))
-    OrderIntent.objects.create(
-        show=selling_show, offer=b02, buyer=buyer_user, source="chat", product_code="B02", product_name="Mật ong",
-        unit_price=180_000, quantity=1,
-    )
+    chat_intent(selling_show, buyer_user, "B02", 1)  # B02 has an order now
     cards = offers.offers_set(room_id=selling_show.room.pk, actor=host, product_ids=[products["B03"].pk, products["B01"].pk])
     assert [c["code"] for c in cards] == ["B03", "B01"]
     assert not ShowOffer.objects.filter(pk=b02.pk, is_active=True).exists()  # kept for its order, switched off

@@ -12,8 +12,9 @@ from live.models import RoomRole
 from live.services import show_create
 from orders.models import Order
 from selling import selectors
-from selling.models import DeliveryProfile, FlashSale, OrderAction, OrderIntent, ShowOffer
+from selling.models import DeliveryProfile, OrderAction, ShowOffer
 from selling.services import intents
+from tests.selling.helpers import DELIVERY, chat_intent, sale_intent
 
 
 @pytest.fixture
@@ -41,33 +42,6 @@ def _offer(show, code):
     return ShowOffer.objects.get(show=show, product__code=code)
 
 
-def _chat_intent(show, buyer_user, code="B01", quantity=2):
-    offer = _offer(show, code)
-    return OrderIntent.objects.create(
-        show=show, offer=offer, buyer=buyer_user, source=OrderIntent.Source.CHAT, chat_seq=1, comment=f"chốt {code} {quantity}",
-        product_code=code, product_name=offer.product.name, unit_price=offer.product.price, quantity=quantity,
-        **DELIVERY,
-    )
-
-
-DELIVERY = {"delivery_name": "Phạm Thu Trang", "delivery_phone": "+84912000111", "delivery_address": "12 Hàng Bạc, Hoàn Kiếm"}
-
-
-def _sale_intent(show, buyer_user, code="B02", quantity=2, price=99_000):
-    """A flash-sale purchase as the offers area makes it: the units are already taken."""
-    offer = _offer(show, code)
-    now = timezone.now()
-    sale = FlashSale.objects.create(
-        offer=offer, sale_price=price, quantity=10, per_buyer_cap=3, countdown_seconds=10, duration_seconds=60,
-        opens_at=now, closes_at=now + timedelta(minutes=1), sold=quantity,
-    )
-    ShowOffer.objects.filter(pk=offer.pk).update(stock_left=offer.stock_left - quantity)
-    return OrderIntent.objects.create(
-        show=show, offer=offer, buyer=buyer_user, source=OrderIntent.Source.FLASH_SALE, flash_sale=sale,
-        product_code=code, product_name=offer.product.name, unit_price=price, quantity=quantity, **DELIVERY,
-    )
-
-
 def _stock(show, code):
     return _offer(show, code).stock_left
 
@@ -83,7 +57,7 @@ def _refused(code, call, **kwargs):
 
 
 def test_claim_then_confirm_records_the_order_and_takes_stock(selling_show, buyer_user, host, published):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     claimed = intents.board_claim(room_id=room, actor=host, intent_id=intent.pk, key="press-claim-1")["intent"]
     assert claimed["status"] == "claimed" and claimed["claimed_by_name"] == "Lê Thị Hồng Nhung"
@@ -98,7 +72,7 @@ def test_claim_then_confirm_records_the_order_and_takes_stock(selling_show, buye
 
 
 def test_two_cohosts_cannot_both_claim(selling_show, buyer_user, cohosts):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     first, second = cohosts
     room = selling_show.room.pk
     intents.board_claim(room_id=room, actor=first, intent_id=intent.pk, key="claim-by-anh")
@@ -113,7 +87,7 @@ def test_two_cohosts_cannot_both_claim(selling_show, buyer_user, cohosts):
 
 
 def test_release_gives_it_back_and_the_host_may_release_anyones_claim(selling_show, buyer_user, cohosts, host):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     first, second = cohosts
     room = selling_show.room.pk
     intents.board_claim(room_id=room, actor=first, intent_id=intent.pk, key="claim-anh-1")
@@ -127,17 +101,17 @@ def test_release_gives_it_back_and_the_host_may_release_anyones_claim(selling_sh
 
 
 def test_confirm_refuses_when_stock_is_short_and_changes_nothing(selling_show, buyer_user, host):
-    intent = _chat_intent(selling_show, buyer_user, code="B03", quantity=5)
+    intent = chat_intent(selling_show, buyer_user, code="B03", quantity=5)
     ShowOffer.objects.filter(pk=intent.offer_id).update(stock_left=3)
     error = _refused("not_enough_stock", intents.board_confirm, room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-short")
     assert "3" in error.message
     intent.refresh_from_db()
     assert intent.status == "pending" and _stock(selling_show, "B03") == 3
-    assert not Order.objects.exists() and not OrderAction.objects.exists()
+    assert not Order.objects.exists() and not OrderAction.objects.filter(actor_id=host.user_id).exists()
 
 
 def test_a_decided_intent_cannot_be_decided_again(selling_show, buyer_user, host):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="confirm-once")
     _refused("already_decided", intents.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="confirm-again")
@@ -147,7 +121,7 @@ def test_a_decided_intent_cannot_be_decided_again(selling_show, buyer_user, host
 
 
 def test_decline_needs_a_reason_the_buyer_sees(selling_show, buyer_user, host):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     _refused("invalid", intents.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-blank", reason="   ")
     _refused("invalid", intents.board_decline, room_id=room, actor=host, intent_id=intent.pk, key="decline-long", reason="x" * 301)
@@ -156,15 +130,15 @@ def test_decline_needs_a_reason_the_buyer_sees(selling_show, buyer_user, host):
     assert _stock(selling_show, "B01") == 300
 
 
-def test_declining_a_flash_sale_intent_gives_its_units_back(selling_show, buyer_user, host):
-    intent = _sale_intent(selling_show, buyer_user)
+def test_declining_a_flash_sale_intent_gives_its_units_back(selling_show, vendor_user, buyer_user, host):
+    intent = sale_intent(selling_show, vendor_user, buyer_user)
     assert _stock(selling_show, "B02") == 38
     intents.board_decline(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="decline-sale", reason="Sai giá")
     assert _stock(selling_show, "B02") == 40
 
 
-def test_confirming_a_flash_sale_intent_takes_no_more_stock(selling_show, buyer_user, host):
-    intent = _sale_intent(selling_show, buyer_user)
+def test_confirming_a_flash_sale_intent_takes_no_more_stock(selling_show, vendor_user, buyer_user, host):
+    intent = sale_intent(selling_show, vendor_user, buyer_user)
     intents.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-sale")
     assert _stock(selling_show, "B02") == 38
     assert Order.objects.get().lines.get().unit_price == 99_000
@@ -174,20 +148,20 @@ def test_confirming_a_flash_sale_intent_takes_no_more_stock(selling_show, buyer_
 
 
 def test_a_viewer_cannot_use_the_board(selling_show, buyer_user, buyer):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     for call in (intents.board_claim, intents.board_release, intents.board_confirm):
         _refused("forbidden", call, room_id=room, actor=buyer, intent_id=intent.pk, key="viewer-tries")
     _refused("forbidden", intents.board_decline, room_id=room, actor=buyer, intent_id=intent.pk, key="viewer-tries", reason="x")
     _refused("forbidden", selectors.board_sync, room_id=room, actor=buyer)
     intent.refresh_from_db()
-    assert intent.status == "pending" and not OrderAction.objects.exists()
+    assert intent.status == "pending" and not OrderAction.objects.exclude(kind=OrderAction.Kind.CREATE).exists()
 
 
 def test_an_intent_of_another_show_is_not_found(selling_show, buyer_user, host, vendor_user):
     now = timezone.now()
     other = show_create(title="Buổi khác", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     _refused("not_found", intents.board_confirm, room_id=other.room.pk, actor=host, intent_id=intent.pk, key="confirm-elsewhere")
     intent.refresh_from_db()
     assert intent.status == "pending" and not Order.objects.exists()
@@ -198,7 +172,7 @@ def test_an_intent_of_another_show_is_not_found(selling_show, buyer_user, host, 
 
 
 def test_a_replayed_confirm_returns_the_first_outcome_and_changes_nothing(selling_show, buyer_user, host):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     first = intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="tap-confirm-7")
     again = intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="tap-confirm-7")
@@ -210,7 +184,7 @@ def test_a_replayed_confirm_returns_the_first_outcome_and_changes_nothing(sellin
 
 
 def test_a_key_cannot_be_reused_for_another_action(selling_show, buyer_user, host):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     intents.board_claim(room_id=room, actor=host, intent_id=intent.pk, key="same-key-1")
     _refused("invalid", intents.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="same-key-1")
@@ -219,7 +193,7 @@ def test_a_key_cannot_be_reused_for_another_action(selling_show, buyer_user, hos
 
 
 def test_a_refused_action_keeps_its_key_free_for_the_retry(selling_show, buyer_user, host):
-    intent = _chat_intent(selling_show, buyer_user, code="B03", quantity=5)
+    intent = chat_intent(selling_show, buyer_user, code="B03", quantity=5)
     ShowOffer.objects.filter(pk=intent.offer_id).update(stock_left=3)
     room = selling_show.room.pk
     _refused("not_enough_stock", intents.board_confirm, room_id=room, actor=host, intent_id=intent.pk, key="retry-key-1")
@@ -251,7 +225,7 @@ def _race(calls):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_concurrent_double_tap_confirms_once(selling_show, buyer_user, host):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     tap = lambda: intents.board_confirm(room_id=room, actor=host, intent_id=intent.pk, key="double-tap-1")  # noqa: E731
     outcomes = _race([tap, tap, tap])
@@ -259,12 +233,12 @@ def test_a_concurrent_double_tap_confirms_once(selling_show, buyer_user, host):
     assert sum(bool(o.get("replayed")) for o in outcomes) == 2
     assert _stock(selling_show, "B01") == 298
     assert Order.objects.count() == 1
-    assert OrderAction.objects.count() == 1
+    assert OrderAction.objects.filter(kind=OrderAction.Kind.CONFIRM).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_cohosts_claiming_at_once_one_gets_it(selling_show, buyer_user, cohosts):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     outcomes = _race(
         [lambda who=who: intents.board_claim(room_id=room, actor=who, intent_id=intent.pk, key="claim-race-1") for who in cohosts]
@@ -275,8 +249,7 @@ def test_two_cohosts_claiming_at_once_one_gets_it(selling_show, buyer_user, coho
 
 
 def test_accepting_without_delivery_details_is_refused_and_changes_nothing(selling_show, buyer_user, host):
-    intent = _chat_intent(selling_show, buyer_user, quantity=90)
-    OrderIntent.objects.filter(pk=intent.pk).update(delivery_name="", delivery_phone="", delivery_address="")
+    intent = chat_intent(selling_show, buyer_user, quantity=90, delivery=None)  # the buyer never filled in the card
     error = _refused(
         "delivery_missing", intents.board_confirm, room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key="confirm-empty"
     )
@@ -289,7 +262,7 @@ def test_accepting_without_delivery_details_is_refused_and_changes_nothing(selli
 
 
 def test_the_buyer_edits_quantity_and_delivery_which_is_remembered(selling_show, buyer_user, buyer):
-    intent = _chat_intent(selling_show, buyer_user)
+    intent = chat_intent(selling_show, buyer_user)
     room = selling_show.room.pk
     out = intents.order_update(
         room_id=room, actor=buyer, intent_id=intent.pk, key="save-card-1", quantity=4, note="Giao giờ hành chính",
@@ -304,7 +277,7 @@ def test_the_buyer_edits_quantity_and_delivery_which_is_remembered(selling_show,
 
 
 def test_the_card_refuses_bad_input(selling_show, buyer_user, buyer, make_user, as_participant):
-    intent = _chat_intent(selling_show, buyer_user, code="B03")
+    intent = chat_intent(selling_show, buyer_user, code="B03")
     room = selling_show.room.pk
     error = _refused(
         "invalid", intents.order_update, room_id=room, actor=buyer, intent_id=intent.pk, key="bad-phone-1", quantity=2,
@@ -317,21 +290,21 @@ def test_the_card_refuses_bad_input(selling_show, buyer_user, buyer, make_user, 
     _refused("not_found", intents.order_cancel, room_id=room, actor=stranger, intent_id=intent.pk, key="stranger-2")
     intent.refresh_from_db()
     assert intent.quantity == 2 and intent.status == "pending"
-    assert not DeliveryProfile.objects.exists()
+    assert DeliveryProfile.objects.get(user=buyer_user).phone == DELIVERY["phone"]  # the refused details were not remembered
 
 
 def test_the_buyer_can_cancel_only_while_pending(selling_show, buyer_user, buyer, host):
     room = selling_show.room.pk
-    pending = _chat_intent(selling_show, buyer_user, code="B01")
+    pending = chat_intent(selling_show, buyer_user, code="B01")
     assert intents.order_cancel(room_id=room, actor=buyer, intent_id=pending.pk, key="cancel-b01")["intent"]["status"] == "cancelled"
-    claimed = _chat_intent(selling_show, buyer_user, code="B03")
+    claimed = chat_intent(selling_show, buyer_user, code="B03")
     intents.board_claim(room_id=room, actor=host, intent_id=claimed.pk, key="claim-b03-1")
     _refused("not_pending", intents.order_cancel, room_id=room, actor=buyer, intent_id=claimed.pk, key="cancel-b03")
     _refused("not_pending", intents.order_update, room_id=room, actor=buyer, intent_id=claimed.pk, key="update-b03", quantity=1)
 
 
-def test_cancelling_a_flash_sale_intent_gives_its_units_back(selling_show, buyer_user, buyer):
-    intent = _sale_intent(selling_show, buyer_user)
+def test_cancelling_a_flash_sale_intent_gives_its_units_back(selling_show, vendor_user, buyer_user, buyer):
+    intent = sale_intent(selling_show, vendor_user, buyer_user)
     room = selling_show.room.pk
     _refused("invalid", intents.order_update, room_id=room, actor=buyer, intent_id=intent.pk, key="sale-more-1", quantity=3)
     intents.order_cancel(room_id=room, actor=buyer, intent_id=intent.pk, key="cancel-sale")
@@ -339,8 +312,8 @@ def test_cancelling_a_flash_sale_intent_gives_its_units_back(selling_show, buyer
 
 
 def test_board_sync_lists_open_and_recent_intents(selling_show, buyer_user, host):
-    a = _chat_intent(selling_show, buyer_user, code="B01")
-    b = _chat_intent(selling_show, buyer_user, code="B03")
+    a = chat_intent(selling_show, buyer_user, code="B01")
+    b = chat_intent(selling_show, buyer_user, code="B03")
     intents.board_decline(room_id=selling_show.room.pk, actor=host, intent_id=b.pk, key="decline-sync", reason="Hết")
     listed = selectors.board_sync(room_id=selling_show.room.pk, actor=host)["intents"]
     assert [(i["id"], i["status"]) for i in listed] == [(a.pk, "pending"), (b.pk, "declined")]

@@ -7,26 +7,25 @@ import pytest
 from django.urls import reverse
 
 from live.models import RoomRole
-from selling.models import OrderIntent, ShowOffer
 from selling.services import intents
+from tests.selling.helpers import chat_intent, order_accept
 
 
 @pytest.fixture
 def confirmed(selling_show, buyer_user, vendor_user, as_participant):
     """Two confirmed orders, one with delivery details a prankster typed as formulas."""
-    host = as_participant(vendor_user, "host")
+    buyer = as_participant(buyer_user)
     made = []
     for code, quantity, delivery in [
         ("B01", 2, ("Phạm Quốc Bảo", "+84987654321", "12 Hàng Bạc, Hoàn Kiếm")),
         ("B03", 1, ("=HYPERLINK(\"http://x.example\",\"bấm\")", "0912000222", "@SUM(A1:A9)")),
     ]:
-        offer = ShowOffer.objects.get(show=selling_show, product__code=code)
-        intent = OrderIntent.objects.create(
-            show=selling_show, offer=offer, buyer=buyer_user, source="chat", product_code=code,
-            product_name=offer.product.name, unit_price=offer.product.price, quantity=quantity,
-            delivery_name=delivery[0], delivery_phone=delivery[1], delivery_address=delivery[2], note="-1+1",
+        name, phone, address = delivery
+        intent = chat_intent(selling_show, buyer_user, code, quantity, delivery={"name": name, "phone": phone, "address": address})
+        intents.order_update(  # the buyer's note on the card
+            room_id=selling_show.room.pk, actor=buyer, intent_id=intent.pk, key=f"note-{code}", quantity=quantity, note="-1+1"
         )
-        intents.board_confirm(room_id=selling_show.room.pk, actor=host, intent_id=intent.pk, key=f"confirm-{code}")
+        order_accept(selling_show, vendor_user, intent)
         made.append(intent)
     return made
 
