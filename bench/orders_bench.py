@@ -113,7 +113,7 @@ def setup(env: dict) -> dict:
     from live.models import Show
     from live.services import show_create
     from selling.models import FlashSale, ShowOffer
-    from selling.offers import allocation_take
+    from selling.services.offers import allocation_take
     from vendors.models import OcopGroup, Product, Vendor, VendorKind, VendorMember
 
     host = user_create(email="bench-host@example.vn", password=PASSWORD, full_name="Chủ Thể Bench")
@@ -550,8 +550,8 @@ def measure(db_url: str, servers: list[tuple[int, subprocess.Popen]], world: dic
 
     from live.selectors import Participant
     from orders.models import Order, OrderLine
-    from selling import orders as board
     from selling.models import OrderIntent
+    from selling.services import intents as board
     from vendors.models import Product
 
     port, ports = servers[0][0], [p for p, _server in servers]
