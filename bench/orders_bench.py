@@ -150,7 +150,7 @@ def setup(env: dict) -> dict:
     show = show_create(title="Bench", host=host, scheduled_start=now, scheduled_end=now + timedelta(days=1))
     Show.objects.filter(pk=show.pk).update(state=Show.State.LIVE, started_at=now)
     offer = ShowOffer.objects.create(
-        show=show, product=on_sale, stock_left=allocation_take(product=on_sale, sandbox=False)
+        show=show, product=on_sale, stock_left=allocation_take(product_id=on_sale.pk, sandbox=False)
     )
     sale = FlashSale.objects.create(
         offer=offer,

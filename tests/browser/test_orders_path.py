@@ -12,11 +12,11 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from notifications.models import Notification
-from tests.tasks_worker import run_due_tasks
 from orders.attestation import STATEMENT
 from orders.models import Order, OrderEvent
 from selling.models import DeliveryProfile
 from tests.browser.conftest import logged_in_context
+from tests.tasks_worker import run_due_tasks
 
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "orders"
 
