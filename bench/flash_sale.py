@@ -42,16 +42,32 @@ def create_sale(show) -> tuple[int, int]:
 
     now = timezone.now()
     Show.objects.filter(pk=show.pk).update(state=Show.State.LIVE, started_at=now)
-    vendor = Vendor.objects.create(
-        legal_name="HTX Bench", slug="htx-bench", kind=VendorKind.COOPERATIVE, registration_number="0999999999",
-        district="me-linh", address="Bench", representative="Bench",
+    # One vendor and product for every show of a run (each server variant has a room of its own).
+    vendor, _ = Vendor.objects.get_or_create(
+        slug="htx-bench",
+        defaults=dict(
+            legal_name="HTX Bench",
+            kind=VendorKind.COOPERATIVE,
+            registration_number="0999999999",
+            district="me-linh",
+            address="Bench",
+            representative="Bench",
+        ),
     )
-    product = Product.objects.create(
-        vendor=vendor, name="Bưởi đỏ", code="B01", group=OcopGroup.FOOD, stars=4, price=120_000, unit="quả", stock=STOCK
+    product, _ = Product.objects.get_or_create(
+        vendor=vendor,
+        code="B01",
+        defaults=dict(name="Bưởi đỏ", group=OcopGroup.FOOD, stars=4, price=120_000, unit="quả", stock=STOCK),
     )
     offer = ShowOffer.objects.create(show=show, product=product, stock_left=STOCK)
     sale = FlashSale.objects.create(
-        offer=offer, sale_price=99_000, quantity=STOCK, per_buyer_cap=STOCK, countdown_seconds=10,
-        duration_seconds=1200, opens_at=now, closes_at=now + timedelta(days=1),
+        offer=offer,
+        sale_price=99_000,
+        quantity=STOCK,
+        per_buyer_cap=STOCK,
+        countdown_seconds=10,
+        duration_seconds=1200,
+        opens_at=now,
+        closes_at=now + timedelta(days=1),
     )
     return sale.pk, sale.sale_price
