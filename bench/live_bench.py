@@ -52,6 +52,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -868,6 +869,9 @@ def main() -> None:
     ours_variants = [spec for spec in specs if spec[0] == "ours"]
 
     raise_fd_limit()
+    # Terminated (a timeout, a CI job cancelled): unwind through the finally below, so the
+    # servers and redis-server it started stop with it instead of being left behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = Path(tempfile.mkdtemp(prefix="live-bench-"))
     redis_port = free_port()
     redis_bin = shutil.which("redis-server") or "/usr/bin/redis-server"
