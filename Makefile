@@ -62,11 +62,13 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 32) \
 	  DJANGO_ALLOWED_HOSTS=chodem.example.vn $(PY) manage.py check --deploy --fail-level WARNING
 
-bench-live: install
+# Live rooms (bench/live_bench.py): ours as one daphne process and as two sharing the room through Redis,
+# the Channels-tutorial baseline and the bare-websockets ceiling, interleaved run by run, 3 runs per level.
+bench-live: install redis-server
 	@echo '# the profile alone (chat 20/s, reactions 50/s, viewer count)'
-	$(PY) bench/live_bench.py
+	$(PY) bench/live_bench.py --repeat 3 --processes 1,2
 	@echo '# the same with a flash sale running (bench/flash_sale.py)'
-	$(PY) bench/live_bench.py --flash-sale
+	$(PY) bench/live_bench.py --repeat 3 --processes 1,2 --flash-sale
 
 # Orders on PostgreSQL (DATABASE_URL or postgres://postgres@127.0.0.1:5432/): three runs of
 # bench/orders_bench.py, each in a database of its own (created and dropped); needs pgbench.
