@@ -13,14 +13,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.roles import Role
-from live import order_parser
 from live.models import Room, RoomEvent, Show, ViewerSample
 from live.selectors import participant_for
 from live.services import show_create
-from selling import selectors
 from selling.models import FlashSale, OrderAction, OrderIntent, ShowOffer
 from selling.services import intents, sales
-from tests.selling.helpers import delivery_remember
+from tests.selling.helpers import comment_intent, delivery_remember
 
 T0 = datetime(2026, 11, 20, 19, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
@@ -65,18 +63,7 @@ def _chat(show, author, text, seconds, *, role="viewer", deleted=False) -> RoomE
 
 def _intent(show, buyer, text, seconds, *, chat_seq=None) -> OrderIntent:
     """The buyer's order comment ``text`` made into an intent by the chốt đơn service, created at ``seconds``."""
-    selectors.offered_codes_forget(room_id=show.room.pk)
-    show_id, offered = selectors.offered_codes(room_id=show.room.pk)
-    parsed = order_parser.parse_comment(text, offered_codes=offered.keys())
-    [intent] = intents.intents_from_comment(
-        room_id=show.room.pk,
-        show_id=show_id,
-        buyer_id=buyer.pk,
-        chat_seq=chat_seq,
-        comment=text,
-        parsed=parsed,
-        offer_ids=offered,
-    )
+    intent = comment_intent(show, buyer, text, chat_seq=chat_seq)
     OrderIntent.objects.filter(pk=intent.pk).update(created_at=_at(seconds))
     return intent
 

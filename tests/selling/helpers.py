@@ -84,7 +84,11 @@ def chat_intent(show, buyer_user, code="B01", quantity=2, *, delivery: dict | No
     offer, exactly as ``chat_posted`` does after the chat message is saved.
     """
     delivery_remember(buyer_user, delivery)
-    comment = f"chốt {code} {quantity}"
+    return comment_intent(show, buyer_user, f"chốt {code} {quantity}")
+
+
+def comment_intent(show, buyer_user, comment: str, *, chat_seq: int | None = None) -> OrderIntent:
+    """The intent the chốt đơn service makes of one order comment, as ``chat_posted`` does."""
     selectors.offered_codes_forget(room_id=show.room.pk)
     show_id, offered = selectors.offered_codes(room_id=show.room.pk)
     parsed = order_parser.parse_comment(comment, offered_codes=offered.keys(), max_quantity=intents.MAX_QUANTITY)
@@ -92,7 +96,7 @@ def chat_intent(show, buyer_user, code="B01", quantity=2, *, delivery: dict | No
         room_id=show.room.pk,
         show_id=show_id,
         buyer_id=buyer_user.pk,
-        chat_seq=None,
+        chat_seq=chat_seq,
         comment=comment,
         parsed=parsed,
         offer_ids=offered,
