@@ -564,10 +564,13 @@ def setup_data(senders: int, buyers: int, quantity: int, sale_closes_in: float):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--short", action="store_true", help="a few seconds per phase, 200 viewers (CI)")
+    parser.add_argument("--viewers", type=int, help="viewers in the room (default 1,000; short: 200)")
+    parser.add_argument("--rush", type=int, help="buyers in the sale's opening rush (default 500; short: 100)")
+    parser.add_argument("--phases", help="comma-separated subset of the phases, in the drill's order (default: all)")
     args = parser.parse_args()
     short = args.short
-    viewers = 200 if short else 1000
-    rush = 100 if short else 500
+    viewers = args.viewers or (200 if short else 1000)
+    rush = args.rush or (100 if short else 500)
     quantity = rush * 3 // 5  # the rush sells out: 40 % of the buyers are told "sold out"
     phase_s = 4.0 if short else 15.0
     storm = 1000 if short else 5000
@@ -600,6 +603,11 @@ def main() -> int:
         prober.start()
         plan = ["calm", "flash_sale_rush", "connection_storm", "ping_flood", "signalling_flood", "message_flood",
                 "slowloris", "login_brute_force", "http_flood", "kill_worker", "restart_redis", "restart_task_worker"]
+        if args.phases:
+            wanted = set(args.phases.split(","))
+            if wanted - set(plan):
+                parser.error(f"unknown phases: {', '.join(sorted(wanted - set(plan)))}")
+            plan = [name for name in plan if name in wanted]
         total = phase_s * len(plan) + (60 if short else 120)
         senders_id = c.send("senders", url, data["senders"], [addr(2, i) for i in range(10)], 20.0, 50.0, total)
         time.sleep(1.0)
@@ -754,9 +762,9 @@ def main() -> int:
         from selling.models import FlashSale, OrderIntent
 
         sale = FlashSale.objects.get(pk=data["sale"][0])
-        timed = FlashSale.objects.get(pk=data["timed_sale"])
+        timed = FlashSale.objects.filter(pk=data.get("timed_sale")).first()  # None when its phase did not run
         deadline = time.time() + 15
-        while timed.ended_at is None and time.time() < deadline:
+        while timed is not None and timed.ended_at is None and time.time() < deadline:
             time.sleep(0.5)
             timed.refresh_from_db()
         intents = OrderIntent.objects.filter(flash_sale_id=sale.pk)
@@ -772,8 +780,8 @@ def main() -> int:
             "oversold": max(0, sale.sold - sale.quantity),
             "unanswered_buyers": sum(1 for r in rush_res if not r["answers"]),
             "rush_sale_end": sale.end_reason,
-            "timed_sale_end": timed.end_reason,
-            "ended_late_s": round(timed.ended_at.timestamp() - data["closes_at"], 1) if timed.ended_at else None,
+            "timed_sale_end": timed and timed.end_reason,
+            "ended_late_s": round(timed.ended_at.timestamp() - data["closes_at"], 1) if timed and timed.ended_at else None,
         }
         # On time: the second sale ended by its end task at closes_at, within the worker's poll and its restart.
         sale_row["ended_on_time"] = (sale_row["ended_late_s"] is not None and 0 <= sale_row["ended_late_s"] <= 5.0
@@ -834,6 +842,14 @@ def main() -> int:
             "buyers_answered_p99_2s": (summary["buyer_p99_ms"] or 1e9) <= 2000 and sale_row["unanswered_buyers"] == 0,
             "memory_bounded": summary["workers_rss_mb_max"] <= 1500,
         }
+        ran = {r["phase"] for r in phases}
+        not_run = {  # a subset of the phases (--phases) is held only to the targets of what ran
+            "not_oversold": "flash_sale_rush", "buyers_answered_p99_2s": "flash_sale_rush",
+            "no_lost_or_duplicated_orders": "flash_sale_rush", "sale_ended_on_time": "restart_task_worker",
+        }
+        targets = {k: ok for k, ok in targets.items() if not_run.get(k, next(iter(ran))) in ran}
+        if not faults:
+            targets.pop("back_within_10_s")
         summary["targets_missed"] = [k for k, ok in targets.items() if not ok]
         print(json.dumps(summary, ensure_ascii=False), flush=True)
         return 1 if summary["targets_missed"] else 0

@@ -24,7 +24,18 @@ class ShowOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Show
-        fields = ["id", "title", "description", "host_name", "state", "audience", "scheduled_start", "scheduled_end", "room_id", "socket_path"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "host_name",
+            "state",
+            "audience",
+            "scheduled_start",
+            "scheduled_end",
+            "room_id",
+            "socket_path",
+        ]
 
     def get_socket_path(self, show) -> str:
         return f"/ws/rooms/{show.room.pk}/"

@@ -85,7 +85,9 @@ class _Outbox:
         while self.pending:
             batches, self.pending = self.pending, {}
             for room_id, messages in batches.items():
-                await _group_send(room_id, messages[0] if len(messages) == 1 else {"type": "room.events", "events": messages})
+                await _group_send(
+                    room_id, messages[0] if len(messages) == 1 else {"type": "room.events", "events": messages}
+                )
 
 
 _OUTBOXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one per event loop
@@ -109,7 +111,11 @@ def publish(room_id: int, frame: dict, *, staff_only: bool = False, to: dict | N
     that thread. Elsewhere (views, commands) it is sent synchronously.
     """
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
-    if loop is not None and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid() and loop.is_running():
+    if (
+        loop is not None
+        and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
+        and loop.is_running()
+    ):
         message = _message(frame, staff_only=staff_only, to=to)
         # A fresh context: the database thread's would tell asgiref it is inside sync_to_async.
         loop.call_soon_threadsafe(_enqueue, room_id, message, context=contextvars.Context())

@@ -13,7 +13,6 @@ import time
 from functools import partial
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from core.http import scope_client_ip
 from live import extensions, selectors, services
 from live import hub as hubs
 from live import protocol as p
+from live.database import room_db
 from live.limits import TokenBucket, address_frames, backoff, caps, extension_lane, live_setting
 from live.models import Room
 from live.owners import owner_for
@@ -52,14 +52,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.bucket = TokenBucket(live_setting("CONNECTION_BURST"), live_setting("CONNECTION_RATE"))
         self.violations, self.last_violation = 0, 0.0
         user = self.scope.get("user")
-        verdict, participant = await database_sync_to_async(_admission)(self.room_id, user)
+        verdict, participant = await room_db(_admission)(self.room_id, user)
         await self.accept()
         if verdict is not None:
             await self._refuse(*verdict)
             return
         self.participant = participant
         if not caps.acquire(user_id=participant.user_id, address=self.address):
-            await self._refuse(p.CloseCode.TOO_MANY_CONNECTIONS, p.ErrorCode.RATE_LIMITED, _("Bạn đã mở quá nhiều kết nối."))
+            await self._refuse(
+                p.CloseCode.TOO_MANY_CONNECTIONS, p.ErrorCode.RATE_LIMITED, _("Bạn đã mở quá nhiều kết nối.")
+            )
             return
         self._capped = True
         try:
@@ -82,15 +84,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         with translation.override(self.lang):
             if text_data is None:
-                await self._violation(p.ErrorCode.BAD_MESSAGE, _("Chỉ nhận khung văn bản JSON."), p.CloseCode.MESSAGE_TOO_LARGE)
+                await self._violation(
+                    p.ErrorCode.BAD_MESSAGE, _("Chỉ nhận khung văn bản JSON."), p.CloseCode.MESSAGE_TOO_LARGE
+                )
                 return
-            if len(text_data) > live_setting("MAX_FRAME_BYTES") or len(text_data.encode("utf-8")) > live_setting("MAX_FRAME_BYTES"):
+            if len(text_data) > live_setting("MAX_FRAME_BYTES") or len(text_data.encode("utf-8")) > live_setting(
+                "MAX_FRAME_BYTES"
+            ):
                 await self._violation(p.ErrorCode.TOO_LARGE, _("Khung tin quá lớn."), p.CloseCode.MESSAGE_TOO_LARGE)
                 return
             # This socket's budget, then its address's (all its sockets), then the room's (this
             # process): a flood spread over many sockets is refused like one socket's.
             if not (self.bucket.take() and address_frames.take(self.address) and self.hub.inbound.take()):
-                await self._violation(p.ErrorCode.RATE_LIMITED, _("Bạn gửi nhanh quá, hãy chậm lại."), p.CloseCode.RATE_LIMITED)
+                await self._violation(
+                    p.ErrorCode.RATE_LIMITED, _("Bạn gửi nhanh quá, hãy chậm lại."), p.CloseCode.RATE_LIMITED
+                )
                 return
             try:
                 message = p.parse_inbound(text_data)
@@ -107,7 +115,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _dispatch(self, m) -> None:
         actor, room_id = self.participant, self.room_id
-        call = database_sync_to_async
+        call = room_db
         handler = extensions.handler_for(m.type) if m.type not in p.ENGINE_TYPES else None
         if handler is not None:
             ctx = extensions.RoomContext(room_id=room_id, actor=actor, conn_id=self.conn_id, lang=self.lang)
@@ -126,7 +134,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.hub.react(m.kind, m.count)
             return
         if m.type == "report":
-            report = await call(services.report_create)(room_id=room_id, actor=actor, message_seq=m.message_seq, reason=m.reason)
+            report = await call(services.report_create)(
+                room_id=room_id, actor=actor, message_seq=m.message_seq, reason=m.reason
+            )
             await self.send_frame({"v": p.VERSION, "type": "ack", "ref": m.ref, "report_id": report.pk})
             return
         if m.type == "mod.report_resolve":
@@ -138,7 +148,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             "mod.delete": partial(services.chat_delete, message_seq=getattr(m, "message_seq", 0)),
             "mod.pin": partial(services.chat_pin, message_seq=getattr(m, "message_seq", None)),
             "mod.slow_mode": partial(services.room_slow_mode_set, seconds=getattr(m, "seconds", 0)),
-            "mod.mute": partial(services.user_mute, user_id=getattr(m, "user_id", 0), minutes=getattr(m, "minutes", None)),
+            "mod.mute": partial(
+                services.user_mute, user_id=getattr(m, "user_id", 0), minutes=getattr(m, "minutes", None)
+            ),
             "mod.unmute": partial(services.user_unmute, user_id=getattr(m, "user_id", 0)),
             "mod.ban": partial(services.user_ban, user_id=getattr(m, "user_id", 0), reason=getattr(m, "reason", "")),
             "mod.unban": partial(services.user_unban, user_id=getattr(m, "user_id", 0)),

@@ -45,7 +45,9 @@ def _quoted_price(host) -> str:
     except LookupError:
         return "120.000 ₫"
     price = (
-        product_model.objects.filter(vendor__members__user=host, code=QUOTED_CODE).values_list("price", flat=True).first()
+        product_model.objects.filter(vendor__members__user=host, code=QUOTED_CODE)
+        .values_list("price", flat=True)
+        .first()
     )
     return format_vnd(price) if price else "120.000 ₫"
 
@@ -93,4 +95,6 @@ def seed(log):
         Show.objects.filter(pk=scheduled.pk).update(scheduled_start=friday, scheduled_end=friday + timedelta(hours=2))
     for phrase in ("lừa đảo", "hàng giả"):
         BannedWord.objects.get_or_create(phrase=phrase)
-    log(f"live: open /phong-live/{show.pk}/ (viewer) and /phong-live/{show.pk}/dieu-khien/ (host chuthe@demo.chodem.vn)")
+    log(
+        f"live: open /phong-live/{show.pk}/ (viewer) and /phong-live/{show.pk}/dieu-khien/ (host chuthe@demo.chodem.vn)"
+    )

@@ -7,8 +7,9 @@ consumer then validates the extension's message types with its schemas, runs its
 handlers, adds its state to the snapshot a joining client receives, and shows it each
 chat message after it is saved (so chat can become orders).
 
-Handlers are plain functions, run in Channels' database thread, unless they are
-coroutine functions (signalling that never touches the database).
+Handlers are plain functions, run on the room's database threads (``live.database``),
+unless they are coroutine functions: signalling, which never touches the database, or a
+handler that batches its work onto those threads itself (``selling.desk``).
 """
 
 from __future__ import annotations

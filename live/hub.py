@@ -28,11 +28,11 @@ import time
 from collections import Counter, deque
 from typing import Protocol
 
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from live import extensions, gc_tuning, selectors, services
 from live.broadcast import apublish, room_group
+from live.database import room_db
 from live.limits import TokenBucket, live_setting
 from live.models import Room
 from live.protocol import VERSION, CloseCode
@@ -221,7 +221,7 @@ class RoomHub:
     async def start(self) -> None:
         self.channel = await self.layer.new_channel()
         await self.layer.group_add(self.group, self.channel)
-        room, snapshot, recent = await database_sync_to_async(_initial_state)(self.room_id, live_setting("HISTORY_EVENTS"))
+        room, snapshot, recent = await room_db(_initial_state)(self.room_id, live_setting("HISTORY_EVENTS"))
         self.last_seq = self.flushed_seq = room.last_seq
         self.reaction_totals = dict(room.reaction_counts or {})
         self.snapshot = snapshot
@@ -248,7 +248,7 @@ class RoomHub:
         self.simulated.clear()
         if self.reaction_unsaved:
             with contextlib.suppress(Exception):
-                await database_sync_to_async(services.reactions_record)(room_id=self.room_id, counts=dict(self.reaction_unsaved))
+                await room_db(services.reactions_record)(room_id=self.room_id, counts=dict(self.reaction_unsaved))
         if self.channel:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.layer.group_discard(self.group, self.channel), 2)
@@ -286,13 +286,13 @@ class RoomHub:
             events, complete = from_memory
             snapshot = dict(self.snapshot)
         else:
-            snapshot, events, complete = await database_sync_to_async(_replay)(self.room_id, after, upto, limit)
+            snapshot, events, complete = await room_db(_replay)(self.room_id, after, upto, limit)
         if sub not in self.subscribers:  # left while we read
             return
         snapshot.update(seq=upto, viewers=self.viewers, reactions=dict(self.reaction_totals))
         welcome = {"v": VERSION, "type": "welcome", **snapshot, "you": _you(sub)}
         if sub.participant.may_moderate:
-            welcome["reports"] = await database_sync_to_async(selectors.open_reports)(room_id=self.room_id)
+            welcome["reports"] = await room_db(selectors.open_reports)(room_id=self.room_id)
         await sub.send_raw(encode(welcome))
         await self._send(sub, {"v": VERSION, "type": "replay", "seq": upto, "complete": complete, "events": events})
         state.delivered = max(upto, after or 0)
@@ -328,7 +328,9 @@ class RoomHub:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.warning("live: room %s lost its channel layer; closing sockets for resume", self.room_id, exc_info=True)
+                logger.warning(
+                    "live: room %s lost its channel layer; closing sockets for resume", self.room_id, exc_info=True
+                )
                 await self.stop(close_code=CloseCode.SERVICE_RESTART)
                 return
             try:
@@ -402,14 +404,12 @@ class RoomHub:
 
     async def _fill_gap(self) -> None:
         """Read from the database whatever the channel layer has not (yet) brought."""
-        db_last = await database_sync_to_async(
+        db_last = await room_db(
             lambda: Room.objects.filter(pk=self.room_id).values_list("last_seq", flat=True).first() or 0
         )()
         upto = max([db_last, *self.early])
         if upto > self.last_seq:
-            frames = await database_sync_to_async(selectors.events_between)(
-                room_id=self.room_id, after=self.last_seq, upto=upto
-            )
+            frames = await room_db(selectors.events_between)(room_id=self.room_id, after=self.last_seq, upto=upto)
             for frame in frames:
                 if frame["seq"] == self.last_seq + 1:
                     self._accept(frame)
@@ -441,9 +441,7 @@ class RoomHub:
                 self._flush_reactions(save=periodic)
                 if now - self.last_sample >= VIEWER_SAMPLE_SECONDS:
                     self.last_sample = now
-                    self._background(
-                        database_sync_to_async(services.viewers_sample)(room_id=self.room_id, viewers=self.viewers)
-                    )
+                    self._background(room_db(services.viewers_sample)(room_id=self.room_id, viewers=self.viewers))
                 await self._publish_presence(now)
                 await self._flush()
                 # Database reads run beside the ticks, never inside them: Channels gives
@@ -468,7 +466,7 @@ class RoomHub:
             if fill:
                 await self._fill_gap()
             if refresh_snapshot:
-                self.snapshot = await database_sync_to_async(_snapshot)(self.room_id)
+                self.snapshot = await room_db(_snapshot)(self.room_id)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -495,7 +493,7 @@ class RoomHub:
         if save and self.reaction_unsaved and (self._reaction_flush is None or self._reaction_flush.done()):
             unsaved, self.reaction_unsaved = dict(self.reaction_unsaved), Counter()
             self._reaction_flush = self._background(
-                database_sync_to_async(services.reactions_record)(room_id=self.room_id, counts=unsaved)
+                room_db(services.reactions_record)(room_id=self.room_id, counts=unsaved)
             )
 
     def _background(self, coro) -> asyncio.Task:
@@ -511,7 +509,9 @@ class RoomHub:
             self.viewers_sent = viewers
             state.append({"type": "viewers", "count": viewers})
         if self.reaction_delta or force:
-            state.append({"type": "reactions", "delta": dict(self.reaction_delta), "totals": dict(self.reaction_totals)})
+            state.append(
+                {"type": "reactions", "delta": dict(self.reaction_delta), "totals": dict(self.reaction_totals)}
+            )
             self.reaction_delta = Counter()
         return state
 
@@ -541,7 +541,9 @@ class RoomHub:
                         mine = [e for e in events if e["seq"] > hs.delivered] + state
                         hs.delivered = self.flushed_seq
                         if mine:
-                            await self._send(sub, {"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": mine})
+                            await self._send(
+                                sub, {"v": VERSION, "type": "batch", "seq": self.flushed_seq, "events": mine}
+                            )
                         continue
                     if events:
                         hs.delivered = self.flushed_seq

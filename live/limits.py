@@ -36,6 +36,7 @@ DEFAULTS = {
     "PRESENCE_HEARTBEAT_SECONDS": 10.0,
     "DIRECT_WRITE": True,
     "EXTENSION_CALLS_IN_FLIGHT": 4,
+    "DATABASE_THREADS": 1,
     "ADDRESS_BURST": 60,
     "ADDRESS_RATE": 30.0,
     "ROOM_BURST": 1500,
@@ -142,7 +143,9 @@ class AddressBuckets:
         if bucket is None:
             if len(self.buckets) >= self.max_addresses:
                 self._forget_full()
-            bucket = self.buckets[address] = TokenBucket(live_setting(self.burst_setting), live_setting(self.rate_setting))
+            bucket = self.buckets[address] = TokenBucket(
+                live_setting(self.burst_setting), live_setting(self.rate_setting)
+            )
         return bucket.take()
 
     def _forget_full(self) -> None:

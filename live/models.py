@@ -34,6 +34,7 @@ class Show(models.Model):
     scheduled_end = models.DateTimeField(_("kết thúc dự kiến"))
     state = models.CharField(_("trạng thái"), max_length=12, choices=State.choices, default=State.SCHEDULED)
     audience = models.CharField(_("khán giả"), max_length=12, choices=Audience.choices, default=Audience.PUBLIC)
+
     class VideoMode(models.TextChoices):
         URL = "url", _("Địa chỉ luồng")
         CAMERA = "camera", _("Camera trình duyệt")

@@ -195,7 +195,19 @@ _MULTIPLIERS = {"chuc": 10, "ta": 12}
 _HOUSE_NUMBER = re.compile(  # a bare number not followed by a count word ("25 Hàng Bài", not "2 hộp")
     r"(?<![a-z0-9])[0-9]+(?![0-9])(?!\s?(?:" + "|".join(sorted(_CLASSIFIERS | _MULTIPLIERS.keys())) + r")\b)"
 )
-_NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+_NUMBER_WORDS = {
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+}
 _NUMBER_WORDS_BEFORE_CODE = frozenset({"mot", "hai", "ba", "bon"})  # "chín" is also "ripe", "tám" "tạm"
 _EACH_WORDS = frozenset({"loai", "ma", "thu", "cai", "mon", "sp", "hop", "tui", "chai", "goi", "mau", "vi"})
 

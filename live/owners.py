@@ -19,9 +19,10 @@ class RoomOwner:
         """May ``user`` act as host (start/end the show, moderate, pin)?"""
         if not getattr(user, "is_authenticated", False):
             return False
-        return user.pk == show.host_id or RoomRole.objects.filter(
-            room__show=show, user=user, role=RoomRole.Role.COHOST
-        ).exists()
+        return (
+            user.pk == show.host_id
+            or RoomRole.objects.filter(room__show=show, user=user, role=RoomRole.Role.COHOST).exists()
+        )
 
     def may_enter(self, user, show: Show) -> bool:
         """May ``user`` (possibly anonymous) watch? Bans are checked by the engine, not here."""

@@ -156,8 +156,20 @@ _INBOUND = TypeAdapter(Inbound)
 INBOUND_TYPES = frozenset(
     m.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
     for m in (
-        ChatSend, Reaction, ReportMessage, Ping, ModDelete, ModMute, ModUnmute, ModBan, ModUnban, ModSlowMode,
-        ModPin, ModReportResolve, ShowStart, ShowEnd,
+        ChatSend,
+        Reaction,
+        ReportMessage,
+        Ping,
+        ModDelete,
+        ModMute,
+        ModUnmute,
+        ModBan,
+        ModUnban,
+        ModSlowMode,
+        ModPin,
+        ModReportResolve,
+        ShowStart,
+        ShowEnd,
     )
 )
 ENGINE_TYPES = INBOUND_TYPES

@@ -29,8 +29,10 @@ class SiteOriginValidator(OriginValidator):
             if name == b"origin":
                 origin = value.decode("latin1")
                 break
-        if origin and origin != "null" and (
-            origin.rstrip("/").lower() in self.trusted or self.validate_origin(urlparse(origin))
+        if (
+            origin
+            and origin != "null"
+            and (origin.rstrip("/").lower() in self.trusted or self.validate_origin(urlparse(origin)))
         ):
             return await self.application(scope, receive, send)
         denier = WebsocketDenier()

@@ -203,13 +203,14 @@ def shows_past(*, user) -> list[PastShow]:
     if getattr(user, "is_authenticated", False):
         cohosted = RoomRole.objects.filter(user=user, role=RoomRole.Role.COHOST).values("room__show_id")
         hosted = [
-            s for s in ended.filter(Q(host=user) | Q(pk__in=cohosted))[:PAST_LIMIT_REVIEWERS]
+            s
+            for s in ended.filter(Q(host=user) | Q(pk__in=cohosted))[:PAST_LIMIT_REVIEWERS]
             if owner_for(s).may_host(user, s)
         ]
     hosted_ids = {s.pk for s in hosted}
-    public = [
-        s for s in ended.exclude(pk__in=hosted_ids)[: PAST_LIMIT * 2] if owner_for(s).may_enter(user, s)
-    ][:PAST_LIMIT]
+    public = [s for s in ended.exclude(pk__in=hosted_ids)[: PAST_LIMIT * 2] if owner_for(s).may_enter(user, s)][
+        :PAST_LIMIT
+    ]
     shows = sorted([*hosted, *public], key=lambda s: s.scheduled_start, reverse=True)
     return [PastShow(show=s, may_review=s.pk in hosted_ids) for s in shows]
 

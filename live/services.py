@@ -226,7 +226,9 @@ def chat_delete(*, room_id: int, actor: Participant, message_seq: int) -> dict:
     Report.objects.filter(room_id=room_id, message_seq=message_seq, status=Report.Status.OPEN).update(
         status=Report.Status.RESOLVED, handled_by_id=actor.user_id
     )
-    event = event_append(room_id=room_id, kind="chat.deleted", payload={"message_seq": message_seq}, author_id=actor.user_id)
+    event = event_append(
+        room_id=room_id, kind="chat.deleted", payload={"message_seq": message_seq}, author_id=actor.user_id
+    )
     if was_pinned:
         event_append(room_id=room_id, kind="pin", payload={"message": None}, author_id=actor.user_id)
     return selectors.event_frame(event)
@@ -274,7 +276,9 @@ def _protect_staff(room_id: int, user_id: int) -> None:
 
     target = get_user_model().objects.get(pk=user_id)
     if selectors.participant_for(user=target, show=show).may_moderate:
-        raise ApplicationError(_("Không thể xử lý người dẫn hoặc người kiểm duyệt."), code=ErrorCode.FORBIDDEN, status=403)
+        raise ApplicationError(
+            _("Không thể xử lý người dẫn hoặc người kiểm duyệt."), code=ErrorCode.FORBIDDEN, status=403
+        )
 
 
 @transaction.atomic
@@ -283,9 +287,13 @@ def user_mute(*, room_id: int, actor: Participant, user_id: int, minutes: int | 
     name = _target_name(user_id)
     _protect_staff(room_id, user_id)
     until = timezone.now() + timedelta(minutes=minutes) if minutes else None
-    Sanction.objects.create(room_id=room_id, user_id=user_id, kind=Sanction.Kind.MUTE, until=until, created_by_id=actor.user_id)
+    Sanction.objects.create(
+        room_id=room_id, user_id=user_id, kind=Sanction.Kind.MUTE, until=until, created_by_id=actor.user_id
+    )
     payload = {"user_id": user_id, "name": name, "until": until.isoformat() if until else None}
-    return selectors.event_frame(event_append(room_id=room_id, kind="user.muted", payload=payload, author_id=actor.user_id))
+    return selectors.event_frame(
+        event_append(room_id=room_id, kind="user.muted", payload=payload, author_id=actor.user_id)
+    )
 
 
 @transaction.atomic
@@ -296,7 +304,9 @@ def user_unmute(*, room_id: int, actor: Participant, user_id: int) -> dict:
         lifted_at=timezone.now()
     )
     payload = {"user_id": user_id, "name": name}
-    return selectors.event_frame(event_append(room_id=room_id, kind="user.unmuted", payload=payload, author_id=actor.user_id))
+    return selectors.event_frame(
+        event_append(room_id=room_id, kind="user.unmuted", payload=payload, author_id=actor.user_id)
+    )
 
 
 @transaction.atomic
@@ -305,9 +315,13 @@ def user_ban(*, room_id: int, actor: Participant, user_id: int, reason: str = ""
     _require(actor.may_moderate, ErrorCode.FORBIDDEN, _("Bạn không có quyền cấm người xem."))
     name = _target_name(user_id)
     _protect_staff(room_id, user_id)
-    Sanction.objects.create(room_id=room_id, user_id=user_id, kind=Sanction.Kind.BAN, reason=reason, created_by_id=actor.user_id)
+    Sanction.objects.create(
+        room_id=room_id, user_id=user_id, kind=Sanction.Kind.BAN, reason=reason, created_by_id=actor.user_id
+    )
     payload = {"user_id": user_id, "name": name}
-    return selectors.event_frame(event_append(room_id=room_id, kind="user.banned", payload=payload, author_id=actor.user_id))
+    return selectors.event_frame(
+        event_append(room_id=room_id, kind="user.banned", payload=payload, author_id=actor.user_id)
+    )
 
 
 @transaction.atomic
@@ -318,7 +332,9 @@ def user_unban(*, room_id: int, actor: Participant, user_id: int) -> dict:
         lifted_at=timezone.now()
     )
     payload = {"user_id": user_id, "name": name}
-    return selectors.event_frame(event_append(room_id=room_id, kind="user.unbanned", payload=payload, author_id=actor.user_id))
+    return selectors.event_frame(
+        event_append(room_id=room_id, kind="user.unbanned", payload=payload, author_id=actor.user_id)
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -48,7 +48,9 @@ JOIN_INTERVAL_SECONDS = 2.0  # one rtc.join per socket per interval: a viewer ca
 ROOM_JOIN_BURST = 20
 ROOM_JOIN_RATE = 4.0
 
-_YOUTUBE_HOSTS = frozenset({"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com"})
+_YOUTUBE_HOSTS = frozenset(
+    {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube-nocookie.com", "www.youtube-nocookie.com"}
+)
 _FACEBOOK_HOSTS = frozenset({"facebook.com", "www.facebook.com", "m.facebook.com", "web.facebook.com"})
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _YOUTUBE_CHANNEL = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
@@ -122,11 +124,22 @@ def _youtube(url: str, parts, host: str) -> dict:
         video_id = (parse_qs(parts.query).get("v") or [""])[0]
     elif len(segments) >= 2 and segments[0] in ("live", "embed", "shorts", "v"):
         video_id = segments[1]
-    elif len(segments) >= 3 and segments[0] == "channel" and segments[2] == "live" and _YOUTUBE_CHANNEL.match(segments[1]):
-        src = f"https://www.youtube-nocookie.com/embed/live_stream?channel={segments[1]}&autoplay=1&mute=1&playsinline=1"
+    elif (
+        len(segments) >= 3
+        and segments[0] == "channel"
+        and segments[2] == "live"
+        and _YOUTUBE_CHANNEL.match(segments[1])
+    ):
+        src = (
+            f"https://www.youtube-nocookie.com/embed/live_stream?channel={segments[1]}&autoplay=1&mute=1&playsinline=1"
+        )
         return {"mode": "embed", "provider": "youtube", "url": url, "src": src}
     if not _YOUTUBE_ID.match(video_id):
-        _refuse(_("Không tìm thấy mã video trong đường dẫn YouTube. Hãy dán đường dẫn của chính video hoặc buổi live (youtube.com/watch?v=…, youtube.com/live/…, youtu.be/…)."))
+        _refuse(
+            _(
+                "Không tìm thấy mã video trong đường dẫn YouTube. Hãy dán đường dẫn của chính video hoặc buổi live (youtube.com/watch?v=…, youtube.com/live/…, youtu.be/…)."
+            )
+        )
     src = f"https://www.youtube-nocookie.com/embed/{video_id}?autoplay=1&mute=1&playsinline=1&rel=0"
     return {"mode": "embed", "provider": "youtube", "url": url, "src": src}
 
@@ -148,8 +161,16 @@ def _facebook(url: str, parts, host: str) -> dict:
         if _DIGITS.match(video_id):
             href = f"https://www.facebook.com/{segments[0]}/videos/{video_id}/"
     if not href:
-        _refuse(_("Không tìm thấy video trong đường dẫn Facebook. Hãy dán đường dẫn của chính video hoặc buổi live (facebook.com/…/videos/…, facebook.com/watch/?v=…)."))
-    src = "https://www.facebook.com/plugins/video.php?href=" + quote(href, safe="") + "&show_text=false&autoplay=true&mute=true"
+        _refuse(
+            _(
+                "Không tìm thấy video trong đường dẫn Facebook. Hãy dán đường dẫn của chính video hoặc buổi live (facebook.com/…/videos/…, facebook.com/watch/?v=…)."
+            )
+        )
+    src = (
+        "https://www.facebook.com/plugins/video.php?href="
+        + quote(href, safe="")
+        + "&show_text=false&autoplay=true&mute=true"
+    )
     return {"mode": "embed", "provider": "facebook", "url": url, "src": src}
 
 
@@ -215,8 +236,12 @@ def csp_additions() -> dict:
 def client_strings() -> dict:
     return {
         "waiting": _("Đang chờ hình từ camera của người dẫn…"),
-        "full": _("Phòng camera đã đủ người xem (phát trực tiếp từ trình duyệt chỉ phục vụ vài người). Sẽ thử lại sau."),
-        "camera_off": _("Người dẫn đã chọn camera nhưng chưa bật trên trình duyệt này. Bấm “Phát bằng camera” để lên sóng."),
+        "full": _(
+            "Phòng camera đã đủ người xem (phát trực tiếp từ trình duyệt chỉ phục vụ vài người). Sẽ thử lại sau."
+        ),
+        "camera_off": _(
+            "Người dẫn đã chọn camera nhưng chưa bật trên trình duyệt này. Bấm “Phát bằng camera” để lên sóng."
+        ),
         "no_camera": _("Không mở được camera: %(error)s"),
         "unmute": _("Bật tiếng"),
         "none": _("Video sẽ hiển thị ở đây khi người dẫn chọn nguồn phát."),
@@ -381,7 +406,11 @@ async def handle_offer(*, ctx: extensions.RoomContext, message: RtcOffer) -> dic
         raise ApplicationError(_("Chỉ người dẫn mới phát được camera."), code=ErrorCode.FORBIDDEN)
     _require_camera(ctx)
     _check_sdp(message.sdp)
-    await apublish(ctx.room_id, {"type": "rtc.offer", "from": ctx.conn_id, "to": message.to, "sdp": message.sdp}, to=to_conn(message.to))
+    await apublish(
+        ctx.room_id,
+        {"type": "rtc.offer", "from": ctx.conn_id, "to": message.to, "sdp": message.sdp},
+        to=to_conn(message.to),
+    )
     return {}
 
 

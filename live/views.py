@@ -44,7 +44,9 @@ def client_strings() -> dict:
         "state_scheduled": _("Sắp diễn ra"),
         "state_live": _("Đang phát"),
         "state_ended": _("Đã kết thúc"),
-        "confirm_end": _("Kết thúc buổi phát? Người xem sẽ không bình luận hay mua được nữa, và không thể phát lại buổi này."),
+        "confirm_end": _(
+            "Kết thúc buổi phát? Người xem sẽ không bình luận hay mua được nữa, và không thể phát lại buổi này."
+        ),
         "slow_mode": _("Chế độ chậm: %(s)s giây"),
         "slow_off": _("Chế độ chậm đã tắt"),
         "user_muted": _("%(name)s đã bị tắt tiếng"),

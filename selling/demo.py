@@ -63,7 +63,11 @@ def _accept(intent: OrderIntent, *, host, show: Show, at) -> None:
         placed_by_id=host.pk,
         client_key=f"intent:{intent.pk}",
         channel=Channel.FLASH_SALE if intent.source == OrderIntent.Source.FLASH_SALE else Channel.CHOT_DON,
-        lines=[order_services.LineRequest(product_id=intent.offer.product_id, quantity=intent.quantity, unit_price=intent.unit_price)],
+        lines=[
+            order_services.LineRequest(
+                product_id=intent.offer.product_id, quantity=intent.quantity, unit_price=intent.unit_price
+            )
+        ],
         delivery={"name": intent.delivery_name, "phone": intent.delivery_phone, "address": intent.delivery_address},
         source_kind="show",
         source_id=show.pk,
@@ -102,12 +106,18 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
         scheduled_start=start,
         scheduled_end=start + timedelta(hours=2),
     )
-    Show.objects.filter(pk=show.pk).update(state=Show.State.ENDED, started_at=start, ended_at=start + timedelta(minutes=30))
+    Show.objects.filter(pk=show.pk).update(
+        state=Show.State.ENDED, started_at=start, ended_at=start + timedelta(minutes=30)
+    )
     room = show.room
     offers = _offer_all(show, products)
     rng = random.Random(5)
     ViewerSample.objects.bulk_create(
-        ViewerSample(room=room, minute=start + timedelta(minutes=m), viewers=int(40 + 420 * min(m, 30 - m) / 15 + rng.randrange(0, 30)))
+        ViewerSample(
+            room=room,
+            minute=start + timedelta(minutes=m),
+            viewers=int(40 + 420 * min(m, 30 - m) / 15 + rng.randrange(0, 30)),
+        )
         for m in range(31)
     )
     buyers = [User.objects.get(email=e) for e in BUYERS]
@@ -120,18 +130,35 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
         name = show.host_name if who is None else author.get_full_name()
         role = "host" if who is None else "viewer"
         events.append(
-            RoomEvent(room=room, seq=seq, kind="chat", created_at=at, author=author,
-                      payload={"text": text, "user_id": author.pk, "name": name, "role": role})
+            RoomEvent(
+                room=room,
+                seq=seq,
+                kind="chat",
+                created_at=at,
+                author=author,
+                payload={"text": text, "user_id": author.pk, "name": name, "role": role},
+            )
         )
         if intent:
             code, quantity, status = intent
             offer = offers[code]
             made = OrderIntent.objects.create(
-                show=show, offer=offer, buyer=author, source=OrderIntent.Source.CHAT, chat_seq=seq, comment=text,
-                product_code=code, product_name=offer.product.name, unit_price=offer.product.price, quantity=quantity,
-                status=status, decided_by=host, decided_at=at + timedelta(minutes=2),
+                show=show,
+                offer=offer,
+                buyer=author,
+                source=OrderIntent.Source.CHAT,
+                chat_seq=seq,
+                comment=text,
+                product_code=code,
+                product_name=offer.product.name,
+                unit_price=offer.product.price,
+                quantity=quantity,
+                status=status,
+                decided_by=host,
+                decided_at=at + timedelta(minutes=2),
                 decline_reason="Hết hàng ổi lê loại 1" if status == OrderIntent.Status.DECLINED else "",
-                delivery_name=author.get_full_name(), delivery_phone=str(author.phone or ""),
+                delivery_name=author.get_full_name(),
+                delivery_phone=str(author.phone or ""),
                 delivery_address="Số 12 Trần Hưng Đạo, Hoàn Kiếm, Hà Nội",
             )
             OrderIntent.objects.filter(pk=made.pk).update(created_at=at)
@@ -140,19 +167,38 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
     # A flash sale on B01 at 20 minutes: 20 units at 89.000 ₫, sold out in under a minute.
     sale_at = start + timedelta(minutes=20)
     sale = FlashSale.objects.create(
-        offer=offers["B01"], sale_price=89_000, quantity=20, per_buyer_cap=10, countdown_seconds=30,
-        duration_seconds=300, sold=20, created_by=host, opens_at=sale_at, closes_at=sale_at + timedelta(minutes=5),
-        ended_at=sale_at + timedelta(seconds=50), end_reason=FlashSale.EndReason.SOLD_OUT,
+        offer=offers["B01"],
+        sale_price=89_000,
+        quantity=20,
+        per_buyer_cap=10,
+        countdown_seconds=30,
+        duration_seconds=300,
+        sold=20,
+        created_by=host,
+        opens_at=sale_at,
+        closes_at=sale_at + timedelta(minutes=5),
+        ended_at=sale_at + timedelta(seconds=50),
+        end_reason=FlashSale.EndReason.SOLD_OUT,
     )
     # scheduled by the host during the show, its countdown before it opened (not at seeding time)
     FlashSale.objects.filter(pk=sale.pk).update(created_at=sale_at - timedelta(seconds=sale.countdown_seconds))
     offers_services.stock_take(offer_id=offers["B01"].pk, quantity=sale.sold)  # the sale's units left the allocation
     for buyer, quantity in zip(buyers, (10, 6, 4), strict=True):
         made = OrderIntent.objects.create(
-            show=show, offer=offers["B01"], buyer=buyer, source=OrderIntent.Source.FLASH_SALE, flash_sale=sale,
-            product_code="B01", product_name=offers["B01"].product.name, unit_price=sale.sale_price, quantity=quantity,
-            status=OrderIntent.Status.CONFIRMED, decided_by=host, decided_at=sale_at + timedelta(minutes=3),
-            delivery_name=buyer.get_full_name(), delivery_phone=str(buyer.phone or ""),
+            show=show,
+            offer=offers["B01"],
+            buyer=buyer,
+            source=OrderIntent.Source.FLASH_SALE,
+            flash_sale=sale,
+            product_code="B01",
+            product_name=offers["B01"].product.name,
+            unit_price=sale.sale_price,
+            quantity=quantity,
+            status=OrderIntent.Status.CONFIRMED,
+            decided_by=host,
+            decided_at=sale_at + timedelta(minutes=3),
+            delivery_name=buyer.get_full_name(),
+            delivery_phone=str(buyer.phone or ""),
             delivery_address="Số 5 Lê Lợi, Hà Đông, Hà Nội",
         )
         OrderIntent.objects.filter(pk=made.pk).update(created_at=sale_at + timedelta(seconds=10))
@@ -164,7 +210,9 @@ def _seed_past_show(host, products: dict[str, Product]) -> None:
         ("show.state", 30, {"state": "ended"}),
     ):
         seq += 1
-        events.append(RoomEvent(room=room, seq=seq, kind=kind, created_at=start + timedelta(minutes=minute), payload=payload))
+        events.append(
+            RoomEvent(room=room, seq=seq, kind=kind, created_at=start + timedelta(minutes=minute), payload=payload)
+        )
     RoomEvent.objects.bulk_create(events)
     offers_services.show_offers_give_back(show_id=show.pk)  # the ended show gives its unsold allocation back
     room.last_seq = seq

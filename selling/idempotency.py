@@ -22,6 +22,16 @@ def replayed_outcome(*, actor_id: int, key: str, same_action: Callable[[OrderAct
     if action is None:
         return None
     if not same_action(action):
-        raise SellingError.INVALID.error(_("Khoá chống lặp này đã dùng cho một thao tác khác."))
-    outcome = {k: v for k, v in action.outcome.items() if k != "sale_id"}
+        raise key_reused()
+    return replay_of(action.outcome)
+
+
+def replay_of(outcome: dict) -> dict:
+    """A stored outcome as the answer to a replayed key: the first outcome, marked, saying nothing changed."""
+    outcome = {k: v for k, v in outcome.items() if k != "sale_id"}
     return {**outcome, "replayed": True, "message": _("Thao tác này đã được thực hiện trước đó; không có gì thay đổi.")}
+
+
+def key_reused():
+    """The refusal for a key already used for a different action."""
+    return SellingError.INVALID.error(_("Khoá chống lặp này đã dùng cho một thao tác khác."))

@@ -25,7 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ShowOffer(models.Model):
-    show = models.ForeignKey("live.Show", verbose_name=_("buổi livestream"), on_delete=models.CASCADE, related_name="offers")
+    show = models.ForeignKey(
+        "live.Show", verbose_name=_("buổi livestream"), on_delete=models.CASCADE, related_name="offers"
+    )
     product = models.ForeignKey(
         "vendors.Product", verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="show_offers"
     )
@@ -56,7 +58,9 @@ class FlashSale(models.Model):
         CANCELLED = "cancelled", _("Người dẫn huỷ")
         SHOW_ENDED = "show_ended", _("Buổi phát kết thúc")
 
-    offer = models.ForeignKey(ShowOffer, verbose_name=_("sản phẩm"), on_delete=models.CASCADE, related_name="flash_sales")
+    offer = models.ForeignKey(
+        ShowOffer, verbose_name=_("sản phẩm"), on_delete=models.CASCADE, related_name="flash_sales"
+    )
     sale_price = models.PositiveBigIntegerField(_("giá sale (đồng)"), validators=[MinValueValidator(1)])
     quantity = models.PositiveIntegerField(_("số lượng"), validators=[MinValueValidator(1)])
     per_buyer_cap = models.PositiveIntegerField(_("tối đa mỗi người"), validators=[MinValueValidator(1)])
@@ -80,7 +84,9 @@ class FlashSale(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(sold__lte=F("quantity")), name="selling_flashsale_never_oversold"),
-            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="selling_flashsale_closes_after_open"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="selling_flashsale_closes_after_open"
+            ),
         ]
 
     def __str__(self):
@@ -101,7 +107,9 @@ class OrderIntent(models.Model):
 
     OPEN_STATUSES = (Status.PENDING, Status.CLAIMED)
 
-    show = models.ForeignKey("live.Show", verbose_name=_("buổi livestream"), on_delete=models.PROTECT, related_name="order_intents")
+    show = models.ForeignKey(
+        "live.Show", verbose_name=_("buổi livestream"), on_delete=models.PROTECT, related_name="order_intents"
+    )
     offer = models.ForeignKey(ShowOffer, verbose_name=_("sản phẩm"), on_delete=models.PROTECT, related_name="intents")
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người mua"), on_delete=models.PROTECT, related_name="order_intents"
@@ -131,7 +139,12 @@ class OrderIntent(models.Model):
     delivery_address = models.CharField(_("địa chỉ nhận hàng"), max_length=300, blank=True)
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
     order = models.OneToOneField(
-        "orders.Order", verbose_name=_("đơn hàng"), on_delete=models.PROTECT, null=True, blank=True, related_name="intent"
+        "orders.Order",
+        verbose_name=_("đơn hàng"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="intent",
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)

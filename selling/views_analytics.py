@@ -107,7 +107,13 @@ def analytics_csv(request, show_id: int):
     writer.writerow([_("Mã"), _("Sản phẩm"), _("Ý định đặt hàng"), _("Số lượng đã xác nhận"), _("Doanh thu (đồng)")])
     for product in stats.products:
         writer.writerow(
-            [safe_cell(product.code), safe_cell(product.name), product.intents, product.confirmed_quantity, product.revenue]
+            [
+                safe_cell(product.code),
+                safe_cell(product.name),
+                product.intents,
+                product.confirmed_quantity,
+                product.revenue,
+            ]
         )
     if stats.flash_sales:
         writer.writerow([])

@@ -353,7 +353,12 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'", "blob:", "https:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'", "ws:", "wss:"],
-        "frame-src": ["'self'", "https://www.youtube.com", "https://www.youtube-nocookie.com", "https://www.facebook.com"],
+        "frame-src": [
+            "'self'",
+            "https://www.youtube.com",
+            "https://www.youtube-nocookie.com",
+            "https://www.facebook.com",
+        ],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
@@ -444,7 +449,9 @@ LEARNING_CERTIFICATE_RATE = env("LEARNING_CERTIFICATE_RATE", default="10/m")
 # anyone but staff makes is an assignment submission; /admin/ takes lesson videos. The
 # proxy's client_max_body_size should say the same (deploy/).
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=LEARNING_SUBMISSION_MAX_BYTES + 1024 * 1024)
-REQUEST_BODY_MAX_BYTES_ADMIN = env.int("REQUEST_BODY_MAX_BYTES_ADMIN", default=WAGTAILDOCS_MAX_UPLOAD_SIZE + 1024 * 1024)
+REQUEST_BODY_MAX_BYTES_ADMIN = env.int(
+    "REQUEST_BODY_MAX_BYTES_ADMIN", default=WAGTAILDOCS_MAX_UPLOAD_SIZE + 1024 * 1024
+)
 # ---------------------------------------------------------------------------
 # Live rooms (live/): limits that keep a room up under floods; see docs/operations.md
 # ---------------------------------------------------------------------------
@@ -485,6 +492,12 @@ LIVE = {
     # the process's one database thread at a time: a rush of buys waits on the event loop,
     # and chat never finds more than this many of them ahead (live.limits.DatabaseLane).
     "EXTENSION_CALLS_IN_FLIGHT": env.int("LIVE_EXTENSION_CALLS_IN_FLIGHT", default=4),
+    # Threads for a room's database calls (live.database.room_db), each with its own
+    # connection: on PostgreSQL a buy waiting for a lock no longer holds up chat and
+    # admissions. SQLite takes one writer at a time: 1 keeps Channels' one database thread.
+    "DATABASE_THREADS": env.int(
+        "LIVE_DATABASE_THREADS", default=6 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else 1
+    ),
     # Inbound frames per client address over all its sockets (a crowd behind one NAT pings
     # every 25 s and chats now and then), and per room, per process: floods spread over many
     # sockets that each stay under CONNECTION_RATE are refused like a single flooder's.

@@ -1,8 +1,9 @@
 """The selling room's messages: schemas (``live.protocol.Message``) and thin handlers.
 
 One module per service area: ``offers`` (``offer.*``), ``sales`` (``sale.*``),
-``intents`` (``order.*``, ``board.*``). Handlers run in Channels' database thread (see
-``live.extensions``; coroutine handlers never touch the database), turn a validated
+``intents`` (``order.*``, ``board.*``). Handlers run on the room's database threads (see
+``live.extensions``; a coroutine handler touches the database only through them, as
+``sale.buy`` does by way of ``selling.desk``), turn a validated
 message into one service or selector call and return what the ``ack`` adds. A service's
 ``ApplicationError`` becomes the socket's ``error`` frame; ``refusals_listed`` keeps its
 code inside ``selling.errors.SellingError``, the one list the protocol documents.
@@ -30,23 +31,37 @@ def refusals_listed(handler):
     production, so clients only ever branch on documented codes.
     """
     if inspect.iscoroutinefunction(handler):
-        return handler  # the clock's and the like: they refuse nothing
+
+        @functools.wraps(handler)
+        async def run_async(*, ctx, message):
+            try:
+                return await handler(ctx=ctx, message=message)
+            except ApplicationError as exc:
+                if (listed := _listed(exc, message)) is exc:
+                    raise
+                raise listed from exc
+
+        return run_async
 
     @functools.wraps(handler)
     def run(*, ctx, message):
         try:
             return handler(ctx=ctx, message=message)
         except ApplicationError as exc:
-            if exc.code in SellingError._value2member_map_:
+            if (listed := _listed(exc, message)) is exc:
                 raise
-            if settings.LIVE.get("RAISE_EXTENSION_ERRORS"):
-                raise AssertionError(
-                    f"selling: {message.type} refused with {exc.code!r}, not a SellingError code"
-                ) from exc
-            logger.error("selling: %s refused with %r, not a SellingError code", message.type, exc.code)
-            raise SellingError.of(exc) from exc
+            raise listed from exc
 
     return run
+
+
+def _listed(exc: ApplicationError, message) -> ApplicationError:
+    if exc.code in SellingError._value2member_map_:
+        return exc
+    if settings.LIVE.get("RAISE_EXTENSION_ERRORS"):
+        raise AssertionError(f"selling: {message.type} refused with {exc.code!r}, not a SellingError code") from exc
+    logger.error("selling: %s refused with %r, not a SellingError code", message.type, exc.code)
+    return SellingError.of(exc)
 
 
 def messages_of(table: dict) -> dict:

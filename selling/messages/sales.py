@@ -13,6 +13,7 @@ from django.utils import timezone
 from pydantic import Field
 
 from live.protocol import Message
+from selling.desk import desk
 from selling.messages import messages_of
 from selling.services import sales
 
@@ -69,15 +70,12 @@ def sale_cancel(*, ctx, message: SaleCancel) -> dict:
     return {}
 
 
-def sale_buy(*, ctx, message: SaleBuy) -> dict:
-    return sales.sale_buy(
-        room_id=ctx.room_id,
-        actor=ctx.actor,
-        sale_id=message.sale_id,
-        quantity=message.quantity,
-        unit_price=message.unit_price,
-        key=message.key,
+async def sale_buy(*, ctx, message: SaleBuy) -> dict:
+    """Through the sale desk: the buys that arrive together go to the database in one batch."""
+    purchase = sales.Purchase(
+        actor=ctx.actor, quantity=message.quantity, unit_price=message.unit_price, key=message.key
     )
+    return await desk.buy(room_id=ctx.room_id, sale_id=message.sale_id, lang=ctx.lang, purchase=purchase)
 
 
 async def sale_clock(*, ctx, message: SaleClock) -> dict:

@@ -53,13 +53,13 @@ Status = OrderIntent.Status
 Kind = OrderAction.Kind
 
 
-def intent_publish(intent: OrderIntent) -> None:
+def intent_publish(intent: OrderIntent, *, room_id: int | None = None) -> None:
     """After commit, send the intent's current state to the hosts' boards and to the buyer's sockets.
 
     Directed frames are not replayed: boards and cards re-read their state on reconnect
     (``board.sync`` / ``order.mine``).
     """
-    room_id = intent.show.room.pk
+    room_id = room_id or intent.show.room.pk
     frame = frames.intent_frame(intent)
     publish_on_commit(room_id, frame, to=TO_HOSTS)
     publish_on_commit(room_id, frame, to=to_user(intent.buyer_id))
