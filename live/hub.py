@@ -215,6 +215,10 @@ class RoomHub:
         self.recent: deque[dict] = deque(maxlen=live_setting("REPLAY_MAX_EVENTS"))
         self.snapshot: dict | None = None
         self.snapshot_stale = False
+        # Changes to the room's state seen (pin, show state ...) and how many of them the
+        # snapshot holds: a join while a refresh is still reading gets its state from the
+        # database, not a snapshot that misses the change (database calls run in parallel).
+        self.snapshot_changes = self.snapshot_holds = 0
 
     # -- life cycle ---------------------------------------------------------
 
@@ -282,7 +286,7 @@ class RoomHub:
         upto = self.flushed_seq
         limit = live_setting("REPLAY_MAX_EVENTS") if after is not None else live_setting("HISTORY_EVENTS")
         from_memory = self._replay_from_memory(after, upto, limit)
-        if from_memory is not None and self.snapshot is not None:
+        if from_memory is not None and self.snapshot is not None and self.snapshot_holds == self.snapshot_changes:
             events, complete = from_memory
             snapshot = dict(self.snapshot)
         else:
@@ -385,6 +389,7 @@ class RoomHub:
         patched = kind in extensions.snapshot_kinds() and extensions.patch_snapshot(self.snapshot, frame)
         if kind in {"show.state", "pin", "slow_mode"} or (kind in extensions.snapshot_kinds() and not patched):
             self.snapshot_stale = True
+            self.snapshot_changes += 1
         elif kind == "chat.deleted":
             for i, old in enumerate(self.recent):
                 if old["seq"] == frame["message_seq"] and old["type"] == "chat":
@@ -466,7 +471,9 @@ class RoomHub:
             if fill:
                 await self._fill_gap()
             if refresh_snapshot:
+                changes = self.snapshot_changes
                 self.snapshot = await room_db(_snapshot)(self.room_id)
+                self.snapshot_holds = max(self.snapshot_holds, changes)
         except asyncio.CancelledError:
             raise
         except Exception:

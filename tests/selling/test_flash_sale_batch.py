@@ -116,6 +116,8 @@ def test_the_desk_sends_buys_that_arrive_together_in_one_batch_and_answers_each(
         ]
 
     monkeypatch.setattr(desk_module.sales, "sales_buy", fake_sales_buy)
+    # the batching alone: a plain worker thread stands in for the room's database threads
+    monkeypatch.setattr(desk_module, "room_db", lambda func: lambda **kwargs: asyncio.to_thread(func, **kwargs))
     desk = desk_module.SaleDesk()
 
     async def rush():
