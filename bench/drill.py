@@ -107,6 +107,8 @@ class Agent:
         self.parsed: dict = {}
         self.loop = asyncio.get_running_loop()
         self.stopped = False
+        self.buyers_in = 0
+        self.press_at: float | None = None  # set by buyers_press: when the buyers press (wall clock)
 
     async def run(self):
         while True:
@@ -239,7 +241,15 @@ class Agent:
         return {"sent": sent, "refused": refused, "unanswered": len(pending)}
 
     # -- buyers: one socket each, one sale.buy at the same moment ------------
-    async def buyers(self, url, cookies, sources, sale_id, price, at_wall, double_every):
+    async def buyers_press(self, at_wall):
+        self.press_at = at_wall
+        return self.buyers_in
+
+    async def buyers_joined(self):
+        return self.buyers_in
+
+    async def buyers(self, url, cookies, sources, sale_id, price, double_every):
+        """The buyers join now and wait in the room; they press when ``buyers_press`` says."""
         import websockets
 
         results = []
@@ -248,7 +258,10 @@ class Agent:
             try:
                 async with websockets.connect(url, origin=ORIGIN, additional_headers={"Cookie": cookie}, open_timeout=30,
                                               local_addr=(sources[i % len(sources)], 0), max_queue=None) as ws:
-                    await asyncio.sleep(max(0.0, at_wall + (i % 100) / 100 - time.time()))  # within one second
+                    self.buyers_in += 1
+                    while self.press_at is None:
+                        await asyncio.sleep(0.05)
+                    await asyncio.sleep(max(0.0, self.press_at + (i % 100) / 100 - time.time()))  # within one second
                     key = f"drill-purchase-{i}"
                     frame = {"v": 1, "type": "sale.buy", "sale_id": sale_id, "quantity": 1, "unit_price": price, "key": key}
                     t0 = time.monotonic()
@@ -256,20 +269,21 @@ class Agent:
                     for tap in range(taps):
                         await ws.send(json.dumps({**frame, "ref": f"b{i}-{tap}"}))
                     answers = {}
-                    async for raw in ws:
-                        if '"ref"' in raw:
-                            f = json.loads(raw)
-                            if f.get("ref", "").startswith(f"b{i}-"):
-                                answers[f["ref"]] = f
-                                if len(answers) == taps:
-                                    break
+                    async with asyncio.timeout(60):  # no answer within a minute: counted as unanswered
+                        async for raw in ws:
+                            if '"ref"' in raw:
+                                f = json.loads(raw)
+                                if f.get("ref", "").startswith(f"b{i}-"):
+                                    answers[f["ref"]] = f
+                                    if len(answers) == taps:
+                                        break
                     ms = (time.monotonic() - t0) * 1000
                     kinds = [a["type"] if a["type"] == "ack" else a.get("code") for a in answers.values()]
                     results.append({"buyer": i, "ms": ms, "answers": kinds})
             except Exception as exc:  # noqa: BLE001 - a buyer with no answer is counted
                 results.append({"buyer": i, "ms": None, "answers": [], "error": repr(exc)[:100]})
 
-        await asyncio.wait_for(asyncio.gather(*[buyer(i, c) for i, c in enumerate(cookies)]), 60)
+        await asyncio.gather(*[buyer(i, c) for i, c in enumerate(cookies)])
         return results
 
     # -- floods --------------------------------------------------------------
@@ -610,6 +624,17 @@ def main() -> int:
             plan = [name for name in plan if name in wanted]
         total = phase_s * len(plan) + (60 if short else 120)
         senders_id = c.send("senders", url, data["senders"], [addr(2, i) for i in range(10)], 20.0, 50.0, total)
+        rush_id = None
+        if "flash_sale_rush" in plan:
+            # The buyers are in the room before the sale opens, as real buyers are (they watch the
+            # countdown): they join with the viewers, before the calm phase, and press in the rush.
+            # (Joining at the press measured a join storm, which the connection storm phase does.)
+            rush_id = c.send("buyers", url, data["buyers"], [addr(3, i) for i in range(20)], data["sale"][0],
+                             data["sale"][1], 2)
+            joined_by = time.monotonic() + 60
+            while c.call("buyers_joined") < rush and time.monotonic() < joined_by:
+                time.sleep(0.2)
+            print(json.dumps({"phase": "join", "buyers": rush, "open": c.call("buyers_joined")}), flush=True)
         time.sleep(1.0)
 
         def in_room():
@@ -648,8 +673,8 @@ def main() -> int:
             return row
 
         def do_rush():
-            at = time.time() + 2.0
-            res = c.call("buyers", url, data["buyers"], [addr(3, i) for i in range(20)], data["sale"][0], data["sale"][1], at, 2)
+            c.call("buyers_press", time.time() + 2.0)
+            res = c.wait(rush_id, timeout=60)
             if isinstance(res, dict):
                 return {"buyers_error": res}
             ms = [r["ms"] for r in res if r["ms"] is not None]
