@@ -132,8 +132,8 @@ start_nginx() {
   for i in $(seq 1 "$WORKERS"); do
     servers+="server 127.0.0.1:$((APP_PORT + i - 1)) max_fails=1 fail_timeout=3s; "
   done
-  mkdir -p "$VAR/nginx"
-  sed -e "s#@LISTEN@#$LISTEN#" -e "s#@APP_SERVERS@#$servers#" -e "s#@STATIC_ROOT@#$ROOT/var/static#" \
+  mkdir -p "$VAR/nginx/cache"
+  sed -e "s#@LISTEN@#$LISTEN#" -e "s#@CACHE_ROOT@#$VAR/nginx/cache#" -e "s#@APP_SERVERS@#$servers#" -e "s#@STATIC_ROOT@#$ROOT/var/static#" \
       -e "s#@MEDIA_ROOT@#${DJANGO_MEDIA_ROOT:-$ROOT/var/media}#" deploy/nginx/chodem.conf >"$VAR/nginx/chodem.conf"
   sed -e "s#@VAR@#$VAR#g" deploy/nginx/nginx.conf >"$VAR/nginx/nginx.conf"
   "$NGINX" -t -q -p "$VAR/nginx" -e "$VAR/nginx/error.log" -c "$VAR/nginx/nginx.conf"
