@@ -110,6 +110,10 @@ class ConnectionCaps:
             self.by_address[address] += 1
         return True
 
+    def address_full(self, address: str | None) -> bool:
+        """True when ``address`` already holds its most sockets here: its next one is refused at the handshake."""
+        return bool(address) and self.by_address[address] >= live_setting("MAX_CONNECTIONS_PER_ADDRESS")
+
     def release(self, *, user_id: int | None, address: str | None) -> None:
         if user_id is not None:
             self.by_user[user_id] -= 1

@@ -47,8 +47,11 @@ class ConnectionGuard:
     one rule (``core.http.scope_client_ip``: ``TRUSTED_PROXY_COUNT`` entries from the right of
     X-Forwarded-For) and is handed on in ``scope["live_client"]`` for the per-address caps and
     budgets. Refused (HTTP 403 at the handshake): an address in back-off after one of its
-    sockets was closed for flooding (``live.limits.backoff``), and one over its handshakes per
-    second (``HANDSHAKE_BURST``/``HANDSHAKE_RATE``).
+    sockets was closed for flooding (``live.limits.backoff``), one over its handshakes per
+    second (``HANDSHAKE_BURST``/``HANDSHAKE_RATE``), and one that already holds its most
+    sockets in this process (``MAX_CONNECTIONS_PER_ADDRESS``: checked again, with the user's
+    cap, once the consumer knows who it is; refused here, such a socket costs no session
+    read, no admission and no welcome).
     """
 
     def __init__(self, application):
@@ -58,9 +61,9 @@ class ConnectionGuard:
         if scope["type"] != "websocket":
             return await self.application(scope, receive, send)
         from core.http import scope_client_ip
-        from live.limits import address_handshakes, backoff
+        from live.limits import address_handshakes, backoff, caps
 
         address = scope_client_ip(scope)
-        if backoff.remaining(address) > 0 or not address_handshakes.take(address):
+        if backoff.remaining(address) > 0 or caps.address_full(address) or not address_handshakes.take(address):
             return await WebsocketDenier()(scope, receive, send)
         return await self.application(dict(scope, live_client=address), receive, send)
