@@ -12,7 +12,8 @@ app see different clients: viewers 127.0.1.*, senders 127.0.2.*, buyers 127.0.3.
 
 The show runs through every phase: viewers (``live_bench.Viewer`` sockets that reconnect with
 ``?after=<seq>`` as the room's page does), 20 chat messages/s and reactions from logged-in
-senders. Phases, one after the other: calm, the flash sale's opening rush (every buyer presses buy
+senders. Phases, one after the other: calm, the flash sale's opening rush (the buyers wait in the room
+from the start, as buyers watching the countdown do; every buyer presses buy
 within one second, half of them twice with the same key), a connection storm, spread ping and
 signalling floods, a message flood, slowloris on HTTP, a login brute force on the host's account,
 an HTTP flood on search and the room page; faults: kill -9 of one daphne worker, a restart of the
