@@ -130,7 +130,10 @@ class QuestionBlock(blocks.StructBlock):
         choices=[(SINGLE, _("Chọn một đáp án")), (MULTIPLE, _("Chọn nhiều đáp án"))],
         default=SINGLE,
     )
-    answers = blocks.ListBlock(AnswerBlock(), label=_("Các đáp án"), min_num=2, max_num=8)
+    # A question needs two answers, so a new one starts with two empty ones.
+    answers = blocks.ListBlock(
+        AnswerBlock(), label=_("Các đáp án"), min_num=2, max_num=8, default=[{"correct": False}, {"correct": False}]
+    )
     explanation = blocks.TextBlock(label=_("Giải thích sau khi nộp bài"), required=False)
 
     class Meta:

@@ -35,12 +35,8 @@ def test_instructor_publishes_a_quiz_lesson_and_visitors_see_no_answer(live_serv
     admin.click("#body-root .c-sf-add-button")
     admin.get_by_role("option", name=re.compile("Bài kiểm tra")).click()
     prefix = "#body-0-value-questions-0-value"
-    # The list's "add" works once Wagtail's script has built the list (its first answer is there);
-    # a click before that did nothing on a loaded machine.
-    admin.locator(f"{prefix}-answers-0-value-text").wait_for()
-    answers = admin.locator('[name="body-0-value-questions-0-value-answers-count"]').locator("xpath=..")
-    answers.locator("[data-streamfield-list-add]").last.click()
-    admin.locator(f"{prefix}-answers-1-value-text").wait_for()
+    # A new question starts with the two answers it needs: no "add" to press.
+    expect(admin.locator(f"{prefix}-answers-1-value-text")).to_be_visible()
     admin.fill(f"{prefix}-prompt", QUESTION)
     admin.fill(f"{prefix}-answers-0-value-text", WRONG)
     admin.fill(f"{prefix}-answers-1-value-text", RIGHT)
