@@ -3,7 +3,7 @@
     make drill          # full: 1,000 viewers, a rush of 500 buyers, ~15 s per phase
     make drill-short    # .ci/run: 200 viewers, a rush of 100, ~4 s per phase; exit 1 if a target is missed
 
-It starts its own ``deploy/run-prod.sh`` (nginx -> 2 daphne workers -> PostgreSQL + a private
+It starts its own ``deploy/run-prod.sh`` (nginx -> 2 ASGI workers -> PostgreSQL + a private
 Redis, the task worker) under var/drill on 127.0.0.1:8090 with a fresh database, so it never
 touches a running ``make run-prod``, and stops it at the end. Every client is on loopback; each
 kind of client has its own 127.0.x.y source addresses (bound with ``local_addr``), so nginx and the
@@ -16,7 +16,7 @@ senders. Phases, one after the other: calm, the flash sale's opening rush (the b
 from the start, as buyers watching the countdown do; every buyer presses buy
 within one second, half of them twice with the same key), a connection storm, spread ping and
 signalling floods, a message flood, slowloris on HTTP, a login brute force on the host's account,
-an HTTP flood on search and the room page; faults: kill -9 of one daphne worker, a restart of the
+an HTTP flood on search and the room page; faults: kill -9 of one ASGI worker, a restart of the
 private Redis, a restart of the task worker. One JSON line per phase, a table, and a JSON summary
 as the last line.
 """
@@ -516,7 +516,7 @@ def pid_of(name: str) -> int | None:
 def workers_rss_mb() -> float:
     total = 0
     for i in (1, 2):
-        pid = pid_of(f"daphne-{i}")
+        pid = pid_of(f"asgi-{i}")
         with contextlib.suppress(psutil.Error):
             total += psutil.Process(pid).memory_info().rss if pid else 0
     return round(total / 2**20, 1)
@@ -604,8 +604,11 @@ def main() -> int:
     try:
         data = setup_data(senders=50, buyers=rush, quantity=quantity, sale_closes_in=10_000)
         url = f"ws://{HOST}:{PORT}/ws/rooms/{data['room']}/"
-        agents = [AgentProc() for _ in range(3)]
-        a, b, c = agents
+        # Each kind of client in its own processes, as on separate machines: an agent's event
+        # loop busy opening 2,500 attacker sockets would delay the frames of the viewers it
+        # also held, and their chat p99 would measure the load client, not the server.
+        agents = [AgentProc() for _ in range(6)]
+        a, b, c, d, e, f = agents  # viewers a and b; senders c; buyers d; attackers e and f
         t_conn = time.monotonic()
         half = viewers // 2
         sources = [addr(1, i) for i in range(max(10, viewers // 20))]  # 20 viewers per address
@@ -630,12 +633,12 @@ def main() -> int:
             # The buyers are in the room before the sale opens, as real buyers are (they watch the
             # countdown): they join with the viewers, before the calm phase, and press in the rush.
             # (Joining at the press measured a join storm, which the connection storm phase does.)
-            rush_id = c.send("buyers", url, data["buyers"], [addr(3, i) for i in range(20)], data["sale"][0],
+            rush_id = d.send("buyers", url, data["buyers"], [addr(3, i) for i in range(20)], data["sale"][0],
                              data["sale"][1], 2)
             joined_by = time.monotonic() + 60
-            while c.call("buyers_joined") < rush and time.monotonic() < joined_by:
+            while d.call("buyers_joined") < rush and time.monotonic() < joined_by:
                 time.sleep(0.2)
-            print(json.dumps({"phase": "join", "buyers": rush, "open": c.call("buyers_joined")}), flush=True)
+            print(json.dumps({"phase": "join", "buyers": rush, "open": d.call("buyers_joined")}), flush=True)
         time.sleep(1.0)
 
         def in_room():
@@ -674,8 +677,8 @@ def main() -> int:
             return row
 
         def do_rush():
-            c.call("buyers_press", time.time() + 2.0)
-            res = c.wait(rush_id, timeout=60)
+            d.call("buyers_press", time.time() + 2.0)
+            res = d.wait(rush_id, timeout=60)
             if isinstance(res, dict):
                 return {"buyers_error": res}
             ms = [r["ms"] for r in res if r["ms"] is not None]
@@ -691,7 +694,7 @@ def main() -> int:
 
             def go():
                 ids = [(ag, ag.send("flood", url, attackers[k::2], sockets // 2, frame, rate, phase_s, open_rate / 2))
-                       for k, ag in enumerate((a, b))]
+                       for k, ag in enumerate((e, f))]
                 parts = [ag.wait(i) for ag, i in ids]
                 return {"attack": {k: (sum(p[k] or 0 for p in parts) if "p50" not in k else max(p[k] or 0 for p in parts))
                                    for k in parts[0]}}
@@ -713,7 +716,7 @@ def main() -> int:
             return {"attack": http_flood(paths, [addr(13, 0), addr(13, 1)], 600 if short else 3000, 20)}
 
         def do_kill():
-            pid = pid_of("daphne-1")
+            pid = pid_of("asgi-1")
             os.kill(pid, signal.SIGKILL)
             return {"killed_pid": pid, "back_at": time.monotonic()}
 

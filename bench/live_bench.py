@@ -3,12 +3,15 @@
     make bench-live       # both profiles: 3 runs per level, ours as 1 and 2 processes, baseline, ceiling
     .venv/bin/python bench/live_bench.py [--flash-sale]       # one profile, the same defaults
     .venv/bin/python bench/live_bench.py --servers ours,ceiling --processes 1 --levels 2000,4000 --repeat 5
+    .venv/bin/python bench/live_bench.py --servers ours,ours-uvicorn,ceiling --processes 1   # daphne vs uvicorn
     .venv/bin/python bench/live_bench.py --servers ours --levels 1000,2000 --flash-sale --rush 200   # a sale's opening
     .venv/bin/python bench/live_bench.py --levels 100,200 --seconds 3 --storm-joins 100   # a quick check
 
 Servers, all started at once and kept up for the whole run: ours (daphne +
-``config.asgi``), ours as ``--processes 2`` (two daphne processes sharing the room
-through Redis, as docs/operations.md runs them; the variant is named ``ours-2p``), the
+``config.asgi``, as ``make run`` serves), ours as ``--processes 2`` (two daphne processes
+sharing the room through Redis, as docs/operations.md runs them; the variant is named
+``ours-2p``), on request ``ours-uvicorn`` (the same application under uvicorn, as
+production runs it: ``config.servers``; with ``--processes`` too), the
 baseline (``bench/baseline_asgi.py``) and the ceiling (``bench/ceiling_server.py``). Ours
 and the baseline use a private redis-server (channels-redis; InMemoryChannelLayer is
 never benchmarked); each variant of ours has its own room, channel-layer prefix and cache
@@ -45,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import itertools
 import json
 import multiprocessing as mp
@@ -66,6 +70,7 @@ BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 from bench import flash_sale, live_report  # noqa: E402 - after the path
 from bench.live_report import passes  # noqa: E402
+from config.servers import command as asgi_command  # noqa: E402
 
 PY = sys.executable
 DEFAULT_LEVELS = [25, 50, 100, 250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000]
@@ -185,11 +190,14 @@ class Viewer(asyncio.Protocol):
                     sender, n, ts = ev["text"].split(":")
                     chats.append(((int(sender), int(n)), float(ts)))
                 elif kind == "sale.progress":  # timed at collection, from its buyer's send time
-                    chats.append(((flash_sale.ORDER_KEY, int(ev["sold"])), None))
+                    chats.append((SALE_PROGRESS, int(ev["sold"])))
             if len(self.parsed) > 256:
                 self.parsed.clear()
             self.parsed[raw] = chats
         for key, ts in chats:
+            if key is SALE_PROGRESS:  # which purchases it tells is worked out at collection
+                state.setdefault("sale_events", []).append((ts, now))
+                continue
             state["got"].add(key)
             if not self.sample:
                 continue
@@ -255,12 +263,14 @@ async def _viewer_worker(conn, worker_id: int) -> None:
                     "lat": [],
                     "sale_lat": [],
                     "sale_seen": {},
+                    "sale_events": [],  # (sold, when) of each sale.progress, in order
                     "error": None,
                     "viewer_frames": 0,
+                    "sample": (i // len(urls)) % 4 == 0,  # one viewer in four times what it receives
                 }
                 viewers.append(state)
                 url = urls[i % len(urls)]
-                tasks.append(asyncio.create_task(viewer(url, state, sample=(i // len(urls)) % 4 == 0)))
+                tasks.append(asyncio.create_task(viewer(url, state, sample=state["sample"])))
                 if rate:
                     await asyncio.sleep(1 / rate)
                 elif i % 50 == 49:
@@ -274,12 +284,15 @@ async def _viewer_worker(conn, worker_id: int) -> None:
                 v["lat"].clear()
                 v["sale_lat"].clear()
                 v["sale_seen"].clear()
+                v["sale_events"].clear()
                 v["viewer_frames"] = 0
             conn.send("ok")
         elif cmd == "collect":
             expected, purchase_sent = arg  # keys of everything sent; (ORDER_KEY, sold) -> its buyer's send time
+            purchases = sorted(key for key in expected if key[0] == flash_sale.ORDER_KEY)
             for v in viewers:
                 v["measuring"] = False
+                told_purchases(v, purchases, sample=v["sample"])
                 v["sale_lat"].extend(
                     (seen - purchase_sent[key]) * 1000 for key, seen in v["sale_seen"].items() if key in purchase_sent
                 )
@@ -592,6 +605,26 @@ def free_ports(count: int) -> list[int]:
             s.close()
 
 
+SALE_PROGRESS = "sale.progress"  # marks a sale.progress event's ``sold`` among a frame's parsed chats
+
+
+def told_purchases(viewer: dict, purchases: list[tuple[int, int]], sample: bool) -> None:
+    """Mark the purchases a viewer was told of, and when.
+
+    Purchases that land together are told in one ``sale.progress`` (``selling.desk``): sold
+    going from 3 to 5 tells the purchases that made sold 4 and 5. A purchase counts as told
+    at the first event whose ``sold`` reached it.
+    """
+    events = viewer["sale_events"]
+    solds = [sold for sold, _when in events]
+    for key in purchases:
+        at = bisect.bisect_left(solds, key[1])
+        if at < len(events):
+            viewer["got"].add(key)
+            if sample:
+                viewer["sale_seen"][key] = events[at][1]
+
+
 def server_name(name: str, processes: int) -> str:
     return name if processes == 1 else f"{name}-{processes}p"
 
@@ -606,11 +639,12 @@ def start_server(
     env.update(REDIS_URL=redis_url, CHANNEL_LAYER_PREFIX=f"bench-{label}-{ports[0]}", CACHE_KEY_PREFIX=f"bench-{label}")
 
     def daphne(port: int, app: str) -> list[str]:
-        return [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "--websocket-max-message-size", "16384", app]
+        return asgi_command("daphne", port, app, PY)
 
-    if name == "ours":
+    if name in ("ours", "ours-uvicorn"):
         room_id, sale = room
-        cmds = [daphne(port, "config.asgi:application") for port in ports]
+        asgi = "uvicorn" if name == "ours-uvicorn" else "daphne"
+        cmds = [asgi_command(asgi, port, python=PY) for port in ports]
         return Server(label, cmds, env, ports, f"/ws/rooms/{room_id}/", cookies, sale=sale, buyer_cookies=cookies)
     if processes != 1:
         raise ValueError(f"{name} runs as one process")
@@ -864,9 +898,9 @@ def main() -> None:
     args.levels = [int(x) for x in args.levels.split(",")]
     names = args.servers.split(",")
     counts = [int(x) for x in args.processes.split(",")]
-    specs = [(name, p) for name in names for p in (counts if name == "ours" else [1])]
+    specs = [(name, p) for name in names for p in (counts if name.startswith("ours") else [1])]
     profile = ("rush_" + str(args.rush) if args.rush else "flash_sale") if args.flash_sale else "steady"
-    ours_variants = [spec for spec in specs if spec[0] == "ours"]
+    ours_variants = [spec for spec in specs if spec[0].startswith("ours")]
 
     raise_fd_limit()
     # Terminated (a timeout, a CI job cancelled): unwind through the finally below, so the
@@ -926,8 +960,9 @@ def main() -> None:
         lines = {}
         for server in servers:
             line = live_report.server_line(server.name, profile, server.processes, runs[server.name], ceiling_max)
-            if server.name.startswith("ours-") and "ours" in runs:
-                one = live_report.climb(runs["ours"])[0]
+            single = server.name.removesuffix(f"-{server.processes}p")
+            if server.processes > 1 and single in runs:
+                one = live_report.climb(runs[single])[0]
                 line["ratio_to_one_process"] = round(line["max_viewers"] / one, 2) if one else None
             if server.noisy:
                 line["failed_while_noisy_then_retried"] = server.noisy

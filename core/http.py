@@ -63,31 +63,65 @@ TOO_LARGE_TEXT = "Tệp hoặc dữ liệu gửi lên quá lớn. / The request 
 
 
 class BodyCap:
-    """ASGI: refuse an HTTP request whose Content-Length is over ``body_cap`` with 413, unread.
+    """ASGI: refuse an HTTP request whose body is over ``body_cap`` with 413, for any server.
 
-    Under daphne ``cap_daphne_request_bodies`` has already refused it (and bodies without a
-    Content-Length); this keeps the rule for any ASGI server.
+    A Content-Length over the cap is answered at once, unread. A body that says nothing of
+    its size (chunked) or lies about it is counted as it arrives: at the cap the client is
+    answered 413 and Django is told the client left (``http.disconnect``), so it stops
+    reading and answers nothing more. Under daphne ``cap_daphne_request_bodies`` has
+    already done both while the bytes arrived; under uvicorn this is the rule (Django
+    spools what it reads to disk above FILE_UPLOAD_MAX_MEMORY_SIZE, so memory holds one
+    chunk at a time either way).
     """
 
     def __init__(self, application):
         self.application = application
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            for name, value in scope.get("headers") or ():
-                if name == b"content-length":
-                    try:
-                        too_large = int(value) > body_cap(scope.get("path", ""))
-                    except ValueError:
-                        too_large = False
-                    if too_large:
-                        body = TOO_LARGE_TEXT.encode()
-                        headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
-                        await send({"type": "http.response.start", "status": 413, "headers": headers})
-                        await send({"type": "http.response.body", "body": body})
-                        return None
-                    break
-        return await self.application(scope, receive, send)
+        if scope["type"] != "http":
+            return await self.application(scope, receive, send)
+        cap = body_cap(scope.get("path", ""))
+        for name, value in scope.get("headers") or ():
+            if name == b"content-length":
+                try:
+                    too_large = int(value) > cap
+                except ValueError:
+                    too_large = False
+                if too_large:
+                    await _too_large(send)
+                    return None
+                break
+        received, refused = 0, False
+
+        async def counted_receive():
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > cap:
+                    refused = True
+                    await _too_large(send)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message):
+            if not refused:  # after the 413, Django's own answer (if any) goes nowhere
+                await send(message)
+
+        return await self.application(scope, counted_receive, guarded_send)
+
+
+async def _too_large(send) -> None:
+    body = TOO_LARGE_TEXT.encode()
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def cap_daphne_request_bodies() -> bool:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The production topology on one machine: nginx -> N daphne workers -> PostgreSQL + Redis,
+# The production topology on one machine: nginx -> N ASGI workers -> PostgreSQL + Redis,
 # plus the task worker. `make run-prod` / `make stop-prod` call this.
 #
 #   deploy/run-prod.sh start     migrate, collectstatic, start everything, print the URL
@@ -9,13 +9,14 @@
 #
 # Everything lives under var/prod (PROD_DIR): a private nginx (its own prefix, pid and
 # temp files; the machine's nginx, if any, is untouched), a private redis-server on a free
-# port (the machine's own Redis is never used nor stopped), logs and pid files. Each daphne
+# port (the machine's own Redis is never used nor stopped), logs and pid files. Each ASGI
 # worker and the task worker run under a small restart loop: a worker killed with kill -9
 # is back within a second, while nginx sends new sockets to the others.
 #
 # Environment (defaults for loopback):
 #   PROD_LISTEN=127.0.0.1:8080    nginx's address (plain HTTP: see PROD_PLAIN_HTTP)
-#   PROD_WORKERS=2                daphne workers (one per core)
+#   PROD_WORKERS=2                ASGI workers (one per core)
+#   PROD_ASGI_SERVER=uvicorn      or daphne (see asgi_command)
 #   PROD_APP_PORT=8101            first worker's port (127.0.0.1:8101, :8102, ...)
 #   DATABASE_URL                  default postgres://postgres@127.0.0.1:5432/chodem_prod (created if missing)
 #   PROD_PLAIN_HTTP=1             plain HTTP on loopback (drill): DJANGO_SECURE_SSL_REDIRECT=false.
@@ -27,6 +28,7 @@ VAR=${PROD_DIR:-$ROOT/var/prod}
 PY=$ROOT/.venv/bin/python
 LISTEN=${PROD_LISTEN:-127.0.0.1:8080}
 WORKERS=${PROD_WORKERS:-2}
+ASGI_SERVER=${PROD_ASGI_SERVER:-uvicorn}
 APP_PORT=${PROD_APP_PORT:-8101}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 REDIS_SERVER=$(command -v redis-server || echo /usr/bin/redis-server)
@@ -66,6 +68,7 @@ DJANGO_SECURE_SSL_REDIRECT=$([ "$plain" = 1 ] && echo false || echo true)
 WAGTAILADMIN_BASE_URL=http://$LISTEN
 PROD_LISTEN=$LISTEN
 PROD_WORKERS=$WORKERS
+PROD_ASGI_SERVER=$ASGI_SERVER
 PROD_APP_PORT=$APP_PORT
 ENV
   umask 022
@@ -111,6 +114,11 @@ PYEOF
   esac
 }
 
+# One ASGI worker on 127.0.0.1:$1: uvicorn by default (the drill measured it against daphne
+# side by side, docs/benchmarks.md); PROD_ASGI_SERVER=daphne runs what `make run` runs.
+# The flags of both are in config/servers.py.
+asgi_command() { $PY -m config.servers "$ASGI_SERVER" "$1"; }
+
 # A restart loop: runs "$@" again whenever it exits, until var/prod/run/stopping exists.
 supervise() {
   local name=$1; shift
@@ -141,6 +149,7 @@ start_nginx() {
 }
 
 cmd_start() {
+  case "$ASGI_SERVER" in daphne|uvicorn) ;; *) echo "run-prod: PROD_ASGI_SERVER is uvicorn or daphne, not $ASGI_SERVER" >&2; exit 2 ;; esac
   [ -x "$NGINX" ] || { echo "run-prod: nginx is missing (make nginx)" >&2; exit 1; }
   if alive "$VAR/run/nginx.pid" || alive "$VAR/nginx/nginx.pid"; then
     echo "run-prod: already running (make stop-prod first)" >&2; exit 1
@@ -154,15 +163,14 @@ cmd_start() {
   $PY manage.py migrate --noinput -v0
   $PY manage.py collectstatic --noinput -v0
   for i in $(seq 1 "$WORKERS"); do
-    supervise "daphne-$i" "$ROOT/.venv/bin/daphne" -b 127.0.0.1 -p $((APP_PORT + i - 1)) \
-      --websocket-max-message-size 16384 --websocket-max-frame-size 16384 \
-      --no-server-name config.asgi:application
+    # shellcheck disable=SC2046 # the command's words, as config/servers.py quotes them
+    eval "supervise asgi-$i $(asgi_command $((APP_PORT + i - 1)))"
   done
   supervise task-worker $PY manage.py run_worker --interval 0.5
   for i in $(seq 1 "$WORKERS"); do wait_port "127.0.0.1:$((APP_PORT + i - 1))" 60; done
   start_nginx
   wait_port "$LISTEN" 10
-  echo "Chợ Đêm Trên Mây (production settings, $WORKERS daphne workers behind nginx): http://$LISTEN/"
+  echo "Chợ Đêm Trên Mây (production settings, $WORKERS $ASGI_SERVER workers behind nginx): http://$LISTEN/"
   echo "  logs: $VAR/log/   stop: make stop-prod"
 }
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sys
 import time
 from functools import partial
 from urllib.parse import parse_qs
@@ -26,6 +25,7 @@ from live.database import room_db
 from live.limits import TokenBucket, address_frames, backoff, caps, extension_lane, live_setting
 from live.models import Room
 from live.owners import owner_for
+from live.wire import wire_for
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     hub = None
     participant = None
     _capped = False
-    _direct_write = False
+    wire = None  # live.wire: frames straight onto the socket's transport
 
     async def connect(self):
         self.hub_state = hubs.HubState()
@@ -48,7 +48,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # worked out once by live.security.ConnectionGuard.
         self.address = self.scope.get("live_client") or scope_client_ip(self.scope) or None
         self._send = _raw_send(self.base_send)
-        self._direct_write = live_setting("DIRECT_WRITE")
+        self.wire = wire_for(self._send) if live_setting("DIRECT_WRITE") else None
         self.bucket = TokenBucket(live_setting("CONNECTION_BURST"), live_setting("CONNECTION_RATE"))
         self.violations, self.last_violation = 0, 0.0
         user = self.scope.get("user")
@@ -167,22 +167,19 @@ class RoomConsumer(AsyncWebsocketConsumer):
         for piece in hubs.parts_under(text, live_setting("MAX_FRAME_BYTES")):
             if self.hub_state.closing:
                 return
-            protocol = self._protocol if self._direct_write else None
-            if protocol is not None and _write_now(protocol, hubs.ws_text_frame(piece)):
+            if self.wire is not None and self.wire.write(hubs.ws_text_frame(piece)):
                 continue
             await self._send({"type": "websocket.send", "text": piece})
 
     def write_now(self, wire: bytes) -> bool:
         """Write a tick's frame, already in WebSocket wire form, straight to this socket.
 
-        False where that is not known to be safe (not daphne's plain-TCP transport, a
-        message under way, compression, TLS ...): the hub then uses ``send_raw``. See
-        ``_write_now`` for why.
+        False where that is not known to be safe (a server ``live.wire`` does not know, a
+        message under way, compression, TLS ...): the hub then uses ``send_raw``.
         """
         if self.hub_state.closing:
             return True
-        protocol = self._protocol if self._direct_write else None
-        return protocol is not None and _write_now(protocol, wire)
+        return self.wire is not None and self.wire.write(wire)
 
     async def send_frame(self, frame: dict) -> None:
         await self.send_raw(hubs.encode(frame))
@@ -193,29 +190,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.hub_state.closing = True
         if self.hub is not None:
             self.hub.detach(self)
+        if self.wire is not None and self.wire.close_now(code):
+            return  # a client that stopped reading: cut, never waited on (live.wire.UvicornWire)
         await self.close(code=code)
 
     def backlog_bytes(self) -> int:
-        """Bytes waiting in the socket's write buffer (daphne/Twisted); 0 where unknown."""
-        transport = self._transport
-        if transport is None:
-            return 0
-        try:
-            return len(transport.dataBuffer) - transport.offset + transport._tempDataLen
-        except AttributeError:
-            return 0
-
-    @property
-    def _protocol(self):
-        """daphne's WebSocket protocol object behind ``send`` (``partial(server.handle_reply, protocol)``)."""
-        send = self._send
-        if isinstance(send, partial) and send.args:
-            return send.args[0]
-        return None
-
-    @property
-    def _transport(self):
-        return getattr(self._protocol, "transport", None)
+        """Bytes waiting in the socket's write buffer; 0 where unknown."""
+        return self.wire.backlog() if self.wire is not None else 0
 
     # -- helpers -------------------------------------------------------------
 
@@ -295,66 +276,6 @@ def _language(scope) -> str:
         except LookupError:
             continue
     return settings.LANGUAGE_CODE
-
-
-def _write_now(protocol, wire: bytes) -> bool:
-    """Send a framed text message on daphne's socket now, as asyncio's own transports do.
-
-    Through ``send_raw`` every socket of every tick goes daphne ``handle_reply`` ->
-    autobahn ``sendMessage`` (framing) -> Twisted ``write``, which only buffers and
-    registers the socket for writability; on the next loop pass the reactor writes and
-    unregisters it: two ``epoll_ctl`` and several Python calls per socket per tick. At
-    2,000 viewers that was about half of the server's CPU (py-spy, docs/benchmarks.md)
-    and the p99 tail. Here, when nothing is queued for the socket, the frame (made once
-    per tick for every socket: server frames are unmasked) is handed to ``send()`` at
-    once; whatever the kernel does not take goes to Twisted's buffer, which keeps
-    order and backpressure (``backlog_bytes``). Only for a plain TCP transport and an
-    open, uncompressed, unfragmented autobahn protocol; anything else returns False.
-
-    Two things autobahn would do differently, on purpose: a frame for a socket that is
-    already closing is dropped (autobahn raises, and one such socket stopped a whole
-    tick's fan-out; the client resumes by sequence when it reconnects), and our own
-    frames are not held to ``--websocket-max-message-size``, which autobahn applies to
-    both directions: it exists against what clients send, and with it a replay of 100
-    ordinary chat messages (~40 KB) could not be sent and no viewer could join.
-    """
-    tcp = sys.modules.get("twisted.internet.tcp")
-    try:
-        if protocol.state in (protocol.STATE_CLOSING, protocol.STATE_CLOSED):
-            return True
-        if (
-            protocol.state != protocol.STATE_OPEN
-            or protocol.send_state != protocol.SEND_STATE_GROUND
-            or protocol.send_queue
-            or protocol._perMessageCompress is not None
-            or 0 < protocol.autoFragmentSize < len(wire)
-        ):
-            return False
-        transport = protocol.transport
-        if (
-            tcp is None
-            or not isinstance(transport, tcp.Connection)
-            or transport.TLS
-            or not transport.connected
-            or transport.disconnecting
-            or transport._writeDisconnected
-        ):
-            return False
-        if transport._tempDataLen or len(transport.dataBuffer) > transport.offset:
-            transport.write(wire)  # behind what is queued: keep the order
-            return True
-        sock = transport.socket
-    except AttributeError:
-        return False
-    try:
-        sent = sock.send(wire)
-    except BlockingIOError:
-        sent = 0
-    except OSError:
-        sent = 0  # a dead socket: Twisted's own write finds out and closes the connection
-    if sent < len(wire):
-        transport.write(wire[sent:])
-    return True
 
 
 def _raw_send(send):

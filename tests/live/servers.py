@@ -1,4 +1,4 @@
-"""Real server processes for socket tests: daphne on the test database, a private redis-server.
+"""Real server processes for socket tests: daphne or uvicorn on the test database, a private redis-server.
 
 Never touches the machine's own Redis (127.0.0.1:6379): fault tests get their own
 ``redis-server`` on a free port, started and stopped here.
@@ -11,11 +11,12 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from django.db import connection
+
+from config import servers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -48,6 +49,11 @@ def test_database_url() -> str:
 
 
 def start_daphne(port: int, *, redis_url: str | None = None, prefix: str | None = None, extra_env: dict | None = None):
+    return start_asgi(port, "daphne", redis_url=redis_url, prefix=prefix, extra_env=extra_env)
+
+
+def start_asgi(port: int, server: str = "daphne", *, redis_url: str | None = None, prefix: str | None = None,
+               extra_env: dict | None = None):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.live.daphne_settings",
@@ -59,12 +65,10 @@ def start_daphne(port: int, *, redis_url: str | None = None, prefix: str | None 
         env["REDIS_URL"] = redis_url
         env["CHANNEL_LAYER_PREFIX"] = prefix or f"livetest{port}"
     env.update(extra_env or {})
-    log_path = BASE_DIR / "var" / f"daphne-{port}.log"
+    log_path = BASE_DIR / "var" / f"{server}-{port}.log"
     log = open(log_path, "w")  # noqa: SIM115 - a pipe nobody drains would block the server
     proc = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "--websocket-max-message-size", "16384", "--websocket-max-frame-size", "16384", "config.asgi:application"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+        servers.command(server, port), cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
     )
     log.close()
     proc.log_path = log_path

@@ -1,4 +1,4 @@
-"""Request bodies through a real daphne (issue 14, hole 5): capped before Django, never held whole in memory.
+"""Request bodies through a real daphne and a real uvicorn (issue 14, hole 5): capped before Django, never held whole in memory.
 
 A 50 MB upload used to be read into daphne's application queue at once (+51 MB RSS)
 before any limit refused it.
@@ -11,18 +11,18 @@ import time
 import psutil
 import pytest
 
-from tests.live.servers import free_port, start_daphne, stop
+from tests.live.servers import free_port, start_asgi, stop
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MB = 1024 * 1024
 
 
-@pytest.fixture(scope="module")
-def server():
+@pytest.fixture(scope="module", params=["daphne", "uvicorn"])
+def server(request):
     port = free_port()
     # Caps small enough to keep the test fast: 8 MB for everyone, 12 MB under /admin/.
-    proc = start_daphne(port, extra_env={"REQUEST_BODY_MAX_BYTES": str(8 * MB), "REQUEST_BODY_MAX_BYTES_ADMIN": str(12 * MB)})
+    proc = start_asgi(port, request.param, extra_env={"REQUEST_BODY_MAX_BYTES": str(8 * MB), "REQUEST_BODY_MAX_BYTES_ADMIN": str(12 * MB)})
     yield port, psutil.Process(proc.pid)
     stop(proc)
 
@@ -54,7 +54,7 @@ def _post(port: int, path: str, size: int, *, chunked: bool = False, timeout: fl
 
 
 def _rss_growth(proc, call) -> tuple[object, float]:
-    """``call()``'s result and daphne's peak resident memory meanwhile, over what it was before (MB)."""
+    """``call()``'s result and the server's peak resident memory meanwhile, over what it was before (MB)."""
     before = proc.memory_info().rss
     peak = [before]
     done = threading.Event()
@@ -81,7 +81,7 @@ def test_an_accepted_body_streams_from_disk_not_memory(server):
     _post(port, "/", 1024)
     (status, _seconds), grown = _rss_growth(proc, lambda: _post(port, "/", 7 * MB))
     assert status == 403  # read whole by Django, then refused for its missing CSRF token: not 413
-    assert grown < 4, f"daphne grew by {grown:.1f} MB for an accepted 7 MB body"
+    assert grown < 4, f"the server grew by {grown:.1f} MB for an accepted 7 MB body"
 
 
 def test_a_body_over_the_cap_is_refused_before_it_is_read(server):
@@ -89,14 +89,14 @@ def test_a_body_over_the_cap_is_refused_before_it_is_read(server):
     _post(port, "/", 1024)  # warm up the process (imports, first request)
     (status, seconds), grown = _rss_growth(proc, lambda: _post(port, "/api/v1/vendors/htx/documents/", 50 * MB))
     assert status == 413
-    assert grown < 8, f"daphne grew by {grown:.1f} MB for a refused 50 MB body"
+    assert grown < 8, f"the server grew by {grown:.1f} MB for a refused 50 MB body"
 
 
 def test_a_chunked_body_over_the_cap_is_refused_while_it_arrives(server):
     port, proc = server
     (status, _seconds), grown = _rss_growth(proc, lambda: _post(port, "/", 50 * MB, chunked=True))
     assert status in (413, 0)  # answered 413 and closed mid-upload
-    assert grown < 8, f"daphne grew by {grown:.1f} MB for a refused chunked body"
+    assert grown < 8, f"the server grew by {grown:.1f} MB for a refused chunked body"
 
 
 def test_the_admin_takes_bigger_bodies(server):
