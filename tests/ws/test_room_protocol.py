@@ -1,6 +1,7 @@
 """Every message type of the room protocol, through the real ASGI stack."""
 
 import asyncio
+import time
 
 import pytest
 from channels.db import database_sync_to_async
@@ -312,3 +313,16 @@ async def test_invited_show_refuses_strangers(live_show, connect, buyer_user, vi
     assert await stranger.closed_with() == 4403
     guest = await connect(live_show.room, viewer_user)
     assert guest.welcome["you"]["role"] == "viewer"
+
+
+async def test_a_ping_is_answered_while_a_database_call_holds_the_database_thread(live_show, connect):
+    """A frame that needs no database never waits for one (a purchase or a slow save holding the thread)."""
+    sock = await connect(live_show.room)
+    busy = asyncio.ensure_future(database_sync_to_async(time.sleep)(1.5))  # the thread room_db uses on SQLite
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    await sock.send(type="ping", ref="during")
+    pong = await sock.wait_type("pong", timeout=1.0)
+    assert pong["ref"] == "during" and time.monotonic() - started < 1.0
+    assert not busy.done()
+    await busy
