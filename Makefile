@@ -62,13 +62,14 @@ check-deploy: install
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 32) \
 	  DJANGO_ALLOWED_HOSTS=chodem.example.vn $(PY) manage.py check --deploy --fail-level WARNING
 
-# Live rooms (bench/live_bench.py): ours as one daphne process and as two sharing the room through Redis,
-# the Channels-tutorial baseline and the bare-websockets ceiling, interleaved run by run, 3 runs per level.
+# Live rooms (bench/live_bench.py): ours under uvicorn (production) and under daphne (make run), each as one
+# process and as two sharing the room through Redis, the Channels-tutorial baseline and the bare-websockets
+# ceiling, interleaved run by run, 3 runs per level.
 bench-live: install redis-server
 	@echo '# the profile alone (chat 20/s, reactions 50/s, viewer count)'
-	$(PY) bench/live_bench.py --repeat 3 --processes 1,2
+	$(PY) bench/live_bench.py --repeat 3 --servers ours-uvicorn,ours,baseline,ceiling --processes 1,2
 	@echo '# the same with a flash sale running (bench/flash_sale.py)'
-	$(PY) bench/live_bench.py --repeat 3 --processes 1,2 --flash-sale
+	$(PY) bench/live_bench.py --repeat 3 --servers ours-uvicorn,ours,baseline,ceiling --processes 1,2 --flash-sale
 
 # Orders on PostgreSQL (DATABASE_URL or postgres://postgres@127.0.0.1:5432/): three runs of
 # bench/orders_bench.py, each in a database of its own (created and dropped); needs pgbench.
@@ -88,7 +89,7 @@ nginx:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; }
 
 # The production topology on this machine (deploy/run-prod.sh): nginx on 127.0.0.1:8080 in front of
-# PROD_WORKERS daphne workers, the task worker, PostgreSQL (DATABASE_URL; default a database it creates
+# PROD_WORKERS uvicorn workers (PROD_ASGI_SERVER=daphne: daphne), the task worker, PostgreSQL (DATABASE_URL; default a database it creates
 # on 127.0.0.1:5432) and a private redis-server. Production settings; plain HTTP on loopback.
 run-prod: install nginx redis-server
 	deploy/run-prod.sh start

@@ -1,6 +1,6 @@
 """Live-room benchmark: our room vs the Channels-tutorial baseline vs a bare websockets ceiling.
 
-    make bench-live       # both profiles: 3 runs per level, ours as 1 and 2 processes, baseline, ceiling
+    make bench-live       # both profiles: 3 runs per level, ours (uvicorn and daphne) as 1 and 2 processes, baseline, ceiling
     .venv/bin/python bench/live_bench.py [--flash-sale]       # one profile, the same defaults
     .venv/bin/python bench/live_bench.py --servers ours,ceiling --processes 1 --levels 2000,4000 --repeat 5
     .venv/bin/python bench/live_bench.py --servers ours,ours-uvicorn,ceiling --processes 1   # daphne vs uvicorn
@@ -844,11 +844,11 @@ def measure_interleaved(servers: list[Server], workers: Workers, args, profile: 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--servers", default="ours,baseline,ceiling")
+    parser.add_argument("--servers", default="ours-uvicorn,ours,baseline,ceiling")
     parser.add_argument(
         "--processes",
         default="1,2",
-        help="our server as this many daphne processes sharing the room through Redis, one variant per "
+        help="our server as this many processes sharing the room through Redis, one variant per "
         "number (default 1,2: one process, and two beside it; viewers, senders and buyers spread over them)",
     )
     parser.add_argument("--levels", default=",".join(map(str, DEFAULT_LEVELS)))
