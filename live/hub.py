@@ -188,7 +188,12 @@ class RoomHub:
         self.early: dict[int, dict] = {}
         self.staff_pending: list[dict] = []
         self.directed_pending: list[tuple[dict, dict]] = []  # (address, frame), see broadcast.to_*
-        self.by_conn: dict[str, object] = {}  # conn id -> socket, for frames addressed to one socket
+        # Indexes for directed frames (broadcast.to_*), so that addressing one never scans the
+        # room: in a sale's opening rush every purchase sends one to its buyer and one to the
+        # hosts, and a scan per frame cost 2 x 500 x (every socket) checks in a second.
+        self.by_conn: dict[str, object] = {}  # conn id -> socket
+        self.by_user: dict[int, set] = {}  # user id -> that user's sockets here
+        self.hosts: set = set()  # sockets of the show's hosts
         self.unsequenced_waiting: set = set()  # sockets holding directed or staff frames
         # Inbound frames of the whole room on this process (ROOM_BURST/ROOM_RATE).
         self.inbound = TokenBucket(live_setting("ROOM_BURST"), live_setting("ROOM_RATE"))
@@ -250,6 +255,8 @@ class RoomHub:
                     await sub.close_with(close_code)
         self.subscribers.clear()
         self.simulated.clear()
+        self.by_user.clear()
+        self.hosts.clear()
         if self.reaction_unsaved:
             with contextlib.suppress(Exception):
                 await room_db(services.reactions_record)(room_id=self.room_id, counts=dict(self.reaction_unsaved))
@@ -280,6 +287,10 @@ class RoomHub:
         conn_id = getattr(sub, "conn_id", None)
         if conn_id is not None:
             self.by_conn[conn_id] = sub
+        if sub.participant.user_id is not None:
+            self.by_user.setdefault(sub.participant.user_id, set()).add(sub)
+        if sub.participant.may_host:
+            self.hosts.add(sub)
         self.idle_since = None
         # Replay up to what the sockets have been sent; anything newer is in ``pending``
         # and reaches this socket with the next batch.
@@ -316,6 +327,12 @@ class RoomHub:
         conn_id = getattr(sub, "conn_id", None)
         if conn_id is not None and self.by_conn.get(conn_id) is sub:
             del self.by_conn[conn_id]
+        user_id = sub.participant.user_id
+        if user_id is not None and user_id in self.by_user:
+            self.by_user[user_id].discard(sub)
+            if not self.by_user[user_id]:
+                del self.by_user[user_id]
+        self.hosts.discard(sub)
         if not self.subscribers:
             self.idle_since = time.monotonic()
 
@@ -579,18 +596,23 @@ class RoomHub:
         directed, self.directed_pending = self.directed_pending, []
         per_socket: dict = {}
         for address, frame in directed:
-            if "conn" in address:
-                sub = self.by_conn.get(address["conn"])
-                if sub is not None:
-                    per_socket.setdefault(sub, []).append(frame)
-                continue
-            for sub in self.subscribers:
-                if _addressed(sub, address):
-                    per_socket.setdefault(sub, []).append(frame)
+            for sub in self._addressees(address):
+                per_socket.setdefault(sub, []).append(frame)
         for sub, frames in per_socket.items():
             for frame in frames:
                 sub.hub_state.note_directed(frame)
             await self._deliver_unsequenced(sub, "direct", frames)
+
+    def _addressees(self, address: dict) -> tuple:
+        """This process's sockets a directed frame is for, from the indexes."""
+        if "conn" in address:
+            sub = self.by_conn.get(address["conn"])
+            return () if sub is None else (sub,)
+        if "user" in address:
+            return tuple(self.by_user.get(address["user"], ()))
+        if address.get("role") == "hosts":
+            return tuple(self.hosts)
+        return ()
 
     async def _deliver_unsequenced(self, sub, kind: str | None, frames) -> None:
         """Directed and staff frames keep the slow-reader rules of the broadcasts.
@@ -658,17 +680,6 @@ class RoomHub:
 
 def _held_bytes(held: dict[str, list[dict]]) -> int:
     return sum(len(encode(frame)) for frames in held.values() for frame in frames)
-
-
-def _addressed(sub, address: dict) -> bool:
-    participant = sub.participant
-    if "user" in address:
-        return participant.user_id is not None and participant.user_id == address["user"]
-    if "conn" in address:
-        return getattr(sub, "conn_id", None) == address["conn"]
-    if address.get("role") == "hosts":
-        return participant.may_host
-    return False
 
 
 def _snapshot(room_id: int) -> dict:
