@@ -163,7 +163,7 @@ cmd_start() {
   $PY manage.py migrate --noinput -v0
   $PY manage.py collectstatic --noinput -v0
   for i in $(seq 1 "$WORKERS"); do
-    # shellcheck disable=SC2046 # the command's words, as config/servers.py quotes them
+    # eval: the words of the command, which config/servers.py prints shell-quoted
     eval "supervise asgi-$i $(asgi_command $((APP_PORT + i - 1)))"
   done
   supervise task-worker $PY manage.py run_worker --interval 0.5

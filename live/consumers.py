@@ -206,7 +206,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.hub_state.closing = True
         if self.hub is not None:
             self.hub.detach(self)
-        if self.wire is not None and self.wire.close_now(code):
+        if self.wire is not None and self.wire.close_now():
             return  # a client that stopped reading: cut, never waited on (live.wire.UvicornWire)
         await self.close(code=code)
 

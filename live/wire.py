@@ -80,7 +80,7 @@ class DaphneWire:
             transport.write(wire[sent:])
         return True
 
-    def close_now(self, code: int) -> bool:
+    def close_now(self) -> bool:
         """daphne's close only buffers the close frame and never waits: nothing to do here."""
         return False
 
@@ -119,7 +119,7 @@ class UvicornWire:
         transport.write(wire)
         return True
 
-    def close_now(self, code: int) -> bool:
+    def close_now(self) -> bool:
         """Cut a socket whose client stopped reading; False: close it the ordinary way.
 
         uvicorn's ``send`` (and so Channels' ``close``) first waits until the transport may

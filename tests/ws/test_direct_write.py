@@ -338,11 +338,11 @@ async def test_a_uvicorn_socket_whose_client_stopped_reading_is_cut_without_wait
     """uvicorn's send waits until a paused transport drains: closing there would stall the hub's tick."""
     wire, transport, protocol = await _uvicorn_socket(deflate=False)
     try:
-        assert wire.close_now(4008) is False  # a reading client is closed the ordinary way
+        assert wire.close_now() is False  # a reading client is closed the ordinary way
         protocol.pause_writing()  # the transport's buffer is over its high-water mark
         transport.aborted = False
         transport.abort = lambda: setattr(transport, "aborted", True)
-        assert wire.close_now(4008) is True
+        assert wire.close_now() is True
         assert transport.aborted
     finally:
         protocol.connection_lost(None)
