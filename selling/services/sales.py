@@ -300,10 +300,10 @@ def _sale_for(room_id: int, sale_id: int, *, lock: bool = False) -> FlashSale:
     qs = FlashSale.objects.select_related("offer__product", "offer__show")
     if lock:
         qs = qs.select_for_update(of=("self",))
-    sale = qs.filter(pk=sale_id, offer__show__room__pk=room_id).first()
-    if sale is None:
-        raise SellingError.NOT_FOUND.error(_("Không tìm thấy flash sale này."))
-    return sale
+    try:  # ``get``, not ``first``: no ORDER BY to build and run on every purchase
+        return qs.get(pk=sale_id, offer__show__room__pk=room_id)
+    except FlashSale.DoesNotExist:
+        raise SellingError.NOT_FOUND.error(_("Không tìm thấy flash sale này.")) from None
 
 
 def _sale_refusal(sale: FlashSale, *, room_id: int) -> ApplicationError | None:
