@@ -1,0 +1,115 @@
+"""What one room action costs the room's database thread: CPU per chat message and per purchase.
+
+A worker's event loop shares the GIL with the room's database thread, so every millisecond
+of the ORM's Python there is a millisecond the fan-out waits (docs/benchmarks.md, "Where
+a sale's tail goes at 4,000 viewers"). This measures that cost directly, on one thread,
+with the services the room calls: ``live.services.chat_post`` (with its per-user rate
+limit) and ``selling.services.sales.sale_buy`` (one buyer's purchase of the bench's
+flash sale, ``bench/flash_sale.py``).
+
+    .venv/bin/python bench/room_ops_bench.py [--rounds 3] [--count 300] [--redis redis://127.0.0.1:6379/7]
+
+Without ``--redis`` the cache is local memory (the rate limit then costs no round trip);
+with it, the rate limit goes to that Redis as in production. A fresh SQLite database in a
+temporary directory; never part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+
+
+def cpu_ms_per_call(action, count: int) -> float:
+    action(-1)  # warm: the first call builds caches (queries, translations)
+    start = time.thread_time()
+    for i in range(count):
+        action(i)
+    return (time.thread_time() - start) / count * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--count", type=int, default=300, help="calls of each action per round")
+    parser.add_argument("--redis", default="", help="the cache's Redis (default: local memory)")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="room-ops-")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
+        "CACHE_KEY_PREFIX": f"room-ops-{os.getpid()}",
+    }
+    env.pop("REDIS_URL", None)
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE, env=env, check=True)
+    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CACHE_KEY_PREFIX")})
+    os.environ.pop("REDIS_URL", None)
+    if args.redis:
+        os.environ["REDIS_URL"] = args.redis
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from accounts.services import user_create
+    from bench import flash_sale
+    from live.selectors import Participant
+    from live.services import chat_post, show_create
+    from selling.services.sales import sale_buy
+
+    # The bench's users chat far faster than a person may: open the windows, keep the counting.
+    settings.LIVE = {**settings.LIVE, "USER_CHAT_RULES": [(10**9, 5), (10**9, 60)]}
+    host = user_create(email="ops-host@example.vn", password=secrets.token_urlsafe(), full_name="Chủ Thể")
+    buyer = user_create(email="ops-buyer@example.vn", password=secrets.token_urlsafe(), full_name="Người Mua")
+    now = timezone.now()
+    show = show_create(title="Bench ops", host=host, scheduled_start=now, scheduled_end=now + timedelta(days=1))
+    sale_id, price = flash_sale.create_sale(show)
+    room_id, actor = show.room.pk, Participant(user_id=buyer.pk, name="Người Mua", role="viewer")
+
+    actions = {
+        "chat_post": lambda i: chat_post(room_id=room_id, actor=actor, text=f"Bưởi ngon quá {i}"),
+        "sale_buy": lambda i: sale_buy(
+            room_id=room_id, actor=actor, sale_id=sale_id, quantity=1, unit_price=price, key=f"ops-{time.time_ns()}-{i}"
+        ),
+    }
+    rounds = {name: [] for name in actions}
+    for _ in range(args.rounds):
+        for name, action in actions.items():  # interleaved: both under the same minutes
+            rounds[name].append(cpu_ms_per_call(action, args.count))
+    for name, values in rounds.items():
+        print(
+            json.dumps(
+                {
+                    "action": name,
+                    "cache": "redis" if args.redis else "local memory",
+                    "calls": args.count,
+                    "cpu_ms_per_call": {
+                        "min": round(min(values), 2),
+                        "median": round(statistics.median(values), 2),
+                        "max": round(max(values), 2),
+                    },
+                }
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
