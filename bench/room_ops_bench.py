@@ -17,9 +17,11 @@ temporary directory; never part of ``make test``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,6 +49,7 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="room-ops-")
+    atexit.register(shutil.rmtree, tmp, True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
