@@ -50,20 +50,15 @@ def main() -> None:
 
     tmp = tempfile.mkdtemp(prefix="room-ops-")
     atexit.register(shutil.rmtree, tmp, True)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
-        "CACHE_KEY_PREFIX": f"room-ops-{os.getpid()}",
-    }
-    env.pop("REDIS_URL", None)
-    if args.redis:
-        env["REDIS_URL"] = args.redis
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE, env=env, check=True)
-    os.environ.update({key: env[key] for key in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CACHE_KEY_PREFIX")})
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3",
+        CACHE_KEY_PREFIX=f"room-ops-{os.getpid()}",
+    )
     os.environ.pop("REDIS_URL", None)
     if args.redis:
         os.environ["REDIS_URL"] = args.redis
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=BASE, check=True)
     import django
 
     django.setup()
