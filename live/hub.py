@@ -31,7 +31,7 @@ from typing import Protocol
 from channels.layers import get_channel_layer
 
 from live import extensions, gc_tuning, selectors, services
-from live.broadcast import apublish, room_group
+from live.broadcast import LOCAL_HUBS, apublish, room_group
 from live.database import room_db
 from live.limits import TokenBucket, live_setting
 from live.models import Room
@@ -181,6 +181,7 @@ class RoomHub:
         self.group = room_group(room_id)
         self.layer = get_channel_layer()
         self.channel: str | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None  # set by ``start``
         self.subscribers: set = set()
         self.last_seq = 0  # last event accepted in order (maybe not yet sent)
         self.flushed_seq = 0  # last event written to the sockets
@@ -235,6 +236,8 @@ class RoomHub:
         self.reaction_totals = dict(room.reaction_counts or {})
         self.snapshot = snapshot
         self.recent.extend(recent)
+        self.loop = asyncio.get_running_loop()
+        LOCAL_HUBS[self.room_id] = self  # this process's own events come straight here (``broadcast``)
         self._tasks = [
             asyncio.create_task(self._receive_loop(), name=f"live-hub-{self.room_id}-receive"),
             asyncio.create_task(self._tick_loop(), name=f"live-hub-{self.room_id}-tick"),
@@ -245,6 +248,8 @@ class RoomHub:
             return
         self.stopped = True
         _HUBS.pop(self.room_id, None)
+        if LOCAL_HUBS.get(self.room_id) is self:
+            del LOCAL_HUBS[self.room_id]
         current = asyncio.current_task()
         for task in self._tasks:
             if task is not current:
@@ -355,18 +360,18 @@ class RoomHub:
                 await self.stop(close_code=CloseCode.SERVICE_RESTART)
                 return
             try:
-                self._on_message(message)
+                self.on_message(message)
             except Exception:
                 logger.exception("live: room %s could not handle %r", self.room_id, message.get("type"))
 
-    def _on_message(self, message: dict) -> None:
+    def on_message(self, message: dict) -> None:
         kind = message.get("type")
         if kind == "room.presence":
             self.presence[message["process"]] = (int(message["count"]), time.monotonic())
             return
         if kind == "room.events":  # several publishes of one process, in order (``broadcast._Outbox``)
             for event in message["events"]:
-                self._on_message(event)
+                self.on_message(event)
             return
         if kind != "room.event":
             return
