@@ -48,11 +48,16 @@ MAX_BUY_QUANTITY = 100
 
 
 def _sale_end(*, sale_id: int, reason: str, room_id: int) -> bool:
-    """End a sale once: True if this call ended it (and broadcast ``sale.ended``). Call inside a transaction."""
+    """End a sale once: True if this call ended it (and broadcast ``sale.ended``).
+
+    The end and its event commit together: in the caller's transaction, or in one of
+    their own when there is none (a buyer's first look at the sale, which reads outside one).
+    """
     now = timezone.now()
-    if not FlashSale.objects.filter(pk=sale_id, ended_at__isnull=True).update(ended_at=now, end_reason=reason):
-        return False
-    event_append(room_id=room_id, **frames.sale_ended_event(FlashSale.objects.get(pk=sale_id)))
+    with transaction.atomic(savepoint=False):
+        if not FlashSale.objects.filter(pk=sale_id, ended_at__isnull=True).update(ended_at=now, end_reason=reason):
+            return False
+        event_append(room_id=room_id, **frames.sale_ended_event(FlashSale.objects.get(pk=sale_id)))
     return True
 
 
@@ -75,8 +80,7 @@ def sales_close_due(*, show_id: int | None = None, sale_id: int | None = None) -
     ended = 0
     for reasons, rows in ((FlashSale.EndReason.TIME, due), (FlashSale.EndReason.SHOW_ENDED, ended_show)):
         for pk, room_id in rows:
-            with transaction.atomic():
-                ended += _sale_end(sale_id=pk, reason=reasons, room_id=room_id)
+            ended += _sale_end(sale_id=pk, reason=reasons, room_id=room_id)
     return ended
 
 
@@ -238,12 +242,12 @@ def sales_buy(*, room_id: int, sale_id: int, purchases: list[Purchase]) -> list[
     todo = [i for i in todo if results[i] is None]
     if not todo:
         return results
-    # A first look without the lock. Every refusal below stays true once true (a sale
+    # A first look without the lock, and outside a transaction (a sale it finds due to
+    # end is ended in one of its own). Every refusal below stays true once true (a sale
     # never reopens, ``sold`` and a buyer's purchases only grow, prices never change), so
     # in a rush the losers are told at once instead of queueing for the lock.
-    with transaction.atomic():
-        sale = _sale_for(room_id, sale_id)
-        sale_refusal = _sale_refusal(sale, room_id=room_id)
+    sale = _sale_for(room_id, sale_id)
+    sale_refusal = _sale_refusal(sale, room_id=room_id)
     if sale_refusal is None:
         with transaction.atomic():
             sale = _sale_for(room_id, sale_id, lock=True)

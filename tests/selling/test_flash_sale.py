@@ -174,6 +174,30 @@ def test_ended_sale_refuses_and_is_announced_once(selling_show, vendor_user, b01
     assert FlashSale.objects.get(pk=sale.pk).end_reason == "time"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_buyer_who_finds_the_sale_over_ends_it_with_its_announcement_or_not_at_all(
+    selling_show, vendor_user, b01, buyer, monkeypatch
+):
+    """The buyer's first look reads outside a transaction; the end it makes still commits whole."""
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    FlashSale.objects.filter(pk=sale.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    real_append = sales.event_append
+
+    def append_fails(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(sales, "event_append", append_fails)
+    with pytest.raises(RuntimeError):
+        _buy(selling_show, buyer, sale)
+    assert FlashSale.objects.get(pk=sale.pk).ended_at is None  # not ended without its sale.ended
+
+    monkeypatch.setattr(sales, "event_append", real_append)
+    _refused("sale_ended", _buy, selling_show, buyer, sale)
+    assert FlashSale.objects.get(pk=sale.pk).end_reason == "time"
+    ended = RoomEvent.objects.filter(room=selling_show.room, kind="sale.ended")
+    assert [e.payload["reason"] for e in ended] == ["time"]
+
+
 def test_time_up_sale_is_closed_by_a_room_state_read(selling_show, vendor_user, b01):
     sale = open_now(start_sale(selling_show, vendor_user, b01))
     FlashSale.objects.filter(pk=sale.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
