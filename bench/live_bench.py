@@ -800,9 +800,13 @@ def presence_storm(
     }
 
 
+WARMUP_SECONDS = 2.0  # the senders' part of a level's unmeasured round (the joins come first)
+
+
 def measure_interleaved(servers: list[Server], workers: Workers, args, profile: str) -> dict[str, dict[int, list]]:
     """Climb the levels with every server at once: at each level, run after run, each server in turn.
 
+    Each level starts with one unmeasured round at that size (``--no-level-warmup`` skips it).
     Round r measures every server still climbing once, the order turned by one each round
     (ours, baseline, ceiling; then baseline, ceiling, ours; ...), so each server meets the
     machine in each position and the ratio between two servers is taken over the same
@@ -813,6 +817,14 @@ def measure_interleaved(servers: list[Server], workers: Workers, args, profile: 
     for n in args.levels:
         if not active:
             break
+        if args.level_warmup:
+            # One unmeasured round at the new size first. The first round at a level was the
+            # slowest for every server, whichever went first (client and server processes
+            # growing their memory and the kernel its socket buffers for the new sockets):
+            # at 4,000 viewers the ceiling 266 ms then 212, ours 279 then 166
+            # (docs/benchmarks.md), so a level's verdict depended on which server met it first.
+            for server in active:
+                run_level(server, workers, n, WARMUP_SECONDS, args.flash_sale, args.rush)
         for rep in range(args.repeat):
             turn = rep % len(active)
             for server in active[turn:] + active[:turn]:
@@ -853,6 +865,12 @@ def main() -> None:
     )
     parser.add_argument("--levels", default=",".join(map(str, DEFAULT_LEVELS)))
     parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument(
+        "--no-level-warmup",
+        dest="level_warmup",
+        action="store_false",
+        help="skip the unmeasured round every server gets at each new level before its measured runs",
+    )
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--verbose", action="store_true", help="print every run as well")
     parser.add_argument(
@@ -943,6 +961,7 @@ def main() -> None:
                     "repeat": args.repeat,
                     "seconds": args.seconds,
                     "order": "interleaved: each run of a level measures every server in turn, the order turning",
+                    "level_warmup": args.level_warmup,
                 }
             ),
             flush=True,
