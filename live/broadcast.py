@@ -37,10 +37,6 @@ def to_conn(conn_id: str) -> dict:
 TO_HOSTS = {"role": "hosts"}  # the host and co-hosts
 
 
-#: room id -> this process's hub for it (``RoomHub.start``/``stop``), for ``_hand_to_local_hub``.
-LOCAL_HUBS: dict[int, object] = {}
-
-
 async def apublish(room_id: int, frame: dict, *, staff_only: bool = False, to: dict | None = None) -> None:
     """Sequenced frames (with ``seq``) go to everyone; ``to`` sends a frame to some sockets only.
 
@@ -62,7 +58,9 @@ def _hand_to_local_hub(room_id: int, message: dict) -> None:
     as any duplicate is, and other processes' hubs get theirs as before. Directed,
     staff and unsequenced frames are not deduplicated, so they keep the one path.
     """
-    hub = LOCAL_HUBS.get(room_id)
+    from live import hub as hubs  # the hub imports this module
+
+    hub = hubs._HUBS.get(room_id)
     if (
         hub is None
         or message.get("to")

@@ -31,7 +31,7 @@ from typing import Protocol
 from channels.layers import get_channel_layer
 
 from live import extensions, gc_tuning, selectors, services
-from live.broadcast import LOCAL_HUBS, apublish, room_group
+from live.broadcast import apublish, room_group
 from live.database import room_db
 from live.limits import TokenBucket, live_setting
 from live.models import Room
@@ -237,7 +237,6 @@ class RoomHub:
         self.snapshot = snapshot
         self.recent.extend(recent)
         self.loop = asyncio.get_running_loop()
-        LOCAL_HUBS[self.room_id] = self  # this process's own events come straight here (``broadcast``)
         self._tasks = [
             asyncio.create_task(self._receive_loop(), name=f"live-hub-{self.room_id}-receive"),
             asyncio.create_task(self._tick_loop(), name=f"live-hub-{self.room_id}-tick"),
@@ -248,8 +247,6 @@ class RoomHub:
             return
         self.stopped = True
         _HUBS.pop(self.room_id, None)
-        if LOCAL_HUBS.get(self.room_id) is self:
-            del LOCAL_HUBS[self.room_id]
         current = asyncio.current_task()
         for task in self._tasks:
             if task is not current:

@@ -5,6 +5,7 @@ import asyncio
 from channels.db import database_sync_to_async
 
 from live import broadcast
+from live import hub as hubs
 from live.hub import RoomHub
 
 
@@ -67,7 +68,7 @@ class _StuckLayer:
 def _local_hub(monkeypatch, room_id: int) -> RoomHub:
     hub = RoomHub(room_id)
     hub.loop = asyncio.get_running_loop()
-    monkeypatch.setitem(broadcast.LOCAL_HUBS, room_id, hub)
+    monkeypatch.setitem(hubs._HUBS, room_id, hub)
     return hub
 
 
