@@ -28,6 +28,15 @@ application = ProtocolTypeRouter(
     }
 )
 
+from django.urls import get_resolver  # noqa: E402
+
+# The URLconf, and with it every view module and what they import (~1 s; fpdf alone is half),
+# loads here, before the server listens and before the collector freezes the import-time
+# objects, not inside the first visitor's request: after a start or a worker's restart that
+# request took 0.6 s on an idle machine and 2.7 s in the drill's calm phase, and held the
+# worker's GIL away from its live rooms meanwhile (docs/benchmarks.md).
+get_resolver().url_patterns  # noqa: B018 - the property imports the URLconf
+
 from live.gc_tuning import tune_for_server  # noqa: E402
 
 tune_for_server()

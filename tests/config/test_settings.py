@@ -105,3 +105,15 @@ def test_production_passes_the_deploy_check():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_server_process_loads_every_view_before_its_first_request():
+    """The first visitor after a worker (re)starts must not pay for importing the site (~1 s)."""
+    probe = "import sys, config.asgi; print('learning.views' in sys.modules, 'fpdf' in sys.modules)"
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_IN_DEPLOYMENT}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings.test", LIVE_GC_TUNING="0")
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["True", "True"]
