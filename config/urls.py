@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
@@ -31,7 +32,12 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # The header's language switch is on every page. With a CSRF token in it, every anonymous
+    # page set a csrftoken cookie, and nginx's micro-cache never stores a response that sets
+    # one: each anonymous view of the search or the room page rendered in Django, an HTTP
+    # flood's too. The switch changes only the visitor's own language cookie (it still checks
+    # ``next``), so a forged cross-site switch would do nothing worth the token.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -124,6 +124,20 @@ class HomePageTests(TestCase):
                 assert f'action="{reverse("set_language")}"' in html
                 assert f'name="next" value="{url}"' in html.replace("&amp;", "&")
 
+    def test_anonymous_pages_set_no_cookie_so_the_proxy_may_cache_them(self):
+        """nginx's micro-cache never stores a response that sets a cookie (docs/operations.md)."""
+        for url in ["/", self.tree.news[0].url, "/tim-kiem/?q=cho"]:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                assert response.status_code == 200
+                assert not response.cookies, response.cookies
+
+    def test_the_language_switch_needs_no_csrf_cookie(self):
+        client = self.client_class(enforce_csrf_checks=True)
+        response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+        assert response.status_code == 302
+        assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
     def test_language_switch_refuses_to_send_visitors_off_site(self):
         response = self.client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example/"})
         assert response.status_code == 302

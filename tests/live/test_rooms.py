@@ -77,6 +77,13 @@ def test_viewer_page_console_and_list(client, show, vendor_user, buyer_user):
     assert console.status_code == 200 and 'data-live-action="show.start"' in console.content.decode()
 
 
+def test_the_room_page_sets_no_cookie_for_an_anonymous_viewer(client, show):
+    """So the proxy's micro-cache serves the crowd arriving at a show (docs/operations.md)."""
+    page = client.get(f"/phong-live/{show.pk}/")
+    assert page.status_code == 200
+    assert not page.cookies
+
+
 def test_english_viewer_page(client, show):
     client.cookies["django_language"] = "en"
     body = client.get(f"/phong-live/{show.pk}/").content.decode()
