@@ -17,7 +17,7 @@ from the start, as buyers watching the countdown do; every buyer presses buy
 within one second, half of them twice with the same key), a connection storm, spread ping and
 signalling floods, a message flood, slowloris on HTTP, a login brute force on the host's account,
 an HTTP flood on search and the room page; faults: kill -9 of one ASGI worker, a restart of the
-private Redis, a restart of the task worker. One JSON line per phase, a table, and a JSON summary
+private Redis, a restart of one of the two task workers. One JSON line per phase, a table, and a JSON summary
 as the last line.
 """
 

@@ -18,6 +18,7 @@
 #   PROD_WORKERS=2                ASGI workers (one per core)
 #   PROD_ASGI_SERVER=uvicorn      or daphne (see asgi_command)
 #   PROD_APP_PORT=8101            first worker's port (127.0.0.1:8101, :8102, ...)
+#   PROD_TASK_WORKERS=2           task workers: while one restarts, another runs what falls due
 #   DATABASE_URL                  default postgres://postgres@127.0.0.1:5432/chodem_prod (created if missing)
 #   PROD_PLAIN_HTTP=1             plain HTTP on loopback (drill): DJANGO_SECURE_SSL_REDIRECT=false.
 #                                 Set 0 when nginx terminates TLS (the 443 server in deploy/nginx/chodem.conf).
@@ -30,6 +31,7 @@ LISTEN=${PROD_LISTEN:-127.0.0.1:8080}
 WORKERS=${PROD_WORKERS:-2}
 ASGI_SERVER=${PROD_ASGI_SERVER:-uvicorn}
 APP_PORT=${PROD_APP_PORT:-8101}
+TASK_WORKERS=${PROD_TASK_WORKERS:-2}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 REDIS_SERVER=$(command -v redis-server || echo /usr/bin/redis-server)
 
@@ -166,7 +168,9 @@ cmd_start() {
     # eval: the words of the command, which config/servers.py prints shell-quoted
     eval "supervise asgi-$i $(asgi_command $((APP_PORT + i - 1)))"
   done
-  supervise task-worker $PY manage.py run_worker --interval 0.5
+  # Two by default: a task worker's restart (a deploy, a crash) took 10 s from SIGTERM to its
+  # first task on two busy cores, and a sale's end fell due meanwhile (docs/benchmarks.md).
+  for i in $(seq 1 "$TASK_WORKERS"); do supervise "task-worker-$i" $PY manage.py run_worker --interval 0.5; done
   for i in $(seq 1 "$WORKERS"); do wait_port "127.0.0.1:$((APP_PORT + i - 1))" 60; done
   start_nginx
   wait_port "$LISTEN" 10
@@ -213,6 +217,6 @@ case "${1:-}" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   restart-redis) load_env; stop_redis; start_redis; echo "run-prod: redis restarted" ;;
-  restart-worker) alive "$VAR/run/task-worker.pid" && kill -TERM "$(cat "$VAR/run/task-worker.pid")"; echo "run-prod: task worker restarting" ;;
+  restart-worker) alive "$VAR/run/task-worker-1.pid" && kill -TERM "$(cat "$VAR/run/task-worker-1.pid")"; echo "run-prod: task worker 1 restarting" ;;
   *) echo "usage: $0 start|stop|status|restart-redis|restart-worker" >&2; exit 2 ;;
 esac
