@@ -60,7 +60,7 @@ def _hand_to_local_hub(room_id: int, message: dict) -> None:
     """
     from live import hub as hubs  # the hub imports this module
 
-    hub = hubs._HUBS.get(room_id)
+    hub = hubs.running_hub(room_id)
     if (
         hub is None
         or message.get("to")

@@ -723,6 +723,11 @@ _HUBS: dict[int, RoomHub] = {}
 _STARTING: dict[int, asyncio.Future] = {}
 
 
+def running_hub(room_id: int) -> RoomHub | None:
+    """This process's hub of the room if one runs here, without starting one."""
+    return _HUBS.get(room_id)
+
+
 async def hub_for(room_id: int) -> RoomHub:
     """The running hub of a room in this process, started on first use."""
     hub = _HUBS.get(room_id)

@@ -321,7 +321,7 @@ _set_here: dict[int, tuple[int, str]] = {}
 def _camera_on(room_id: int) -> bool:
     """Is the room in camera mode? (The hub's snapshot, kept current by ``VideoExtension.patch_state``,
     unless this process set a newer mode than the hub has read yet.)"""
-    hub = hubs._HUBS.get(room_id)
+    hub = hubs.running_hub(room_id)
     set_here = _set_here.get(room_id)
     if set_here is not None and (hub is None or set_here[0] > hub.last_seq):
         return set_here[1] == "camera"
@@ -336,7 +336,7 @@ def _require_camera(ctx: extensions.RoomContext) -> None:
 
 def _peers(ctx: extensions.RoomContext) -> dict[str, list[int]]:
     """The hosts that offered this socket the camera (``HubState.rtc_peers``), with what it may still send them."""
-    hub = hubs._HUBS.get(ctx.room_id)
+    hub = hubs.running_hub(ctx.room_id)
     sub = hub.by_conn.get(ctx.conn_id) if hub is not None else None
     return sub.hub_state.rtc_peers if sub is not None else {}
 
