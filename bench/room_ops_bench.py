@@ -1,11 +1,12 @@
-"""What one room action costs the room's database thread: CPU per chat message and per purchase.
+"""What one room action costs the room's database thread: CPU per join, chat message and purchase.
 
 A worker's event loop shares the GIL with the room's database thread, so every millisecond
 of the ORM's Python there is a millisecond the fan-out waits (docs/benchmarks.md, "Where
 a sale's tail goes at 4,000 viewers"). This measures that cost directly, on one thread,
-with the services the room calls: ``live.services.chat_post`` (with its per-user rate
-limit) and ``selling.services.sales.sale_buy`` (one buyer's purchase of the bench's
-flash sale, ``bench/flash_sale.py``).
+with the code the room calls: a logged-in viewer's join (``live.consumers._admission``:
+the session, the user, the room, the viewer's role and bans), ``live.services.chat_post``
+(with its per-user rate limit) and ``selling.services.sales.sale_buy`` (one buyer's
+purchase of the bench's flash sale, ``bench/flash_sale.py``).
 
     .venv/bin/python bench/room_ops_bench.py [--rounds 3] [--count 300] [--redis redis://127.0.0.1:6379/7]
 
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib import import_module
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
@@ -64,11 +66,14 @@ def main() -> None:
     django.setup()
     from datetime import timedelta
 
+    from channels.auth import UserLazyObject
     from django.conf import settings
+    from django.test import Client
     from django.utils import timezone
 
     from accounts.services import user_create
     from bench import flash_sale
+    from live.consumers import _admission
     from live.selectors import Participant
     from live.services import chat_post, show_create
     from selling.services.sales import sale_buy
@@ -82,7 +87,18 @@ def main() -> None:
     sale_id, price = flash_sale.create_sale(show)
     room_id, actor = show.room.pk, Participant(user_id=buyer.pk, name="Người Mua", role="viewer")
 
+    client = Client()
+    client.force_login(buyer)
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def join(_i):
+        scope = {"session": session_store(session_key), "user": UserLazyObject()}
+        refusal, participant = _admission(room_id, scope)
+        assert refusal is None and participant.user_id == buyer.pk, refusal
+
     actions = {
+        "join": join,
         "chat_post": lambda i: chat_post(room_id=room_id, actor=actor, text=f"Bưởi ngon quá {i}"),
         "sale_buy": lambda i: sale_buy(
             room_id=room_id, actor=actor, sale_id=sale_id, quantity=1, unit_price=price, key=f"ops-{time.time_ns()}-{i}"

@@ -15,16 +15,16 @@ from core.http import BodyCap, cap_daphne_request_bodies  # noqa: E402
 
 cap_daphne_request_bodies()  # oversized bodies refused as they arrive, accepted ones read from disk
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from live.auth import RoomAuthMiddlewareStack  # noqa: E402
 from live.routing import websocket_urlpatterns  # noqa: E402
 from live.security import ConnectionGuard, SiteOriginValidator  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": BodyCap(django_asgi_app),
-        "websocket": ConnectionGuard(SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+        "websocket": ConnectionGuard(SiteOriginValidator(RoomAuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
     }
 )
 

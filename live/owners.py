@@ -11,18 +11,23 @@ from __future__ import annotations
 
 from live.models import RoomRole, Show
 
+#: ``room_role`` not read yet: the owner reads it. A caller that already holds the user's
+#: role in the room (``RoomRole.role`` or ``None``; one row at most) passes it instead.
+NOT_READ = object()
+
 
 class RoomOwner:
     """The default owner, used for standalone shows and as the base class for others."""
 
-    def may_host(self, user, show: Show) -> bool:
+    def may_host(self, user, show: Show, *, room_role=NOT_READ) -> bool:
         """May ``user`` act as host (start/end the show, moderate, pin)?"""
         if not getattr(user, "is_authenticated", False):
             return False
-        return (
-            user.pk == show.host_id
-            or RoomRole.objects.filter(room__show=show, user=user, role=RoomRole.Role.COHOST).exists()
-        )
+        if user.pk == show.host_id:
+            return True
+        if room_role is NOT_READ:
+            return RoomRole.objects.filter(room__show=show, user=user, role=RoomRole.Role.COHOST).exists()
+        return room_role == RoomRole.Role.COHOST
 
     def may_enter(self, user, show: Show) -> bool:
         """May ``user`` (possibly anonymous) watch? Bans are checked by the engine, not here."""

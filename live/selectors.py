@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from live import extensions
 from live.models import BannedWord, Report, Room, RoomEvent, RoomRole, Sanction, Show, ViewerSample
-from live.owners import owner_for
+from live.owners import NOT_READ, owner_for
 
 HOST, COHOST, MODERATOR, VIEWER = "host", "cohost", "moderator", "viewer"
 MODERATING_ROLES = frozenset({HOST, COHOST, MODERATOR})
@@ -37,16 +37,18 @@ class Participant:
         return self.role in HOSTING_ROLES
 
 
-def participant_for(*, user, show: Show) -> Participant:
+def participant_for(*, user, show: Show, room_role=NOT_READ) -> Participant:
+    """Who ``user`` is in the show's room; ``room_role`` as ``live.owners.NOT_READ`` says."""
     if not getattr(user, "is_authenticated", False):
         return Participant(user_id=None, name="", role=VIEWER)
     name = user.get_full_name() or user.email.split("@")[0]
     if user.pk == show.host_id:
         return Participant(user_id=user.pk, name=show.host_name, role=HOST)
-    if owner_for(show).may_host(user, show):
+    if room_role is NOT_READ:
+        room_role = RoomRole.objects.filter(room__show=show, user=user).values_list("role", flat=True).first()
+    if owner_for(show).may_host(user, show, room_role=room_role):
         return Participant(user_id=user.pk, name=name, role=COHOST)
-    role = RoomRole.objects.filter(room__show=show, user=user).values_list("role", flat=True).first()
-    if role == RoomRole.Role.MODERATOR or user.is_staff:
+    if room_role == RoomRole.Role.MODERATOR or user.is_staff:
         return Participant(user_id=user.pk, name=name, role=MODERATOR)
     return Participant(user_id=user.pk, name=name, role=VIEWER, simulated=bool(getattr(user, "is_simulated", False)))
 
@@ -65,8 +67,13 @@ def sanctions_active(*, room_id: int, user_id: int) -> list[str]:
     return list(_active(Sanction.objects.filter(room_id=room_id, user_id=user_id)).values_list("kind", flat=True))
 
 
+def active_ban(*, room_id, user_id: int):
+    """The user's bans in force in the room; ``room_id`` may be an ``OuterRef`` (``Exists``)."""
+    return _active(Sanction.objects.filter(room_id=room_id, user_id=user_id, kind=Sanction.Kind.BAN))
+
+
 def is_banned(*, room_id: int, user_id: int | None) -> bool:
-    return user_id is not None and sanction_active(room_id=room_id, user_id=user_id, kind=Sanction.Kind.BAN) is not None
+    return user_id is not None and active_ban(room_id=room_id, user_id=user_id).exists()
 
 
 def event_frame(event: RoomEvent) -> dict:

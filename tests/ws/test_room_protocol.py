@@ -184,6 +184,28 @@ async def test_banned_viewer_is_closed_and_cannot_rejoin(live_show, connect, mod
     assert back.welcome["you"]["user_id"] == buyer_user.pk
 
 
+async def test_a_join_reads_the_viewers_role_and_only_bans_in_force(live_show, connect, buyer_user, viewer_user):
+    """The admission's one room query: a co-host joins as co-host, a ban that has run out lets its viewer in."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from live.models import Sanction
+
+    await db(RoomRole.objects.create)(room=live_show.room, user=viewer_user, role=RoomRole.Role.COHOST)
+    cohost = await connect(live_show.room, viewer_user)
+    assert cohost.welcome["you"]["role"] == "cohost"
+    ended = await db(Sanction.objects.create)(
+        room=live_show.room, user=buyer_user, kind=Sanction.Kind.BAN, until=timezone.now() - timedelta(minutes=1)
+    )
+    buyer = await connect(live_show.room, buyer_user)
+    assert buyer.welcome["you"]["role"] == "viewer"
+    await db(Sanction.objects.filter(pk=ended.pk).update)(until=timezone.now() + timedelta(minutes=5))
+    refused = await connect(live_show.room, buyer_user, expect_welcome=False)
+    assert (await refused.recv())["code"] == "forbidden"
+    assert await refused.closed_with() == 4403
+
+
 async def test_slow_mode_spaces_out_viewer_chat_not_hosts(live_show, connect, vendor_user, buyer_user):
     host = await connect(live_show.room, vendor_user)
     buyer = await connect(live_show.room, buyer_user)
@@ -313,6 +335,47 @@ async def test_invited_show_refuses_strangers(live_show, connect, buyer_user, vi
     assert await stranger.closed_with() == 4403
     guest = await connect(live_show.room, viewer_user)
     assert guest.welcome["you"]["role"] == "viewer"
+
+
+async def test_a_joining_socket_reads_its_user_inside_its_one_admission_hop(live_show, connect, buyer_user, monkeypatch):
+    """The user's session and row are read in the admission's database call, not in a hop before it."""
+    from live import auth, consumers
+
+    during_admission, loads = [], []
+    real_admission, real_get_user = consumers._admission, auth.auth.get_user
+
+    def admission(room_id, scope):
+        during_admission.append(True)
+        try:
+            return real_admission(room_id, scope)
+        finally:
+            during_admission.pop()
+
+    def get_user(request):
+        loads.append(bool(during_admission))
+        return real_get_user(request)
+
+    monkeypatch.setattr(consumers, "_admission", admission)
+    monkeypatch.setattr(auth.auth, "get_user", get_user)
+    sock = await connect(live_show.room, buyer_user)
+    assert sock.welcome["you"]["user_id"] == buyer_user.pk
+    assert loads == [True]
+
+
+async def test_a_session_from_before_a_password_change_joins_as_anonymous(live_show, connect, buyer_user):
+    """Django's rule: a password change ends the user's other sessions, on room sockets too."""
+    from tests.ws.conftest import _session_cookie
+
+    cookie = await db(_session_cookie)(buyer_user)
+
+    def change_password():
+        buyer_user.set_password("Mật-khẩu-mới-2026")
+        buyer_user.save()
+
+    await db(change_password)()
+    sock = await connect(live_show.room, headers=[(b"cookie", cookie)])
+    assert sock.welcome["you"]["user_id"] is None
+    assert sock.welcome["you"]["may_chat"] is False
 
 
 async def test_a_ping_is_answered_while_a_database_call_holds_the_database_thread(live_show, connect):
