@@ -3,7 +3,7 @@
 A worker's event loop shares the GIL with the room's database thread, so every millisecond
 of the ORM's Python there is a millisecond the fan-out waits (docs/benchmarks.md, "Where
 a sale's tail goes at 4,000 viewers"). This measures that cost directly, on one thread,
-with the code the room calls: a logged-in viewer's join (``live.consumers._admission``:
+with the code the room calls: a logged-in viewer's join (``live.admission.admit``:
 the session, the user, the room, the viewer's role and bans), ``live.services.chat_post``
 (with its per-user rate limit) and ``selling.services.sales.sale_buy`` (one buyer's
 purchase of the bench's flash sale, ``bench/flash_sale.py``).
@@ -73,7 +73,7 @@ def main() -> None:
 
     from accounts.services import user_create
     from bench import flash_sale
-    from live.consumers import _admission
+    from live.admission import admit
     from live.selectors import Participant
     from live.services import chat_post, show_create
     from selling.services.sales import sale_buy
@@ -94,7 +94,7 @@ def main() -> None:
 
     def join(_i):
         scope = {"session": session_store(session_key), "user": UserLazyObject()}
-        refusal, participant = _admission(room_id, scope)
+        refusal, participant = admit(room_id, scope)
         assert refusal is None and participant.user_id == buyer.pk, refusal
 
     actions = {

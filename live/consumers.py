@@ -14,20 +14,16 @@ from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
 from core.http import scope_client_ip
-from live import extensions, selectors, services
+from live import admission, extensions, services
 from live import hub as hubs
 from live import protocol as p
-from live.auth import resolve_user
 from live.database import room_db
 from live.limits import TokenBucket, address_frames, backoff, caps, extension_lane, live_setting
-from live.models import Room, RoomRole
-from live.owners import owner_for
 from live.wire import wire_for
 
 logger = logging.getLogger(__name__)
@@ -69,7 +65,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.wire = wire_for(self._send) if live_setting("DIRECT_WRITE") else None
         self.bucket = TokenBucket(live_setting("CONNECTION_BURST"), live_setting("CONNECTION_RATE"))
         self.violations, self.last_violation = 0, 0.0
-        verdict, participant = await room_db(_admission)(self.room_id, self.scope)
+        admitted = admission.admit_anonymous(self.room_id, self.scope)
+        if admitted is None:
+            admitted = await room_db(admission.admit)(self.room_id, self.scope)
+        verdict, participant = admitted
         await self.accept()
         if verdict is not None:
             await self._refuse(*verdict)
@@ -236,37 +235,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         if self.violations <= 3:
             await self.send_frame(p.error_frame(code, message))
-
-
-def _admission(room_id: int, scope):
-    """(refusal or None, participant) for a socket about to join ``room_id``.
-
-    One hop to the database thread and, for a logged-in viewer, three queries: the session,
-    the user (``live.auth``), and the room with the viewer's role and bans read alongside it
-    (six before; a crowd joining a sale paid for each on two busy cores).
-    """
-    user = resolve_user(scope)
-    authenticated = getattr(user, "is_authenticated", False)
-    rooms = Room.objects.select_related("show", "show__host").filter(pk=room_id)
-    if authenticated:
-        rooms = rooms.annotate(
-            viewer_role=Subquery(RoomRole.objects.filter(room=OuterRef("pk"), user=user).values("role")[:1]),
-            viewer_banned=Exists(selectors.active_ban(room_id=OuterRef("pk"), user_id=user.pk)),
-        )
-    room = rooms.first()
-    if room is None:
-        return (p.CloseCode.NOT_FOUND, p.ErrorCode.NOT_FOUND, _("Không tìm thấy phòng.")), None
-    show = room.show
-    if not owner_for(show).may_enter(user, show):
-        if not authenticated:
-            return (p.CloseCode.AUTH_REQUIRED, p.ErrorCode.AUTH_REQUIRED, _("Hãy đăng nhập để vào phòng này.")), None
-        return (p.CloseCode.FORBIDDEN, p.ErrorCode.FORBIDDEN, _("Phòng này chỉ dành cho khách mời.")), None
-    if not authenticated:
-        return None, selectors.participant_for(user=user, show=show)
-    participant = selectors.participant_for(user=user, show=show, room_role=room.viewer_role)
-    if not participant.may_moderate and room.viewer_banned:
-        return (p.CloseCode.FORBIDDEN, p.ErrorCode.FORBIDDEN, _("Bạn đã bị cấm khỏi phòng này.")), None
-    return None, participant
 
 
 def _in_language(handler, lang: str):

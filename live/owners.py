@@ -30,7 +30,11 @@ class RoomOwner:
         return room_role == RoomRole.Role.COHOST
 
     def may_enter(self, user, show: Show) -> bool:
-        """May ``user`` (possibly anonymous) watch? Bans are checked by the engine, not here."""
+        """May ``user`` (possibly anonymous) watch? Bans are checked by the engine, not here.
+
+        For an anonymous user it is asked on the event loop (``live.admission``): answer
+        that case without the database.
+        """
         if show.audience == Show.Audience.PUBLIC:
             return True
         if not getattr(user, "is_authenticated", False):

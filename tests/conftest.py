@@ -174,6 +174,16 @@ def selling_show(stall, vendor_user):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_admission_rooms():
+    """Anonymous sockets are admitted from rooms read a moment ago: every test starts without."""
+    from live import admission
+
+    admission.forget_recent_rooms()
+    yield
+    admission.forget_recent_rooms()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_offered_codes():
     """The codes on offer are cached per process for a moment: every test starts without."""
     from selling import selectors

@@ -492,6 +492,10 @@ LIVE = {
     # the process's one database thread at a time: a rush of buys waits on the event loop,
     # and chat never finds more than this many of them ahead (live.limits.DatabaseLane).
     "EXTENSION_CALLS_IN_FLIGHT": env.int("LIVE_EXTENSION_CALLS_IN_FLIGHT", default=4),
+    # An anonymous socket is admitted on the event loop from its room as an admission read
+    # it at most this long ago (live.admission): a storm of anonymous handshakes, or a
+    # restarted worker's viewers rejoining, costs one query a second, not one each.
+    "ANONYMOUS_ADMISSION_SECONDS": env.float("LIVE_ANONYMOUS_ADMISSION_SECONDS", default=1.0),
     # Threads for a room's database calls (live.database.room_db), each with its own
     # connection: on PostgreSQL a buy waiting for a lock no longer holds up chat and
     # admissions. SQLite takes one writer at a time: 1 keeps Channels' one database thread.

@@ -339,10 +339,11 @@ async def test_invited_show_refuses_strangers(live_show, connect, buyer_user, vi
 
 async def test_a_joining_socket_reads_its_user_inside_its_one_admission_hop(live_show, connect, buyer_user, monkeypatch):
     """The user's session and row are read in the admission's database call, not in a hop before it."""
-    from live import auth, consumers
+    from live import admission as admissions
+    from live import auth
 
     during_admission, loads = [], []
-    real_admission, real_get_user = consumers._admission, auth.auth.get_user
+    real_admission, real_get_user = admissions.admit, auth.auth.get_user
 
     def admission(room_id, scope):
         during_admission.append(True)
@@ -355,11 +356,41 @@ async def test_a_joining_socket_reads_its_user_inside_its_one_admission_hop(live
         loads.append(bool(during_admission))
         return real_get_user(request)
 
-    monkeypatch.setattr(consumers, "_admission", admission)
+    monkeypatch.setattr(admissions, "admit", admission)
     monkeypatch.setattr(auth.auth, "get_user", get_user)
     sock = await connect(live_show.room, buyer_user)
     assert sock.welcome["you"]["user_id"] == buyer_user.pk
     assert loads == [True]
+
+
+async def test_anonymous_sockets_are_admitted_from_the_rooms_last_read(live_show, connect, buyer_user, monkeypatch):
+    """A crowd of anonymous viewers costs the database one admission; a logged-in one always asks it."""
+    from live import admission as admissions
+
+    asked = []
+    real_admit = admissions.admit
+
+    def admit(room_id, scope):
+        asked.append(room_id)
+        return real_admit(room_id, scope)
+
+    monkeypatch.setattr(admissions, "admit", admit)
+    crowd = [await connect(live_show.room) for _ in range(5)]
+    assert all(s.welcome["you"]["role"] == "viewer" and s.welcome["you"]["user_id"] is None for s in crowd)
+    assert asked == [live_show.room.pk]
+    buyer = await connect(live_show.room, buyer_user)
+    assert buyer.welcome["you"]["user_id"] == buyer_user.pk
+    assert len(asked) == 2
+
+
+async def test_an_anonymous_join_sees_a_show_made_invite_only_once_its_read_is_stale(live_show, connect, settings):
+    settings.LIVE = {**settings.LIVE, "ANONYMOUS_ADMISSION_SECONDS": 0.2}
+    await connect(live_show.room)
+    await db(Show.objects.filter(pk=live_show.pk).update)(audience=Show.Audience.INVITED)
+    await asyncio.sleep(0.3)
+    anon = await connect(live_show.room, expect_welcome=False)
+    assert (await anon.recv())["code"] == "auth_required"
+    assert await anon.closed_with() == 4401
 
 
 async def test_a_session_from_before_a_password_change_joins_as_anonymous(live_show, connect, buyer_user):
