@@ -58,10 +58,6 @@ def _active(qs):
     return qs.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
 
 
-def sanction_active(*, room_id: int, user_id: int, kind: str) -> Sanction | None:
-    return _active(Sanction.objects.filter(room_id=room_id, user_id=user_id, kind=kind)).order_by("-created_at").first()
-
-
 def sanctions_active(*, room_id: int, user_id: int) -> list[str]:
     """Kinds (``mute``, ``ban``) of the user's sanctions in force in the room."""
     return list(_active(Sanction.objects.filter(room_id=room_id, user_id=user_id)).values_list("kind", flat=True))
@@ -70,10 +66,6 @@ def sanctions_active(*, room_id: int, user_id: int) -> list[str]:
 def active_ban(*, room_id, user_id: int):
     """The user's bans in force in the room; ``room_id`` may be an ``OuterRef`` (``Exists``)."""
     return _active(Sanction.objects.filter(room_id=room_id, user_id=user_id, kind=Sanction.Kind.BAN))
-
-
-def is_banned(*, room_id: int, user_id: int | None) -> bool:
-    return user_id is not None and active_ban(room_id=room_id, user_id=user_id).exists()
 
 
 def event_frame(event: RoomEvent) -> dict:
