@@ -63,3 +63,37 @@ def test_chot_don_card_and_board(browser, asgi_server, selling_show, vendor_user
     buyer.press("[data-live-chat-input]", "Enter")
     expect(buyer.locator("[data-selling-order-reply]")).to_contain_text("B09")
     expect(host.locator(".selling-intent")).to_have_count(1)
+
+
+def test_the_board_keeps_the_hosts_buttons_while_other_orders_arrive(
+    browser, asgi_server, selling_show, vendor_user, buyer_user
+):
+    """A press on the board is not lost because another chốt đơn arrived at that moment.
+
+    The board used to rebuild every item on each frame: the button under the host's pointer
+    was replaced, and a click whose press and release straddled the swap did nothing.
+    """
+    base = asgi_server
+    DeliveryProfile.objects.create(user=buyer_user, name="Phạm Quốc Bảo", phone="+84987654321", address="12 Hàng Bạc")
+    host = logged_in_context(browser, base, vendor_user).new_page()
+    buyer = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740}).new_page()
+    host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")
+    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    buyer.goto(f"{base}/phong-live/{selling_show.pk}/")
+    expect(buyer.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    buyer.fill("[data-live-chat-input]", "chot b01 2")
+    buyer.press("[data-live-chat-input]", "Enter")
+    first = host.locator(".selling-intent", has_text="B01 × 2")
+    confirm = first.locator("[data-action='board.confirm']").element_handle()
+
+    buyer.fill("[data-live-chat-input]", "chot b02 1")
+    buyer.press("[data-live-chat-input]", "Enter")
+    expect(host.locator(".selling-intent")).to_have_count(2)
+    expect(host.locator("[data-selling-board-totals]")).to_contain_text("Chờ: 2")
+    assert confirm.evaluate("button => button.isConnected"), "the B01 button was replaced when B02 arrived"
+
+    confirm.click()
+    expect(first.locator(".selling-status")).to_have_text("Đã xác nhận")
+    b01 = buyer.locator(".selling-card", has=buyer.locator(".selling-card__code", has_text="B01"))
+    expect(b01.locator(".selling-status")).to_have_text("Đã xác nhận")
+    expect(host.locator(".selling-intent", has_text="B02 × 1").locator(".selling-status")).to_have_text("Chờ shop xác nhận")

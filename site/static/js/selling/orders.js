@@ -151,21 +151,41 @@
     input.focus();
   }
 
+  /** What a board item shows: the item is rebuilt only when this changes. */
+  function itemKey(it) { return JSON.stringify([it, me()]); }
+
+  /**
+   * Bring the board up to date in place. Rebuilding every item on each frame replaced the
+   * buttons under the host's pointer whenever another order arrived, and a press that
+   * straddled the swap (down on the old button, up on the new one) was lost without a
+   * word. Unchanged items keep their nodes; changed ones are rebuilt, keeping a decline
+   * reason being typed.
+   */
   function renderBoard() {
     var list = Object.keys(intents).map(function (id) { return intents[id]; });
     list.sort(function (a, b) { return (isOpen(b) - isOpen(a)) || (a.id - b.id); });
-    var forms = {};
+    var shown = {};
     Array.prototype.forEach.call(boardList.querySelectorAll("li[data-intent-id]"), function (li) {
-      var form = li.querySelector("form");
-      if (form) forms[li.dataset.intentId] = form;  // keep a reason being typed
+      shown[li.dataset.intentId] = li;
     });
-    boardList.textContent = "";
-    if (!list.length) boardList.appendChild(el("li", "muted", S.no_intents));
+    var nodes = list.map(function (it) {
+      var key = itemKey(it), old = shown[it.id];
+      if (old && old.dataset.key === key) return old;
+      var li = boardItem(it);
+      li.dataset.key = key;
+      var form = old && old.querySelector("form");
+      if (form && isOpen(it) && (it.status === "pending" || it.claimed_by_id === me())) li.appendChild(form);
+      return li;
+    });
+    if (!nodes.length) nodes.push(boardList.querySelector("li.muted:not([data-intent-id])") || el("li", "muted", S.no_intents));
+    Array.prototype.slice.call(boardList.children).forEach(function (child) {
+      if (nodes.indexOf(child) < 0) boardList.removeChild(child);
+    });
+    nodes.forEach(function (node, i) {
+      if (boardList.children[i] !== node) boardList.insertBefore(node, boardList.children[i] || null);
+    });
     var counts = { pending: 0, claimed: 0, confirmed: 0 }, revenue = 0;
     list.forEach(function (it) {
-      var li = boardItem(it);
-      if (forms[it.id] && isOpen(it) && (it.status === "pending" || it.claimed_by_id === me())) li.appendChild(forms[it.id]);
-      boardList.appendChild(li);
       if (counts[it.status] !== undefined) counts[it.status] += 1;
       if (it.status === "confirmed") revenue += it.total;
     });
