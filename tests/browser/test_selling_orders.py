@@ -97,3 +97,15 @@ def test_the_board_keeps_the_hosts_buttons_while_other_orders_arrive(
     b01 = buyer.locator(".selling-card", has=buyer.locator(".selling-card__code", has_text="B01"))
     expect(b01.locator(".selling-status")).to_have_text("Đã xác nhận")
     expect(host.locator(".selling-intent", has_text="B02 × 1").locator(".selling-status")).to_have_text("Chờ shop xác nhận")
+
+    # A decline reason being typed survives the next order's arrival too.
+    second = host.locator(".selling-intent", has_text="B02 × 1")
+    second.locator("[data-action='decline-open']").click()
+    second.locator("input[name=reason]").fill("Hết hàng loại này")
+    buyer.fill("[data-live-chat-input]", "chot b03 1")
+    buyer.press("[data-live-chat-input]", "Enter")
+    expect(host.locator(".selling-intent")).to_have_count(3)
+    expect(second.locator("input[name=reason]")).to_have_value("Hết hàng loại này")
+    second.locator("form button[type=submit]").click()
+    expect(second.locator(".selling-status")).to_have_text("Đã từ chối")
+    expect(second).to_contain_text("Hết hàng loại này")
