@@ -119,3 +119,45 @@ def test_show_list_and_anonymous_viewer_page(browser, asgi_server, make_user):
     page.goto(f"{asgi_server}/phong-live/{show.pk}/dieu-khien/")
     assert "/tai-khoan/login/" in page.url
     page.close()
+
+
+def test_viewers_report_and_the_host_works_the_queue(browser, asgi_server, make_user):
+    """Reports reach the host's console at once; a report's buttons stay put while others arrive."""
+    host_user = make_user("chuthe-baocao@example.vn", roles=[Role.VENDOR], full_name="Lê Thị Hồng Nhung")
+    spammer = make_user("spam@example.vn", roles=[Role.CONSUMER], full_name="Người Rải Link")
+    watcher = make_user("nguoixem-baocao@example.vn", roles=[Role.CONSUMER], full_name="Phạm Quốc Bảo")
+    now = timezone.now()
+    show = show_create(title="Chè Shan tuyết", host=host_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
+    base = asgi_server
+    host = logged_in_context(browser, base, host_user).new_page()
+    pages = {}
+    for user in (spammer, watcher):
+        pages[user] = logged_in_context(browser, base, user, viewport={"width": 360, "height": 740}).new_page()
+        pages[user].goto(f"{base}/phong-live/{show.pk}/")
+        expect(pages[user].locator("[data-live-status]")).to_have_text("Đã kết nối")
+    host.goto(f"{base}/phong-live/{show.pk}/dieu-khien/")
+    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    queue = host.locator("[data-live-reports]")
+    expect(queue).to_have_text("Chưa có báo cáo nào.")
+
+    for text in ("Link lừa đảo số một", "Link lừa đảo số hai"):
+        pages[spammer].fill("[data-live-chat-input]", text)
+        pages[spammer].press("[data-live-chat-input]", "Enter")
+        expect(pages[watcher].locator(".live-msg", has_text=text)).to_be_visible()
+    pages[watcher].on("dialog", lambda d: d.accept("lừa đảo"))
+    pages[watcher].locator(".live-msg", has_text="số một").locator("[data-action=report]").click()
+    expect(pages[watcher].locator("[data-live-notice]")).to_have_text("Đã gửi báo cáo, cảm ơn bạn.")
+    first = queue.locator(".live-report", has_text="số một")
+    expect(first).to_contain_text("Phạm Quốc Bảo (lừa đảo)")
+    resolve = first.get_by_role("button", name="Đã xử lý").element_handle()
+
+    pages[watcher].locator(".live-msg", has_text="số hai").locator("[data-action=report]").click()
+    expect(queue.locator(".live-report")).to_have_count(2)
+    assert resolve.evaluate("button => button.isConnected"), "the first report's button was replaced"
+
+    resolve.click()  # "handled": the message goes for everyone, the report leaves the queue
+    expect(pages[watcher].locator(".live-msg--deleted")).to_have_text(re.compile("Bình luận đã bị xoá"))
+    expect(queue.locator(".live-report")).to_have_count(1)
+    queue.locator(".live-report", has_text="số hai").get_by_role("button", name="Bỏ qua").click()
+    expect(queue).to_have_text("Chưa có báo cáo nào.")
+    expect(pages[watcher].locator(".live-msg", has_text="số hai")).to_be_visible()

@@ -61,11 +61,14 @@ def test_host_pins_and_starts_a_sale_viewer_sees_it_and_buys(browser, asgi_serve
 
     # The countdown runs out on the server's clock and the buy button appears.
     expect(panel.locator("[data-sale-clock]")).to_have_text(re.compile(r"Flash sale đang mở, còn [12]:\d\d"), timeout=15_000)
+    unpin = host.locator("[data-offers-pins] li", has_text="B01").get_by_role("button", name="Bỏ ghim").element_handle()
     panel.locator("[data-sale-qty]").fill("2")
     panel.get_by_role("button", name="Mua ngay").click()
     expect(panel.locator("[data-sale-result]")).to_have_text("Đã đặt 2 sản phẩm. Người bán sẽ xác nhận đơn của bạn.")
     expect(panel.locator("[data-sale-sold]")).to_have_text("Đã bán 2/10 · còn 8")
     expect(host.locator("[data-flash-sale] [data-sale-sold]")).to_have_text("Đã bán 2/10 · còn 8")
+    # Each purchase changes the stock on the host's pin list, and the host's buttons stay put.
+    assert unpin.evaluate("button => button.isConnected"), "a purchase replaced the host's pin buttons"
     viewer.reload()  # a reconnecting phone reads the sale from the welcome
     expect(panel.locator("[data-sale-sold]")).to_have_text("Đã bán 2/10 · còn 8")
     panel.get_by_role("button", name="Mua ngay").click()

@@ -269,32 +269,61 @@
   function drawReports() {
     var ul = $("[data-live-reports]");
     if (!ul) return;
-    ul.textContent = "";
-    var ids = Object.keys(reports);
-    if (!ids.length) {
-      var empty = document.createElement("li");
-      empty.className = "muted";
-      empty.textContent = T.no_reports;
-      ul.appendChild(empty);
-      return;
-    }
-    ids.forEach(function (id) {
-      var r = reports[id];
-      var li = document.createElement("li");
-      li.className = "live-report";
-      li.textContent = "#" + r.message_seq + " «" + r.text + "» — " + r.reporter + (r.reason ? " (" + r.reason + ")" : "") + " ";
-      [["resolved", T.resolve], ["dismissed", T.dismiss]].forEach(function (pair) {
-        var b = document.createElement("button");
-        b.type = "button";
-        b.className = "button button--small button--ghost";
-        b.textContent = pair[1];
-        b.addEventListener("click", function () {
-          if (pair[0] === "resolved") send({ type: "mod.delete", message_seq: r.message_seq });
-          send({ type: "mod.report_resolve", report_id: r.id, status: pair[0] });
+    syncList(ul, Object.keys(reports).map(function (id) { return reports[id]; }), {
+      id: function (r) { return r.id; },
+      key: function (r) { return JSON.stringify(r); },
+      empty: T.no_reports,
+      build: function (r) {
+        var li = document.createElement("li");
+        li.className = "live-report";
+        li.textContent = "#" + r.message_seq + " «" + r.text + "» — " + r.reporter + (r.reason ? " (" + r.reason + ")" : "") + " ";
+        [["resolved", T.resolve], ["dismissed", T.dismiss]].forEach(function (pair) {
+          var b = document.createElement("button");
+          b.type = "button";
+          b.className = "button button--small button--ghost";
+          b.textContent = pair[1];
+          b.addEventListener("click", function () {
+            if (pair[0] === "resolved") send({ type: "mod.delete", message_seq: r.message_seq });
+            send({ type: "mod.report_resolve", report_id: r.id, status: pair[0] });
+          });
+          li.appendChild(b);
         });
-        li.appendChild(b);
-      });
-      ul.appendChild(li);
+        return li;
+      }
+    });
+  }
+
+  /**
+   * Bring a list of items with buttons up to date in place. An item keeps its node while
+   * ``opts.key(item)`` is unchanged and is rebuilt by ``opts.build(item, oldNode)`` when it
+   * changed; an empty list shows ``opts.empty``. Rebuilding a whole list on every frame
+   * replaced the buttons under the pointer (the host's board at each chốt đơn, the pins at
+   * each purchase of a flash sale), and a press that straddled the swap did nothing.
+   */
+  function syncList(ul, items, opts) {
+    var shown = {};
+    Array.prototype.forEach.call(ul.children, function (li) {
+      if (li.dataset.listId !== undefined) shown[li.dataset.listId] = li;
+    });
+    var nodes = items.map(function (item) {
+      var id = String(opts.id(item)), key = opts.key(item), old = shown[id];
+      if (old && old.dataset.listKey === key) return old;
+      var li = opts.build(item, old || null);
+      li.dataset.listId = id;
+      li.dataset.listKey = key;
+      return li;
+    });
+    if (!nodes.length) {
+      var empty = ul.querySelector("li.muted:not([data-list-id])") || document.createElement("li");
+      empty.className = "muted";
+      empty.textContent = opts.empty;
+      nodes.push(empty);
+    }
+    Array.prototype.slice.call(ul.children).forEach(function (child) {
+      if (nodes.indexOf(child) < 0) ul.removeChild(child);
+    });
+    nodes.forEach(function (node, i) {
+      if (ul.children[i] !== node) ul.insertBefore(node, ul.children[i] || null);
     });
   }
 
@@ -353,6 +382,7 @@
     strings: T,
     fmt: fmt,
     notice: notice,
+    syncList: syncList,
     systemLine: systemLine,
     you: function () { return you; },
     /** Call fn(event, directed) for every event of this type (sequenced or directed). */

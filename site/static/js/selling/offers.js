@@ -204,32 +204,34 @@
   function renderPins() {
     var ul = $("[data-offers-pins]");
     if (!ul) return;
-    ul.textContent = "";
-    if (!state.offers.length) {
-      var empty = document.createElement("li");
-      empty.className = "muted";
-      empty.textContent = S.no_offers;
-      ul.appendChild(empty);
-      return;
-    }
-    state.offers.forEach(function (o) {
-      var li = document.createElement("li");
-      li.className = "selling-offers__pin" + (o.id === state.pinned ? " is-pinned" : "");
-      var label = document.createElement("span");
-      label.textContent = o.code + " · " + o.name + " · " + vnd(o.price) + " · " + fmt(S.stock_left, { n: o.stock_left, unit: o.unit });
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "button button--small" + (o.id === state.pinned ? " button--ghost" : "");
-      b.textContent = o.id === state.pinned ? S.unpin : S.pin;
-      b.dataset.offerPin = o.id;
-      b.addEventListener("click", function () {
-        L.send({ type: "offer.pin", offer_id: o.id === state.pinned ? null : o.id }, function (reply) {
-          if (reply.type === "error") L.notice(reply.message);
+    L.syncList(ul, state.offers, {
+      id: function (o) { return o.id; },
+      // Not the stock: a flash sale changes it with every purchase (set below, in place).
+      key: function (o) { return JSON.stringify([o.id, o.code, o.name, o.price, o.unit, o.id === state.pinned]); },
+      empty: S.no_offers,
+      build: function (o) {
+        var li = document.createElement("li");
+        li.className = "selling-offers__pin" + (o.id === state.pinned ? " is-pinned" : "");
+        var label = document.createElement("span");
+        label.dataset.pinLabel = "";
+        var b = document.createElement("button");
+        b.type = "button";
+        b.className = "button button--small" + (o.id === state.pinned ? " button--ghost" : "");
+        b.textContent = o.id === state.pinned ? S.unpin : S.pin;
+        b.dataset.offerPin = o.id;
+        b.addEventListener("click", function () {
+          L.send({ type: "offer.pin", offer_id: o.id === state.pinned ? null : o.id }, function (reply) {
+            if (reply.type === "error") L.notice(reply.message);
+          });
         });
-      });
-      li.appendChild(label);
-      li.appendChild(b);
-      ul.appendChild(li);
+        li.appendChild(label);
+        li.appendChild(b);
+        return li;
+      }
+    });
+    state.offers.forEach(function (o) {
+      var label = ul.querySelector('[data-list-id="' + o.id + '"] [data-pin-label]');
+      if (label) label.textContent = o.code + " · " + o.name + " · " + vnd(o.price) + " · " + fmt(S.stock_left, { n: o.stock_left, unit: o.unit });
     });
   }
 

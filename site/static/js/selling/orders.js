@@ -151,38 +151,20 @@
     input.focus();
   }
 
-  /** What a board item shows: the item is rebuilt only when this changes. */
-  function itemKey(it) { return JSON.stringify([it, me()]); }
-
-  /**
-   * Bring the board up to date in place. Rebuilding every item on each frame replaced the
-   * buttons under the host's pointer whenever another order arrived, and a press that
-   * straddled the swap (down on the old button, up on the new one) was lost without a
-   * word. Unchanged items keep their nodes; changed ones are rebuilt, keeping a decline
-   * reason being typed.
-   */
+  /** Bring the board up to date in place (``L.syncList``), keeping a decline reason being typed. */
   function renderBoard() {
     var list = Object.keys(intents).map(function (id) { return intents[id]; });
     list.sort(function (a, b) { return (isOpen(b) - isOpen(a)) || (a.id - b.id); });
-    var shown = {};
-    Array.prototype.forEach.call(boardList.querySelectorAll("li[data-intent-id]"), function (li) {
-      shown[li.dataset.intentId] = li;
-    });
-    var nodes = list.map(function (it) {
-      var key = itemKey(it), old = shown[it.id];
-      if (old && old.dataset.key === key) return old;
-      var li = boardItem(it);
-      li.dataset.key = key;
-      var form = old && old.querySelector("form");
-      if (form && isOpen(it) && (it.status === "pending" || it.claimed_by_id === me())) li.appendChild(form);
-      return li;
-    });
-    if (!nodes.length) nodes.push(boardList.querySelector("li.muted:not([data-intent-id])") || el("li", "muted", S.no_intents));
-    Array.prototype.slice.call(boardList.children).forEach(function (child) {
-      if (nodes.indexOf(child) < 0) boardList.removeChild(child);
-    });
-    nodes.forEach(function (node, i) {
-      if (boardList.children[i] !== node) boardList.insertBefore(node, boardList.children[i] || null);
+    L.syncList(boardList, list, {
+      id: function (it) { return it.id; },
+      key: function (it) { return JSON.stringify([it, me()]); },
+      empty: S.no_intents,
+      build: function (it, old) {
+        var li = boardItem(it);
+        var form = old && old.querySelector("form");
+        if (form && isOpen(it) && (it.status === "pending" || it.claimed_by_id === me())) li.appendChild(form);
+        return li;
+      }
     });
     var counts = { pending: 0, claimed: 0, confirmed: 0 }, revenue = 0;
     list.forEach(function (it) {
