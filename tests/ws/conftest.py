@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import io
 import json
 from datetime import timedelta
 
@@ -25,12 +26,40 @@ async def _fresh_hubs():
     """Hubs, channel layers, connection counts and address budgets are per process: reset them per test loop."""
     yield
     await hubs.hubs_stop_all()
+    await _cancel_leftover_tasks()
     channel_layers.backends.clear()
     caps.by_user.clear()
     caps.by_address.clear()
     for limit in (address_frames, address_handshakes, backoff):
         limit.clear()
     video._room_joins.clear()
+
+
+async def _cancel_leftover_tasks(grace: float = 5.0) -> None:
+    """Cancel what the test left running; fail with the stack of any task that ignores it.
+
+    On PostgreSQL and Redis a ws test now and then left a task that never finished after
+    its cancellation, with every thread idle, and pytest-asyncio's loop teardown waited
+    for it forever (one CI run hung in ``_cancel_all_tasks``; the task is not yet known).
+    Such a task now fails its test with its stack, and is dropped from asyncio's registry
+    so that the loop can close and the rest of the suite runs.
+    """
+    current = asyncio.current_task()
+    left = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
+    if not left:
+        return
+    for task in left:
+        task.cancel()
+    _done, stuck = await asyncio.wait(left, timeout=grace)
+    if not stuck:
+        return
+    stacks = []
+    for task in stuck:
+        out = io.StringIO()
+        task.print_stack(file=out)
+        stacks.append(out.getvalue())
+        asyncio.tasks._unregister_task(task)
+    pytest.fail("tasks that ignore their cancellation:\n" + "\n".join(stacks))
 
 
 @pytest.fixture
