@@ -319,8 +319,9 @@
       empty.textContent = opts.empty;
       nodes.push(empty);
     }
+    var keep = new Set(nodes);
     Array.prototype.slice.call(ul.children).forEach(function (child) {
-      if (nodes.indexOf(child) < 0) ul.removeChild(child);
+      if (!keep.has(child)) ul.removeChild(child);
     });
     nodes.forEach(function (node, i) {
       if (ul.children[i] !== node) ul.insertBefore(node, ul.children[i] || null);
