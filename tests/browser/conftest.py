@@ -74,3 +74,20 @@ def logged_in_context(browser, base, user=None, **kwargs):
         client.force_login(user)
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
     return context
+
+
+def console_and_phone(browser, base, show, host_user, buyer_user, *, host_viewport=None):
+    """The host's console in a desktop browser and the show's page on the buyer's 360 px phone, both connected.
+
+    Returns ``(host_ctx, buyer_ctx, host, buyer)``.
+    """
+    from playwright.sync_api import expect
+
+    host_ctx = logged_in_context(browser, base, host_user, **({"viewport": host_viewport} if host_viewport else {}))
+    buyer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
+    host, buyer = host_ctx.new_page(), buyer_ctx.new_page()
+    host.goto(f"{base}/phong-live/{show.pk}/dieu-khien/")
+    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    buyer.goto(f"{base}/phong-live/{show.pk}/")
+    expect(buyer.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    return host_ctx, buyer_ctx, host, buyer

@@ -15,7 +15,7 @@ from notifications.models import Notification
 from orders.attestation import STATEMENT
 from orders.models import Order, OrderEvent
 from selling.models import DeliveryProfile
-from tests.browser.conftest import logged_in_context
+from tests.browser.conftest import console_and_phone
 from tests.tasks_worker import run_due_tasks
 
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "orders"
@@ -31,16 +31,12 @@ def _shot(page, name, width):
 def test_an_order_from_chot_don_to_completed_with_the_badge(browser, asgi_server, selling_show, vendor_user, buyer_user):
     base = asgi_server
     DeliveryProfile.objects.create(user=buyer_user, name="Phạm Quốc Bảo", phone="+84987654321", address="12 Hàng Bạc, Hoàn Kiếm")
-    host_ctx = logged_in_context(browser, base, vendor_user, viewport={"width": 1280, "height": 900})
-    buyer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
-    host, buyer = host_ctx.new_page(), buyer_ctx.new_page()
-    host.on("dialog", lambda d: d.accept())
 
     # Chốt đơn in the show; the host accepts it on the board.
-    host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")
-    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
-    buyer.goto(f"{base}/phong-live/{selling_show.pk}/")
-    expect(buyer.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    host_ctx, buyer_ctx, host, buyer = console_and_phone(
+        browser, base, selling_show, vendor_user, buyer_user, host_viewport={"width": 1280, "height": 900}
+    )
+    host.on("dialog", lambda d: d.accept())
     buyer.fill("[data-live-chat-input]", "chot b01 2")
     buyer.press("[data-live-chat-input]", "Enter")
     item = host.locator(".selling-intent", has_text="Phạm Quốc Bảo")

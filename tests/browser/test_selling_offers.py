@@ -9,24 +9,14 @@ import re
 from playwright.sync_api import expect
 
 from selling.models import OrderIntent
-from tests.browser.conftest import logged_in_context
+from tests.browser.conftest import console_and_phone
 from tests.selling.helpers import go_live, offer_many
-
-
-def _console_and_phone(browser, base, show, host_user, buyer_user):
-    """The host's console in a desktop browser and the show's page on the buyer's 360 px phone."""
-    host_ctx = logged_in_context(browser, base, host_user)
-    viewer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
-    host, viewer = host_ctx.new_page(), viewer_ctx.new_page()
-    host.goto(f"{base}/phong-live/{show.pk}/dieu-khien/")
-    viewer.goto(f"{base}/phong-live/{show.pk}/")
-    return host_ctx, viewer_ctx, host, viewer
 
 
 def test_host_pins_and_starts_a_sale_viewer_sees_it_and_buys(browser, asgi_server, selling_show, vendor_user, buyer_user):
     go_live(selling_show)
     base = asgi_server
-    host_ctx, viewer_ctx, host, viewer = _console_and_phone(browser, base, selling_show, vendor_user, buyer_user)
+    host_ctx, viewer_ctx, host, viewer = console_and_phone(browser, base, selling_show, vendor_user, buyer_user)
     expect(viewer.locator("[data-live-status]")).to_have_text("Đã kết nối")
     expect(viewer.locator("[data-offers-card]")).to_be_hidden()  # nothing pinned: the phone's stage shows only the video
 
@@ -91,7 +81,7 @@ def test_a_show_offering_sixty_products_lists_them_all_though_its_welcome_comes_
     codes = offer_many(selling_show, stall, vendor_user, 60)
     go_live(selling_show)
     base = asgi_server
-    host_ctx, viewer_ctx, host, viewer = _console_and_phone(browser, base, selling_show, vendor_user, buyer_user)
+    host_ctx, viewer_ctx, host, viewer = console_and_phone(browser, base, selling_show, vendor_user, buyer_user)
     expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
     pins = host.locator("[data-offers-pins] li")
     expect(pins).to_have_count(63)

@@ -10,19 +10,13 @@ from playwright.sync_api import expect
 
 from orders.models import Order
 from selling.models import DeliveryProfile
-from tests.browser.conftest import logged_in_context
+from tests.browser.conftest import console_and_phone
 
 
 def test_chot_don_card_and_board(browser, asgi_server, selling_show, vendor_user, buyer_user):
     base = asgi_server
-    host_ctx = logged_in_context(browser, base, vendor_user)
-    buyer_ctx = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740})
-    host, buyer = host_ctx.new_page(), buyer_ctx.new_page()
+    host_ctx, buyer_ctx, host, buyer = console_and_phone(browser, base, selling_show, vendor_user, buyer_user)
     host.on("dialog", lambda d: d.accept())
-    host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")
-    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
-    buyer.goto(f"{base}/phong-live/{selling_show.pk}/")
-    expect(buyer.locator("[data-live-status]")).to_have_text("Đã kết nối")
 
     buyer.fill("[data-live-chat-input]", "chot b01 2")
     buyer.press("[data-live-chat-input]", "Enter")
@@ -75,12 +69,7 @@ def test_the_board_keeps_the_hosts_buttons_while_other_orders_arrive(
     """
     base = asgi_server
     DeliveryProfile.objects.create(user=buyer_user, name="Phạm Quốc Bảo", phone="+84987654321", address="12 Hàng Bạc")
-    host = logged_in_context(browser, base, vendor_user).new_page()
-    buyer = logged_in_context(browser, base, buyer_user, viewport={"width": 360, "height": 740}).new_page()
-    host.goto(f"{base}/phong-live/{selling_show.pk}/dieu-khien/")
-    expect(host.locator("[data-live-status]")).to_have_text("Đã kết nối")
-    buyer.goto(f"{base}/phong-live/{selling_show.pk}/")
-    expect(buyer.locator("[data-live-status]")).to_have_text("Đã kết nối")
+    _host_ctx, _buyer_ctx, host, buyer = console_and_phone(browser, base, selling_show, vendor_user, buyer_user)
     buyer.fill("[data-live-chat-input]", "chot b01 2")
     buyer.press("[data-live-chat-input]", "Enter")
     first = host.locator(".selling-intent", has_text="B01 × 2")
