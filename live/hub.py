@@ -13,8 +13,10 @@ group once, through its ``RoomHub``; the hub
   is simply overwritten; sequenced events queue up to ``OUTBOUND_QUEUE_MAX_EVENTS``,
   after which the socket is closed with 4408 and the client resumes by sequence),
 * announces its local viewer count to the other processes (at most once per tick),
-* closes its sockets with 4012 when the channel layer fails, so clients reconnect and
-  resume against a fresh hub.
+* keeps its sockets when the channel layer fails (Redis restarting): it reads the room's
+  events from the database every few ticks until the layer is back, joins the group again
+  and sends every socket a fresh ``welcome``, so that clients ask again for the directed
+  frames the outage lost (``_ride_out_layer_outage``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ IDLE_STOP_SECONDS = 30.0
 RTC_BUDGET_PER_OFFER = (1, 30, 1)
 RTC_PEERS_PER_SOCKET = 4  # hosts and co-hosts offering one viewer at once
 VIEWER_SAMPLE_SECONDS = 15.0  # analytics: several samples per minute, the service keeps the peak
+# While the channel layer is down the hub reads the room's new events from the database this
+# often (one indexed query), and tries the layer again with this back-off.
+OUTAGE_RESYNC_SECONDS = 0.25
+OUTAGE_RETRY_SECONDS = (0.1, 2.0)
 
 
 def encode(frame: dict) -> str:
@@ -211,6 +217,7 @@ class RoomHub:
         self.last_sample = 0.0  # when the viewer count was last recorded for analytics
         self.idle_since: float | None = None
         self.stopped = False
+        self.layer_down = False  # the channel layer failed: see _ride_out_layer_outage
         self._tasks: list[asyncio.Task] = []
         self._reaction_flush: asyncio.Task | None = None
         self._catch_up: asyncio.Task | None = None
@@ -242,7 +249,7 @@ class RoomHub:
             asyncio.create_task(self._tick_loop(), name=f"live-hub-{self.room_id}-tick"),
         ]
 
-    async def stop(self, *, close_code: int | None = None) -> None:
+    async def stop(self) -> None:
         if self.stopped:
             return
         self.stopped = True
@@ -251,10 +258,6 @@ class RoomHub:
         for task in self._tasks:
             if task is not current:
                 task.cancel()
-        if close_code is not None:
-            for sub in list(self.subscribers):
-                with contextlib.suppress(Exception):
-                    await sub.close_with(close_code)
         self.subscribers.clear()
         self.simulated.clear()
         self.by_user.clear()
@@ -306,11 +309,7 @@ class RoomHub:
             snapshot, events, complete = await room_db(_replay)(self.room_id, after, upto, limit)
         if sub not in self.subscribers:  # left while we read
             return
-        snapshot.update(seq=upto, viewers=self.viewers, reactions=dict(self.reaction_totals))
-        welcome = {"v": VERSION, "type": "welcome", **snapshot, "you": _you(sub)}
-        if sub.participant.may_moderate:
-            welcome["reports"] = await room_db(selectors.open_reports)(room_id=self.room_id)
-        await sub.send_raw(encode(welcome))
+        await sub.send_raw(encode(await self._welcome(sub, snapshot, upto)))
         await self._send(sub, {"v": VERSION, "type": "replay", "seq": upto, "complete": complete, "events": events})
         state.delivered = max(upto, after or 0)
         held = [e for e in state.held if e["seq"] > state.delivered]
@@ -321,6 +320,13 @@ class RoomHub:
         if held:
             state.delivered = held[-1]["seq"]
             await self._send(sub, {"v": VERSION, "type": "batch", "seq": state.delivered, "events": held})
+
+    async def _welcome(self, sub, snapshot: dict, upto: int) -> dict:
+        snapshot.update(seq=upto, viewers=self.viewers, reactions=dict(self.reaction_totals))
+        welcome = {"v": VERSION, "type": "welcome", **snapshot, "you": _you(sub)}
+        if sub.participant.may_moderate:
+            welcome["reports"] = await room_db(selectors.open_reports)(room_id=self.room_id)
+        return welcome
 
     def detach(self, sub) -> None:
         self.subscribers.discard(sub)
@@ -352,14 +358,50 @@ class RoomHub:
                 raise
             except Exception:
                 logger.warning(
-                    "live: room %s lost its channel layer; closing sockets for resume", self.room_id, exc_info=True
+                    "live: room %s lost its channel layer; keeping its sockets on the database", self.room_id, exc_info=True
                 )
-                await self.stop(close_code=CloseCode.SERVICE_RESTART)
-                return
+                await self._ride_out_layer_outage()
+                continue
             try:
                 self.on_message(message)
             except Exception:
                 logger.exception("live: room %s could not handle %r", self.room_id, message.get("type"))
+
+    async def _ride_out_layer_outage(self) -> None:
+        """Keep the room's sockets while the channel layer is down, and pick the layer up again.
+
+        Closing every socket (4012, as until 7 Dec 2026) sent the whole room through the
+        reconnect back-off at once: on two busy cores most viewers were still outside
+        seconds after Redis was back (docs/benchmarks.md). Sequenced events lose nothing
+        meanwhile: this process's own reach its hub directly (``broadcast._hand_to_local_hub``)
+        and the other processes' are read from the database every ``OUTAGE_RESYNC_SECONDS``
+        (the tick loop). What only the layer carries (directed and staff frames, the other
+        processes' reactions and viewer counts) is lost, so once the group is joined again
+        (a restarted Redis has forgotten it) every socket gets a fresh ``welcome``: the
+        clients refresh from it and ask again for their directed state, as after a reconnect.
+        """
+        self.layer_down = True
+        delay, most = OUTAGE_RETRY_SECONDS
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self.layer.group_add(self.group, self.channel)
+                break
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - still down; the next try logs nothing new
+                delay = min(2 * delay, most)
+        logger.warning("live: room %s has its channel layer again; welcoming its sockets afresh", self.room_id)
+        self.layer_down = False
+        self.presence_published = (-1, 0.0)  # announce this process's viewers again
+        await self._catch_up_from_database(fill=True, refresh_snapshot=True)
+        for sub in list(self.subscribers):
+            if sub.hub_state.replaying or sub.hub_state.closing or self.snapshot is None:
+                continue  # still joining: its own welcome is on the way
+            try:
+                await self._send(sub, await self._welcome(sub, dict(self.snapshot), self.flushed_seq))
+            except Exception:  # noqa: BLE001 - one socket's failure must not stop the others'
+                await self._drop(sub)
 
     def on_message(self, message: dict) -> None:
         kind = message.get("type")
@@ -461,7 +503,7 @@ class RoomHub:
                         await self.stop()
                         return
                     continue
-                periodic = now - self.last_resync > resync_every
+                periodic = now - self.last_resync > (OUTAGE_RESYNC_SECONDS if self.layer_down else resync_every)
                 self._flush_reactions(save=periodic)
                 if now - self.last_sample >= VIEWER_SAMPLE_SECONDS:
                     self.last_sample = now
@@ -501,6 +543,8 @@ class RoomHub:
             logger.exception("live: room %s could not catch up from the database", self.room_id)
 
     async def _publish_presence(self, now: float) -> None:
+        if self.layer_down:
+            return  # announced again once the layer is back
         count = self.local_viewers
         last_count, last_at = self.presence_published
         if count == last_count and now - last_at < live_setting("PRESENCE_HEARTBEAT_SECONDS"):
@@ -515,7 +559,8 @@ class RoomHub:
         """Announce this tick's taps to every process (no database); save them every few seconds."""
         if self.reaction_taps:
             taps, self.reaction_taps = dict(self.reaction_taps), Counter()
-            self._background(apublish(self.room_id, {"type": "reactions", "delta": taps}))
+            if not self.layer_down:  # no one to tell; still saved below
+                self._background(apublish(self.room_id, {"type": "reactions", "delta": taps}))
         if save and self.reaction_unsaved and (self._reaction_flush is None or self._reaction_flush.done()):
             unsaved, self.reaction_unsaved = dict(self.reaction_unsaved), Counter()
             self._reaction_flush = self._background(

@@ -25,7 +25,7 @@ class CloseCode:
     """WebSocket close codes the server uses (4000–4999 are application codes)."""
 
     # (Servers may only send 1000 or 3000-4999, so 1012/1013 are mirrored as 4012/4013.)
-    SERVICE_RESTART = 4012  # the process lost its channel layer: reconnect and resume
+    SERVICE_RESTART = 4012  # reserved (until 7 Dec 2026: the process lost its channel layer): reconnect and resume
     TRY_AGAIN_LATER = 4013  # the channel layer is unavailable right now: back off and retry
     AUTH_REQUIRED = 4401  # the show is for invited guests: log in first
     FORBIDDEN = 4403  # banned from the room, or not invited
