@@ -49,7 +49,7 @@ RTC_PEERS_PER_SOCKET = 4  # hosts and co-hosts offering one viewer at once
 VIEWER_SAMPLE_SECONDS = 15.0  # analytics: several samples per minute, the service keeps the peak
 # While the channel layer is down the hub reads the room's new events from the database this
 # often (one indexed query), and tries the layer again with this back-off.
-OUTAGE_RESYNC_SECONDS = 0.25
+OUTAGE_RESYNC_SECONDS = 0.1
 OUTAGE_RETRY_SECONDS = (0.1, 2.0)
 
 
