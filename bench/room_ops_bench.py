@@ -6,7 +6,10 @@ a sale's tail goes at 4,000 viewers"). This measures that cost directly, on one 
 with the code the room calls: a logged-in viewer's join (``live.admission.admit``:
 the session, the user, the room, the viewer's role and bans), ``live.services.chat_post``
 (with its per-user rate limit) and ``selling.services.sales.sale_buy`` (one buyer's
-purchase of the bench's flash sale, ``bench/flash_sale.py``).
+purchase of the bench's flash sale, ``bench/flash_sale.py``). And one cost on the event
+loop: a fresh viewer's history (the last 100 chat messages) framed for its socket, as
+every join did until 7 Dec 2026 (``history_framed_per_join``) and as the hub now shares
+one framing among the joins at the same sequence (``history_framed_once``).
 
     .venv/bin/python bench/room_ops_bench.py [--rounds 3] [--count 300] [--redis redis://127.0.0.1:6379/7]
 
@@ -97,8 +100,22 @@ def main() -> None:
         refusal, participant = admit(room_id, scope)
         assert refusal is None and participant.user_id == buyer.pk, refusal
 
+    from live import selectors
+    from live.hub import RoomHub, frames_under, ws_text_frame
+
+    for i in range(settings.LIVE["HISTORY_EVENTS"]):
+        chat_post(room_id=room_id, actor=actor, text=f"Chị ơi bưởi đỏ còn không, ship Hà Đông được không ạ? {i}")
+    last = show.room.__class__.objects.get(pk=room_id).last_seq
+    history = selectors.events_between(room_id=room_id, after=last - settings.LIVE["HISTORY_EVENTS"], upto=last)
+    replay = {"v": 1, "type": "replay", "seq": last, "complete": True, "events": history}
+    hub = RoomHub(room_id)
+
     actions = {
         "join": join,
+        "history_framed_per_join": lambda _i: [
+            (ws_text_frame(text), text) for text in frames_under(replay, settings.LIVE["MAX_FRAME_BYTES"])
+        ],
+        "history_framed_once": lambda _i: hub._history_parts(last, replay),
         "chat_post": lambda i: chat_post(room_id=room_id, actor=actor, text=f"Bưởi ngon quá {i}"),
         "sale_buy": lambda i: sale_buy(
             room_id=room_id, actor=actor, sale_id=sale_id, quantity=1, unit_price=price, key=f"ops-{time.time_ns()}-{i}"

@@ -232,6 +232,9 @@ class RoomHub:
         # snapshot holds: a join while a refresh is still reading gets its state from the
         # database, not a snapshot that misses the change (database calls run in parallel).
         self.snapshot_changes = self.snapshot_holds = 0
+        # A fresh viewer's history (the last HISTORY_EVENTS events, ~40 KB of chat), encoded and
+        # framed once per sequence number: (upto, [(wire frame, text), ...]). See _history_parts.
+        self._history: tuple[int, list[tuple[bytes, str]]] | None = None
 
     # -- life cycle ---------------------------------------------------------
 
@@ -302,7 +305,8 @@ class RoomHub:
         upto = self.flushed_seq
         limit = live_setting("REPLAY_MAX_EVENTS") if after is not None else live_setting("HISTORY_EVENTS")
         from_memory = self._replay_from_memory(after, upto, limit)
-        if from_memory is not None and self.snapshot is not None and self.snapshot_holds == self.snapshot_changes:
+        in_memory = from_memory is not None and self.snapshot is not None and self.snapshot_holds == self.snapshot_changes
+        if in_memory:
             events, complete = from_memory
             snapshot = dict(self.snapshot)
         else:
@@ -310,7 +314,11 @@ class RoomHub:
         if sub not in self.subscribers:  # left while we read
             return
         await sub.send_raw(encode(await self._welcome(sub, snapshot, upto)))
-        await self._send(sub, {"v": VERSION, "type": "replay", "seq": upto, "complete": complete, "events": events})
+        replay = {"v": VERSION, "type": "replay", "seq": upto, "complete": complete, "events": events}
+        if in_memory and after is None:
+            await _write_parts(sub, self._history_parts(upto, replay))
+        else:
+            await self._send(sub, replay)
         state.delivered = max(upto, after or 0)
         held = [e for e in state.held if e["seq"] > state.delivered]
         state.held = []
@@ -320,6 +328,19 @@ class RoomHub:
         if held:
             state.delivered = held[-1]["seq"]
             await self._send(sub, {"v": VERSION, "type": "batch", "seq": state.delivered, "events": held})
+
+    def _history_parts(self, upto: int, replay: dict) -> list[tuple[bytes, str]]:
+        """A fresh viewer's replay, framed once for every viewer who joins at the same ``upto``.
+
+        Encoding and cutting the last 100 chat messages into frames under 16 KB cost each
+        join three JSON encodes of them, a third of a join's time on the event loop in the
+        drill's connection storm (py-spy, 7 Dec 2026); a crowd arriving at once asks for the
+        very same frames.
+        """
+        if self._history is None or self._history[0] != upto:
+            parts = [(ws_text_frame(text), text) for text in frames_under(replay, live_setting("MAX_FRAME_BYTES"))]
+            self._history = (upto, parts)
+        return self._history[1]
 
     async def _welcome(self, sub, snapshot: dict, upto: int) -> dict:
         snapshot.update(seq=upto, viewers=self.viewers, reactions=dict(self.reaction_totals))
@@ -455,6 +476,7 @@ class RoomHub:
             for i, old in enumerate(self.recent):
                 if old["seq"] == frame["message_seq"] and old["type"] == "chat":
                     self.recent[i] = {**old, "text": "", "deleted": True}
+                    self._history = None
                     break
 
     def _replay_from_memory(self, after: int | None, upto: int, limit: int):
@@ -618,9 +640,7 @@ class RoomHub:
                         continue
                     if events:
                         hs.delivered = self.flushed_seq
-                    for wire, text in parts:
-                        if not sub.write_now(wire):
-                            await sub.send_raw(text)
+                    await _write_parts(sub, parts)
                 except Exception:  # noqa: BLE001 - one socket's failure must not stop the tick's fan-out
                     await self._drop(sub)
         if staff:
@@ -723,6 +743,13 @@ class RoomHub:
         logger.warning("live: room %s could not send to a socket; closing it for resume", self.room_id, exc_info=True)
         with contextlib.suppress(Exception):
             await sub.close_with(CloseCode.TOO_FAR_BEHIND)
+
+
+async def _write_parts(sub, parts: list[tuple[bytes, str]]) -> None:
+    """Frames encoded once for many sockets: straight to the transport if it takes them, else the ASGI send."""
+    for wire, text in parts:
+        if not sub.write_now(wire):
+            await sub.send_raw(text)
 
 
 def _held_bytes(held: dict[str, list[dict]]) -> int:

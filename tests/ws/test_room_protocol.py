@@ -140,6 +140,8 @@ async def test_moderator_deletes_a_message_everywhere(live_show, connect, modera
     assert mod.welcome["you"]["role"] == "moderator"
     await buyer.send(type="chat.send", text="quảng cáo bậy")
     seq = (await mod.wait_type("chat"))["seq"]
+    early = await connect(live_show.room)  # the history as it stood: the hub frames it once for every fresh viewer
+    assert next(e for e in early.replay["events"] if e["seq"] == seq)["text"] == "quảng cáo bậy"
     await buyer.send(type="mod.delete", message_seq=seq, ref="d")
     assert (await buyer.wait_type("error", ref="d"))["code"] == "forbidden"
     await mod.send(type="mod.delete", message_seq=seq)
