@@ -215,7 +215,7 @@ async def test_a_redis_restart_keeps_every_viewer_in_the_room_and_loses_no_messa
         redis_proc = start_redis(redis_port)
         # Back on the layer, every socket is welcomed afresh (directed frames of the outage are gone).
         for c in everyone:
-            await wait_until(lambda c=c: c.welcomes == 2, timeout=20)
+            await wait_until(lambda c=c: c.welcomes >= 2, timeout=20)
 
         for i in range(3):
             await host.chat(f"sau sự cố {i}", timeout=20)
