@@ -14,7 +14,7 @@ group once, through its ``RoomHub``; the hub
   after which the socket is closed with 4408 and the client resumes by sequence),
 * announces its local viewer count to the other processes (at most once per tick),
 * keeps its sockets when the channel layer fails (Redis restarting): it reads the room's
-  events from the database every few ticks until the layer is back, joins the group again
+  events from the database every tick until the layer is back, joins the group again
   and sends every socket a fresh ``welcome``, so that clients ask again for the directed
   frames the outage lost (``_ride_out_layer_outage``).
 """
