@@ -21,6 +21,10 @@ def client_strings() -> dict:
         "connecting": _("Đang kết nối…"),
         "reconnecting": _("Mất kết nối, đang kết nối lại…"),
         "connected": _("Đã kết nối"),
+        "chat_offline": _("Chưa gửi được: đang kết nối lại. Bình luận vẫn còn trong ô, hãy gửi khi đã kết nối."),
+        "chat_unanswered": _(
+            "Mất kết nối trước khi bình luận được nhận. Nếu nó không hiện trong khung bình luận, hãy gửi lại."
+        ),
         "banned": _("Bạn đã bị cấm khỏi phòng này."),
         "not_found": _("Không tìm thấy phòng."),
         "login": _("Hãy đăng nhập để vào phòng này."),

@@ -7,6 +7,7 @@ test database, not by Django's HTTP-only live server.
 import re
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -15,12 +16,15 @@ from accounts.roles import Role
 from live.services import show_create
 from tests.browser.conftest import logged_in_context
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
 
 class NetworkSwitch:
     """Passes the page's WebSocket through Playwright, and can cut it like a dropped network."""
 
     def __init__(self):
         self.up = True
+        self.swallow = False  # while set, the page's frames never reach the server (a link dying mid-send)
         self.routes = []
         self.lock = threading.Lock()
 
@@ -29,6 +33,7 @@ class NetworkSwitch:
             ws.close()
             return
         server = ws.connect_to_server()
+        ws.on_message(lambda message: None if self.swallow else server.send(message))
         self.routes.append((ws, server))
 
     def drop(self):
@@ -39,7 +44,7 @@ class NetworkSwitch:
         self.routes.clear()
 
     def restore(self):
-        self.up = True
+        self.up, self.swallow = True, False
 
 
 def test_host_and_viewer_chat_moderate_and_survive_a_network_drop(browser, asgi_server, make_user):
@@ -161,3 +166,61 @@ def test_viewers_report_and_the_host_works_the_queue(browser, asgi_server, make_
     queue.locator(".live-report", has_text="số hai").get_by_role("button", name="Bỏ qua").click()
     expect(queue).to_have_text("Chưa có báo cáo nào.")
     expect(pages[watcher].locator(".live-msg", has_text="số hai")).to_be_visible()
+
+
+def test_a_comment_leaves_the_box_only_once_the_room_has_it(browser, asgi_server, make_user):
+    """Typed while reconnecting, lost with the link, or refused: the comment comes back to the box, with why."""
+    host_user = make_user("chuthe-binhluan@example.vn", roles=[Role.VENDOR], full_name="Lê Thị Hồng Nhung")
+    buyer = make_user("nguoimua-binhluan@example.vn", roles=[Role.CONSUMER], full_name="Phạm Quốc Bảo")
+    now = timezone.now()
+    show = show_create(title="Cam Canh", host=host_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
+    base = asgi_server
+    page = logged_in_context(browser, base, buyer, viewport={"width": 360, "height": 740}).new_page()
+    network = NetworkSwitch()
+    page.route_web_socket(re.compile(r".*/ws/rooms/.*"), network.handler)
+    page.goto(f"{base}/phong-live/{show.pk}/")
+    status, box, notice = page.locator("[data-live-status]"), page.locator("[data-live-chat-input]"), page.locator("[data-live-notice]")
+    expect(status).to_have_text("Đã kết nối")
+
+    # Typed while the phone reconnects: not sent, kept in the box, and sent once connected.
+    network.drop()
+    expect(status).to_have_text("Mất kết nối, đang kết nối lại…")
+    box.fill("Cho mình 2 kg cam Canh")
+    box.press("Enter")
+    expect(notice).to_contain_text("Chưa gửi được: đang kết nối lại.")
+    expect(box).to_have_value("Cho mình 2 kg cam Canh")
+    network.restore()
+    expect(status).to_have_text("Đã kết nối", timeout=20_000)
+    box.press("Enter")
+    expect(page.locator(".live-msg", has_text="Cho mình 2 kg cam Canh")).to_have_count(1)
+    expect(box).to_have_value("")
+
+    # Sent, but the link dies before the room answers: it comes back, with a word on why.
+    network.swallow = True
+    box.fill("Cam có ngọt không ạ?")
+    box.press("Enter")
+    expect(box).to_have_value("")
+    network.drop()
+    expect(notice).to_contain_text("Mất kết nối trước khi bình luận được nhận.")
+    expect(box).to_have_value("Cam có ngọt không ạ?")
+    network.restore()
+    expect(status).to_have_text("Đã kết nối", timeout=20_000)
+    expect(page.locator(".live-msg", has_text="Cam có ngọt")).to_have_count(0)
+
+    # Refused by the room (five comments in five seconds a person): that one comes back, with the reason.
+    for i in range(1, 8):
+        text = f"Bình luận nhanh số {i}"
+        box.fill(text)
+        box.press("Enter")
+        page.wait_for_function(
+            """t => document.querySelector("[data-live-chat-input]").value === t
+                 || [...document.querySelectorAll(".live-msg")].some(m => m.textContent.includes(t))""",
+            arg=text,
+        )
+        if box.input_value() == text:
+            break
+    assert i <= 6, "the sixth comment within five seconds should have been refused"
+    expect(notice).to_have_text("Bạn bình luận nhanh quá, hãy chờ một chút.")
+    expect(page.locator(".live-msg", has_text=text)).to_have_count(0)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "live-room-comment-given-back-360.png", full_page=True)

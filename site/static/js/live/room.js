@@ -25,6 +25,7 @@
   var you = { may_moderate: false };
   var refCounter = 0;
   var pendingTaps = {};
+  var unansweredChat = {};  // ref -> text: chat written to the socket and not yet acked or refused
   var pingTimer = null;
   // Extensions (selling, camera) add their own message types: see window.ChoDemLive below.
   var plugins = { events: {}, welcome: [], replies: {} };
@@ -79,6 +80,7 @@
     };
     ws.onclose = function (e) {
       clearInterval(pingTimer);
+      giveBackUnansweredChat();
       if (stopped) return;
       var final = { 4401: T.login, 4403: T.banned, 4404: T.not_found };
       if (final[e.code]) {
@@ -329,13 +331,37 @@
   }
 
   // -- inputs ---------------------------------------------------------------
+  // A message leaves the box only once it is on an open socket; one the room refused, or
+  // whose socket closed before the room answered, comes back to the box with a notice,
+  // so that a "chốt đơn" typed during a reconnect is never silently dropped.
+  function giveBack(text, why) {
+    if (input && !input.value.trim()) input.value = text;
+    notice(why);
+  }
+  function giveBackUnansweredChat() {
+    var refs = Object.keys(unansweredChat);
+    if (!refs.length) return;
+    var last = unansweredChat[refs[refs.length - 1]];
+    refs.forEach(function (ref) { delete plugins.replies[ref]; });
+    unansweredChat = {};
+    giveBack(last, T.chat_unanswered);
+  }
   if (form) {
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var text = input.value.trim();
       if (!text) return;
+      if (!ws || ws.readyState !== 1) {
+        notice(T.chat_offline);
+        return;
+      }
       notice("");
-      send({ type: "chat.send", text: text });
+      var ref = send({ type: "chat.send", text: text });
+      unansweredChat[ref] = text;
+      plugins.replies[ref] = function (reply) {
+        delete unansweredChat[ref];
+        if (reply.type === "error") giveBack(text, reply.message);
+      };
       input.value = "";
     });
   }
