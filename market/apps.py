@@ -19,10 +19,11 @@ class MarketConfig(AppConfig):
         from orders import checks
 
         checks.register(placement_check)  # a blocked buyer places no order
-        from market.pricing import chot_don_price
+        from market.pricing import chot_don_price, chot_don_tiers
         from selling import pricing
 
         pricing.register(chot_don_price)  # a verified business's chốt đơn at its wholesale tier
+        pricing.register_tiers(chot_don_tiers)  # ... and the pinned card tells it so beforehand
         from market.pricing import tiers_for_viewer
         from vendors.permissions import tier_viewer_register
 

@@ -84,6 +84,23 @@ def chot_don_price(*, buyer_id: int, product: Product, quantity: int) -> int | N
     return price.unit_price if price.is_wholesale else None
 
 
+def chot_don_tiers(*, buyer_id: int, products: list[Product]) -> dict[int, list[dict]] | None:
+    """``selling.pricing`` tier resolver: the tiers ``chot_don_price`` charges this verified
+    business, per product (one query for a show's offers); no opinion for anyone else."""
+    kind = wholesale_kind(buyer_id)
+    if kind is None:
+        return None
+    retail = {product.pk: product.price for product in products}
+    found: dict[int, list[dict]] = {}
+    tiers = PriceTier.objects.filter(product_id__in=retail, buyer_kind=kind).order_by("product_id", "min_quantity")
+    for tier in tiers:
+        if tier.unit_price < retail[tier.product_id]:  # (price_for never charges a tier above retail)
+            found.setdefault(tier.product_id, []).append(
+                {"min_quantity": tier.min_quantity, "unit_price": tier.unit_price}
+            )
+    return found
+
+
 def tiers_for_viewer(user, product: Product) -> list[PriceTier] | None:
     """``vendors.permissions`` resolver: a verified business sees its kind's tiers; others none."""
     if not (user and user.is_authenticated):

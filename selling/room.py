@@ -95,6 +95,7 @@ def offers_client_strings() -> dict:
         "sale_started": _("Đã lên lịch flash sale."),
         "confirm_cancel": _("Huỷ flash sale này?"),
         "no_offers": _("Chưa có sản phẩm nào được chào bán."),
+        "tier": _("từ %(n)s %(unit)s: %(price)s/%(unit)s"),
     }
 
 

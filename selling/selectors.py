@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core import product_codes
 from live.models import Room, Show
 from live.selectors import Participant
-from selling import frames
+from selling import frames, pricing
 from selling.access import require_host, require_login
 from selling.errors import SellingError
 from selling.models import DeliveryProfile, FlashSale, OrderIntent, ShowOffer
@@ -131,6 +131,22 @@ def delivery_defaults_of(*, user_ids) -> dict[int, dict]:
     }
     empty = {"delivery_name": "", "delivery_phone": "", "delivery_address": ""}
     return {user_id: found.get(user_id, empty) for user_id in user_ids}
+
+
+def offer_prices(*, room_id: int, actor: Participant) -> dict:
+    """This buyer's own prices beside the card's catalogue price: per offer of the show, the
+    wholesale tiers chốt đơn charges them (none for a retail buyer or an anonymous viewer).
+
+    The offers reach every socket in one shared frame, so a distributor saw only the retail
+    price on the card and learnt its tier price from the order it had already placed.
+    """
+    if actor.user_id is None:
+        return {"prices": {}}
+    offers = list(
+        ShowOffer.objects.filter(show_id=show_id_of_room(room_id=room_id), is_active=True).select_related("product")
+    )
+    tiers = pricing.tiers_for(buyer_id=actor.user_id, products=[offer.product for offer in offers])
+    return {"prices": {offer.pk: tiers[offer.product_id] for offer in offers if offer.product_id in tiers}}
 
 
 def order_mine(*, room_id: int, actor: Participant) -> dict:

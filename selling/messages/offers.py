@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from live.protocol import Message
+from selling import selectors
 from selling.messages import messages_of
 from selling.services import offers
 
@@ -27,6 +28,14 @@ class OfferPin(Message):
     offer_id: PositiveId | None
 
 
+class OfferPrices(Message):
+    type: Literal["offer.prices"]
+
+
+def offer_prices(*, ctx, message: OfferPrices) -> dict:
+    return selectors.offer_prices(room_id=ctx.room_id, actor=ctx.actor)
+
+
 def offer_set(*, ctx, message: OfferSet) -> dict:
     return {"offers": offers.offers_set(room_id=ctx.room_id, actor=ctx.actor, product_ids=list(message.product_ids))}
 
@@ -39,5 +48,6 @@ MESSAGES: dict = messages_of(
     {
         "offer.set": (OfferSet, offer_set),
         "offer.pin": (OfferPin, offer_pin),
+        "offer.prices": (OfferPrices, offer_prices),
     }
 )

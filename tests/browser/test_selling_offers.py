@@ -5,12 +5,16 @@ shortest real countdown (10 s): the buy button must appear on the server's clock
 """
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
-from selling.models import OrderIntent
-from tests.browser.conftest import console_and_phone
+from selling.models import OrderIntent, ShowOffer
+from tests.browser.conftest import console_and_phone, logged_in_context
+from tests.market.buying_helpers import business_buyer, tiers
 from tests.selling.helpers import go_live, offer_many
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def test_host_pins_and_starts_a_sale_viewer_sees_it_and_buys(browser, asgi_server, selling_show, vendor_user, buyer_user):
@@ -96,3 +100,33 @@ def test_a_show_offering_sixty_products_lists_them_all_though_its_welcome_comes_
     expect(card).to_contain_text("hộp quà Tết 60 quả")
     host_ctx.close()
     viewer_ctx.close()
+
+
+def test_a_verified_distributor_reads_its_wholesale_price_on_the_pinned_card(
+    browser, asgi_server, selling_show, buyer_user, make_user
+):
+    """The card's price is the catalogue price everyone sees; a distributor's chốt đơn is charged its tier."""
+    go_live(selling_show)
+    b01 = selling_show.offers.select_related("product").get(product__code="B01")
+    ShowOffer.objects.filter(pk=b01.pk).update(is_pinned=True)
+    tiers(b01.product, (20, 100_000), (100, 86_000))
+    distributor = business_buyer(make_user, "phanphoi-the@example.vn")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for user, width in ((distributor, 360), (distributor, 1280), (buyer_user, 360)):
+        context = logged_in_context(browser, asgi_server, user, viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(f"{asgi_server}/phong-live/{selling_show.pk}/")
+        expect(page.locator("[data-live-status]")).to_have_text("Đã kết nối")
+        card = page.locator("[data-offers-card]")
+        expect(card.locator("[data-offers-price]")).to_have_text("120.000 ₫")
+        if user == distributor:
+            expect(card.locator("[data-offers-tiers]")).to_be_visible()
+            expect(card.locator("[data-offers-tier-list] li")).to_have_text(
+                ["từ 20 hộp: 100.000 ₫/hộp", "từ 100 hộp: 86.000 ₫/hộp"]
+            )
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            card.screenshot(path=SCREENSHOTS / f"pinned-card-wholesale-{width}.png")
+        else:
+            page.wait_for_timeout(300)  # the answer to offer.prices, had there been tiers to show
+            expect(card.locator("[data-offers-tiers]")).to_be_hidden()
+        context.close()

@@ -10,6 +10,7 @@ from market.cart import cart_add, cart_checkout, carts_of
 from orders.models import Channel
 from selling import pricing as selling_pricing
 from selling.models import DeliveryProfile, OrderIntent
+from selling.selectors import offer_prices
 from selling.services import intents
 from tests.market.buying_helpers import DELIVERY, business_buyer, tiers
 from vendors.models import Product
@@ -136,3 +137,30 @@ def test_selling_without_resolvers_charges_the_catalogue_price(b01, distributor)
         assert selling_pricing.unit_price(buyer_id=distributor.pk, product=b01, quantity=100) == RETAIL
     finally:
         selling_pricing._resolvers.extend(saved)
+
+
+# ----------------------------------------------------------------------------- the pinned card
+
+
+def test_the_card_tells_a_verified_distributor_the_tiers_its_chot_don_is_charged(
+    b01, distributor, buyer_user, make_user, selling_show, django_assert_num_queries
+):
+    room_id = selling_show.room.pk
+    offer_b01 = selling_show.offers.get(product=b01).pk
+    as_viewer = lambda user: Participant(user_id=user.pk if user else None, name="x", role="viewer")  # noqa: E731
+    expected = [{"min_quantity": 20, "unit_price": 100_000}, {"min_quantity": 100, "unit_price": 86_000}]
+    with django_assert_num_queries(4):  # the room's show, the business kind, the offers, the tiers: not one per offer
+        assert offer_prices(room_id=room_id, actor=as_viewer(distributor)) == {"prices": {offer_b01: expected}}
+    retailer = business_buyer(make_user, "tap.hoa@example.vn", kind="retailer", tax_code="0398765432")
+    assert offer_prices(room_id=room_id, actor=as_viewer(retailer)) == {
+        "prices": {offer_b01: [{"min_quantity": 10, "unit_price": 98_000}]}
+    }
+    waiting = business_buyer(make_user, "cho.duyet@example.vn", state="submitted", tax_code="0311111111")
+    for nobody_wholesale in (buyer_user, waiting, None):
+        assert offer_prices(room_id=room_id, actor=as_viewer(nobody_wholesale)) == {"prices": {}}
+
+
+def test_the_card_leaves_out_a_tier_that_is_not_below_retail(b01, distributor, selling_show):
+    tiers(b01, (50, RETAIL), (500, RETAIL + 1_000))  # what price_for never charges
+    prices = offer_prices(room_id=selling_show.room.pk, actor=Participant(user_id=distributor.pk, name="x", role="viewer"))
+    assert [t["min_quantity"] for t in next(iter(prices["prices"].values()))] == [20, 100]

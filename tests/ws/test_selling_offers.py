@@ -35,6 +35,24 @@ async def test_host_pins_and_every_viewer_sees_the_card(selling_show, connect, v
     assert late.welcome["selling"]["pinned_offer_id"] == b02
 
 
+async def test_a_verified_distributor_asks_the_room_for_its_own_prices(selling_show, connect, buyer_user, make_user):
+    from tests.market.buying_helpers import business_buyer, tiers
+
+    def prepare():
+        offer = ShowOffer.objects.select_related("product").get(show=selling_show, product__code="B02")
+        tiers(offer.product, (10, 150_000))
+        return offer.pk, business_buyer(make_user, "phanphoi@example.vn")
+
+    b02, distributor = await db(prepare)()
+    wholesale = await connect(selling_show.room, distributor)
+    await wholesale.send(type="offer.prices", ref="w")
+    assert (await wholesale.wait_type("ack", ref="w"))["prices"] == {str(b02): [{"min_quantity": 10, "unit_price": 150_000}]}
+    for user in (buyer_user, None):  # a consumer, an anonymous viewer: the card's price is theirs
+        sock = await connect(selling_show.room, user) if user else await connect(selling_show.room)
+        await sock.send(type="offer.prices", ref="r")
+        assert (await sock.wait_type("ack", ref="r"))["prices"] == {}
+
+
 async def test_viewer_cannot_send_host_messages(selling_show, connect, buyer_user, stall):
     await db(go_live)(selling_show)
     b01 = await db(_offer_id)(selling_show, "B01")

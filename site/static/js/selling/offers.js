@@ -16,6 +16,7 @@
   var $ = function (sel) { return box.querySelector(sel); };
 
   var state = { offers: [], pinned: null, sale: null };
+  var myTiers = {};        // offer id -> this buyer's wholesale tiers (offer.prices): what chốt đơn charges them
   var skew = 0;            // server clock minus this device's clock, in ms
   var bestRtt = Infinity;  // round trip of the best clock sample so far
   var buyKey = null;       // kept across retries of one tap until the server answers
@@ -56,8 +57,18 @@
     state.sale = selling.sale;
     render();
   }
+  // A verified distributor or retailer pays its tier price by chốt đơn: the card says so.
+  function askPrices() {
+    if (!(L.you() && L.you().user_id)) return;
+    L.send({ type: "offer.prices" }, function (reply) {
+      if (reply.type !== "ack") return;
+      myTiers = reply.prices || {};
+      renderCard();
+    });
+  }
   L.onWelcome(function (welcome) {
     fromSnapshot(welcome.selling);
+    askPrices();
     syncClock();
     setTimeout(syncClock, 1500);
   });
@@ -65,6 +76,7 @@
     state.offers = ev.offers || [];
     state.pinned = ev.pinned_offer_id;
     render();
+    askPrices();
   });
   L.on("product.pinned", function (ev) {
     state.pinned = ev.offer_id;
@@ -120,6 +132,14 @@
     $("[data-offers-code]").textContent = card.code;
     $("[data-offers-name]").textContent = card.name;
     $("[data-offers-price]").textContent = vnd(card.price);
+    var tiers = myTiers[card.id] || [];
+    show($("[data-offers-tiers]"), tiers.length > 0);
+    var tierList = $("[data-offers-tier-list]");
+    tierList.replaceChildren.apply(tierList, tiers.map(function (t) {
+      var li = document.createElement("li");
+      li.textContent = fmt(S.tier, { n: t.min_quantity, unit: card.unit, price: vnd(t.unit_price) });
+      return li;
+    }));
     $("[data-offers-stars]").textContent = new Array(card.stars + 1).join("★") + " " + fmt(S.stars, { n: card.stars });
     show($("[data-offers-verified]"), !!card.verified);
     $("[data-offers-stock]").textContent = card.stock_left > 0 ? fmt(S.stock_left, { n: card.stock_left, unit: card.unit }) : S.out_of_stock;
