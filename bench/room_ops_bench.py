@@ -12,6 +12,7 @@ every join did until 7 Dec 2026 (``history_framed_per_join``) and as the hub now
 one framing among the joins at the same sequence (``history_framed_once``).
 
     .venv/bin/python bench/room_ops_bench.py [--rounds 3] [--count 300] [--redis redis://127.0.0.1:6379/7]
+    .venv/bin/python bench/room_ops_bench.py --profile sale_buy   # cProfile one action instead
 
 Without ``--redis`` the cache is local memory (the rate limit then costs no round trip);
 with it, the rate limit goes to that Redis as in production. A fresh SQLite database in a
@@ -46,11 +47,36 @@ def cpu_ms_per_call(action, count: int) -> float:
     return (time.thread_time() - start) / count * 1000
 
 
+def profile_action(action, count: int) -> None:
+    """Where one action's time goes: cumulative and own time of its top calls."""
+    import cProfile
+    import pstats
+
+    action(-1)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for i in range(count):
+        action(i)
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(45)
+    stats.sort_stats("tottime").print_stats(25)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        action(count)
+    print(f"{len(queries)} statements in one call:")
+    for query in queries:
+        print("  ", query["sql"][:400])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--count", type=int, default=300, help="calls of each action per round")
     parser.add_argument("--redis", default="", help="the cache's Redis (default: local memory)")
+    parser.add_argument("--profile", default="", help="instead of timing, cProfile this action and print its top calls")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="room-ops-")
@@ -121,6 +147,9 @@ def main() -> None:
             room_id=room_id, actor=actor, sale_id=sale_id, quantity=1, unit_price=price, key=f"ops-{time.time_ns()}-{i}"
         ),
     }
+    if args.profile:
+        profile_action(actions[args.profile], args.count)
+        return
     rounds = {name: [] for name in actions}
     for _ in range(args.rounds):
         for name, action in actions.items():  # interleaved: both under the same minutes

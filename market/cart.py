@@ -399,7 +399,7 @@ def units_hold(*, vendor_id: int, session_id: int | None, lines: list[tuple[Prod
         _refuse_over_stock(product, quantity, session_id)
         wanted = quantity
         from_offer = min(wanted, offer.stock_left) if offer is not None else 0
-        if from_offer > 0 and selling_offers.stock_take(offer_id=offer.pk, quantity=from_offer):
+        if from_offer > 0 and selling_offers.stock_take(offer_id=offer.pk, quantity=from_offer) is not None:
             selling_offers.stock_announce(offer_id=offer.pk, author_id=author_id)
             wanted -= from_offer
         if wanted > 0 and not stock.stock_reserve(product_id=product.pk, quantity=wanted):

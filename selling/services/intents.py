@@ -423,7 +423,7 @@ def board_confirm(*, room_id: int, actor: Participant, intent_id: int, key: str)
         except ApplicationError as exc:
             raise SellingError.DELIVERY_MISSING.error(fields=exc.fields) from None
         if intent.source == OrderIntent.Source.CHAT:
-            if not stock_take(offer_id=intent.offer_id, quantity=intent.quantity):
+            if stock_take(offer_id=intent.offer_id, quantity=intent.quantity) is None:
                 left = ShowOffer.objects.values_list("stock_left", flat=True).get(pk=intent.offer_id)
                 raise SellingError.NOT_ENOUGH_STOCK.error(
                     _("Không đủ hàng: mã %(code)s chỉ còn %(left)s sản phẩm."), code=intent.product_code, left=left

@@ -22,7 +22,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from config.errors import ApplicationError
 from core.money import format_vnd
 from live.models import Show
@@ -288,7 +287,9 @@ def _answer_replays(
         (a.actor_id, a.key): a
         for a in OrderAction.objects.filter(
             actor_id__in={user for user, _key in wanted}, key__in={key for _user, key in wanted}
-        ).only("actor_id", "key", "kind", "outcome")
+        )
+        .only("actor_id", "key", "kind", "outcome")
+        .order_by()  # a lookup by key: the model's ordering would only add a sort
     }
     for i in indexes:
         action = stored.get((purchases[i].actor.user_id, purchases[i].key))
@@ -354,6 +355,7 @@ def _take(sale: FlashSale, *, results: list, todo: list[int], purchases: list[Pu
     buyer_ids = {purchases[i].actor.user_id for i in todo}
     bought = dict(
         OrderIntent.objects.filter(flash_sale=sale, buyer_id__in=buyer_ids)
+        .order_by()  # the model orders by show, which would join the show into a sum
         .values_list("buyer_id")
         .annotate(n=Sum("quantity"))
         .values_list("buyer_id", "n")
@@ -371,9 +373,11 @@ def _take(sale: FlashSale, *, results: list, todo: list[int], purchases: list[Pu
         bought[purchase.actor.user_id] = bought.get(purchase.actor.user_id, 0) + purchase.quantity
         sold += purchase.quantity
         winners.append(i)
-    winners = _within_stock(sale, winners=winners, results=results, purchases=purchases, room_id=room_id)
+    winners, stock_left = _within_stock(sale, winners=winners, results=results, purchases=purchases, room_id=room_id)
     if winners:
-        _write_winners(sale, winners=winners, results=results, purchases=purchases, room_id=room_id)
+        _write_winners(
+            sale, winners=winners, results=results, purchases=purchases, room_id=room_id, stock_left=stock_left
+        )
     for i in todo:
         twin = first_of_key[(purchases[i].actor.user_id, purchases[i].key)]
         if twin != i:
@@ -385,15 +389,18 @@ def _take(sale: FlashSale, *, results: list, todo: list[int], purchases: list[Pu
 
 def _within_stock(
     sale: FlashSale, *, winners: list[int], results: list, purchases: list[Purchase], room_id: int
-) -> list[int]:
-    """The winners the show's stock still covers; the rest are told "sold out" and the sale ends.
+) -> tuple[list[int], int | None]:
+    """The winners the show's stock still covers, and the stock left after them; the rest
+    are told "sold out" and the sale ends.
 
     The stock is shared with chat orders: usually the sale's units are all there, and one
     conditional UPDATE takes them all.
     """
-    wanted = sum(purchases[i].quantity for i in winners)
-    if not winners or stock_take(offer_id=sale.offer_id, quantity=wanted):
-        return winners
+    if not winners:
+        return winners, None
+    stock_left = stock_take(offer_id=sale.offer_id, quantity=sum(purchases[i].quantity for i in winners))
+    if stock_left is not None:
+        return winners, stock_left
     left = ShowOffer.objects.select_for_update().filter(pk=sale.offer_id).values_list("stock_left", flat=True).get()
     kept, taken = [], 0
     for i in winners:
@@ -403,19 +410,20 @@ def _within_stock(
         else:
             results[i] = SellingError.SOLD_OUT.error()
     if taken:
-        stock_take(offer_id=sale.offer_id, quantity=taken)
+        stock_take(offer_id=sale.offer_id, quantity=taken)  # under the row lock taken above: it cannot fall short
     if left - taken < 1:  # the show's stock ran out under the sale (chat orders took it): the sale is over
         if kept:
             sale.ended_at, sale.end_reason = timezone.now(), FlashSale.EndReason.SOLD_OUT  # saved with the winners
         else:
             _sale_end(sale_id=sale.pk, reason=FlashSale.EndReason.SOLD_OUT, room_id=room_id)
-    return kept
+    return kept, left - taken
 
 
 def _write_winners(
-    sale: FlashSale, *, winners: list[int], results: list, purchases: list[Purchase], room_id: int
+    sale: FlashSale, *, winners: list[int], results: list, purchases: list[Purchase], room_id: int, stock_left: int
 ) -> None:
-    """Write the winners' intents and actions, move the sale, and tell the room once."""
+    """Write the winners' intents and actions, move the sale, and tell the room once
+    (``stock_left``: the show's stock after the winners' units left it)."""
     now = timezone.now()
     sale.sold += sum(purchases[i].quantity for i in winners)
     if sale.sold >= sale.quantity and sale.ended_at is None:
@@ -423,8 +431,7 @@ def _write_winners(
     sale.save(update_fields=["sold", "ended_at", "end_reason"])
     offer, product = sale.offer, sale.offer.product
     buyer_ids = {purchases[i].actor.user_id for i in winners}
-    deliveries = selectors.delivery_defaults_of(user_ids=buyer_ids)
-    buyers = User.objects.in_bulk(buyer_ids)
+    buyers = selectors.buyers_with_delivery(user_ids=buyer_ids)
     intents = OrderIntent.objects.bulk_create(
         [
             OrderIntent(
@@ -438,7 +445,7 @@ def _write_winners(
                 unit_price=sale.sale_price,
                 quantity=purchases[i].quantity,
                 status=OrderIntent.Status.PENDING,
-                **deliveries[purchases[i].actor.user_id],
+                **selectors.delivery_of(buyers[purchases[i].actor.user_id]),
             )
             for i in winners
         ]
@@ -459,7 +466,6 @@ def _write_winners(
         intent.buyer = buyers[intent.buyer_id]
         intent_publish(intent, room_id=room_id)
     OrderAction.objects.bulk_create(actions)
-    stock_left = ShowOffer.objects.filter(pk=offer.pk).values_list("stock_left", flat=True).get()
     event_append(room_id=room_id, **frames.sale_progress_event(sale, stock_left=stock_left))
     if sale.ended_at is not None:
         event_append(room_id=room_id, **frames.sale_ended_event(sale))

@@ -264,6 +264,41 @@ def test_show_stock_running_out_under_the_sale_ends_it(selling_show, vendor_user
     assert (sale.sold, sale.end_reason) == (0, "sold_out")
 
 
+def test_a_batch_that_finds_the_show_stock_short_sells_what_is_left_and_says_so(
+    selling_show, vendor_user, b01, buyer, make_user
+):
+    """Chat orders left one unit of the show's stock: the first buyer of the batch gets it,
+    the second is told sold out, and the room's progress says the show has 0 left."""
+    sale = open_now(start_sale(selling_show, vendor_user, b01, quantity=5))
+    ShowOffer.objects.filter(pk=b01.pk).update(stock_left=1)
+    other = as_participant(make_user("sau@example.vn"), selling_show)
+    first, second = sales.sales_buy(
+        room_id=selling_show.room.pk,
+        sale_id=sale.pk,
+        purchases=[
+            sales.Purchase(actor=buyer, quantity=1, unit_price=sale.sale_price, key="lo-1"),
+            sales.Purchase(actor=other, quantity=1, unit_price=sale.sale_price, key="lo-2"),
+        ],
+    )
+    assert first["remaining"] == 4 and second.code == "sold_out"
+    progress = RoomEvent.objects.get(room=selling_show.room, kind="sale.progress")
+    assert (progress.payload["sold"], progress.payload["stock_left"]) == (1, 0)
+    sale.refresh_from_db()
+    assert (sale.sold, sale.end_reason) == (1, "sold_out")
+    assert ShowOffer.objects.get(pk=b01.pk).stock_left == 0
+
+
+def test_a_purchase_stays_within_its_statement_budget(
+    selling_show, vendor_user, b01, buyer, django_assert_max_num_queries
+):
+    """Each statement is ORM work on the room's database thread, which shares the worker's
+    GIL with the fan-out (docs/benchmarks.md, "Where a sale's tail goes"): 16 until 7 Dec,
+    14 since (``UPDATE … RETURNING`` for the stock, the buyer and delivery in one read)."""
+    sale = open_now(start_sale(selling_show, vendor_user, b01))
+    with django_assert_max_num_queries(14):
+        _buy(selling_show, buyer, sale, key="dem-cau-lenh")
+
+
 def test_database_never_lets_a_sale_oversell(selling_show, vendor_user, b01):
     from django.db import IntegrityError, transaction
 
@@ -326,7 +361,7 @@ def test_pinning_the_product_on_sale_during_a_purchase_waits_and_both_succeed(se
     def purchase():
         try:
             with transaction.atomic():
-                assert offers.stock_take(offer_id=b01.pk, quantity=1)  # the buy's lock on the offer row
+                assert offers.stock_take(offer_id=b01.pk, quantity=1) is not None  # the buy's lock on the offer row
                 purchase_holds_offer.set()
                 pin_started.wait(5)
                 time.sleep(0.3)  # the pin takes its locks and waits for our offer row
