@@ -12,6 +12,7 @@ import asyncio
 import contextvars
 import logging
 import os
+import time
 import weakref
 
 from asgiref.sync import SyncToAsync, async_to_sync
@@ -85,8 +86,39 @@ def _message(frame: dict, *, staff_only: bool, to: dict | None) -> dict:
 async def _group_send(room_id: int, message: dict) -> None:
     try:
         await get_channel_layer().group_send(room_group(room_id), message)
-    except Exception:
-        logger.warning("live: publish to room %s failed", room_id, exc_info=True)
+    except Exception:  # noqa: BLE001 - logged and forgotten: the event is in the database (module docstring)
+        _publish_failures.note(room_id)
+
+
+class _PublishFailures:
+    """One warning per ``every`` seconds, not one per failed publish.
+
+    While Redis is down every publish of every room fails (a busy show's chat alone is
+    20 a second), and a traceback each buried the log that operators read to see the
+    outage end (docs/operations.md, "When Redis restarts"). The first failure is logged
+    with its traceback, later ones as a count in the next warning.
+    """
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self.unlogged = 0
+        self.logged_at = -every
+
+    def note(self, room_id: int) -> None:
+        now = time.monotonic()
+        if now - self.logged_at < self.every:
+            self.unlogged += 1
+            return
+        logger.warning(
+            "live: publish to room %s failed (%s more failed since the last warning)",
+            room_id,
+            self.unlogged,
+            exc_info=True,
+        )
+        self.logged_at, self.unlogged = now, 0
+
+
+_publish_failures = _PublishFailures()
 
 
 class _Outbox:

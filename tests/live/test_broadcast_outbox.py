@@ -121,3 +121,24 @@ async def test_an_async_publish_reaches_the_local_hub_at_once(monkeypatch):
     assert [frame["seq"] for frame in hub.pending] == [1]
     assert not other_room.pending
     assert len(layer.sent) == 1  # and still to the other processes
+
+
+class _DownLayer:
+    """A channel layer whose Redis refuses every connection."""
+
+    async def group_send(self, group, message):
+        raise ConnectionError("Connection refused")
+
+
+async def test_a_redis_outage_logs_one_warning_not_one_per_publish(monkeypatch, caplog):
+    monkeypatch.setattr(broadcast, "get_channel_layer", lambda: _DownLayer())
+    monkeypatch.setattr(broadcast, "_publish_failures", broadcast._PublishFailures(every=10.0))
+    for n in range(1, 41):
+        await broadcast.apublish(7, {"type": "chat", "seq": n})
+    warnings = [r for r in caplog.records if r.name == "live.broadcast"]
+    assert len(warnings) == 1 and warnings[0].exc_info is not None  # the first, with its traceback
+
+    broadcast._publish_failures.logged_at -= 10.0  # ten seconds on, Redis still down
+    await broadcast.apublish(7, {"type": "chat", "seq": 41})
+    warnings = [r for r in caplog.records if r.name == "live.broadcast"]
+    assert len(warnings) == 2 and "39 more failed" in warnings[1].getMessage()
