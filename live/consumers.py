@@ -13,6 +13,7 @@ from functools import partial
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -52,6 +53,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def websocket_disconnect(self, message):
+        """Channels' ``websocket_disconnect`` without its ``aclose_old_connections`` (as ``dispatch``).
+
+        A socket that leaves made one more hop to the sync thread: a crowd leaving at the
+        end of a show, or a storm's sockets dropping, queued a hop each behind the room's
+        database work (py-spy, the drill's connection storm, 7 Dec 2026). The room joins no
+        Channels group (the hub does, once per process), so there is nothing to discard.
+        """
+        await self.disconnect(message["code"])
+        raise StopConsumer()
 
     async def connect(self):
         self.hub_state = hubs.HubState()

@@ -23,6 +23,33 @@ async def test_foreign_or_missing_origin_is_refused(live_show, connect, origin):
     assert sock.connected is False
 
 
+async def test_opening_refusing_and_closing_sockets_never_wait_for_the_sync_thread(
+    live_show, connect, buyer_user, monkeypatch, settings
+):
+    """A storm's refused handshakes and a crowd's departures must not queue behind the room's
+    database work: Channels' consumers (its ``WebsocketDenier`` included) hop to the sync
+    thread to close stale connections before each handler, the room's sockets must not."""
+    import channels.consumer
+    import channels.generic.websocket
+
+    hops = []
+
+    async def counted():
+        hops.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    monkeypatch.setattr(channels.generic.websocket, "aclose_old_connections", counted)
+    settings.LIVE = {**settings.LIVE, "HANDSHAKE_BURST": 2, "HANDSHAKE_RATE": 0.001}
+    foreign = await connect(live_show.room, origin=b"https://evil.example.com", expect_welcome=False)
+    viewer = await connect(live_show.room, buyer_user, client=("10.0.0.7", 5000))
+    await viewer.c.send_json_to({"v": 1, "type": "ping", "ref": "p1"})
+    await viewer.wait_type("pong")
+    await viewer.c.disconnect(timeout=1)
+    crowd = [await connect(live_show.room, client=("10.0.0.8", 5000 + i), expect_welcome=False) for i in range(3)]
+    assert (foreign.connected, viewer.connected, [s.connected for s in crowd]) == (False, True, [True, True, False])
+    assert hops == []
+
+
 async def test_trusted_origin_from_settings_is_accepted(live_show, connect, settings):
     from live.security import SiteOriginValidator
 
