@@ -99,6 +99,23 @@ class DrillViewer(Viewer):
             self.on_lost(self)
 
 
+class HoldingSocket(DrillViewer):
+    """A storm's socket: it opens as a browser would, then drains what the room sends unread.
+
+    Until 7 Dec 2026 the storm's 1,000 held sockets parsed every frame as a viewer does
+    (websockets' frame parser, UTF-8 checks): 57 % of a core in the attackers' two
+    load-client processes (``top`` in the storm), taken from the same two cores as the
+    server's. An attacker holding sockets pays for their frames on its own machines and has
+    no reason to parse them; the server's cost (the fan-out to every held socket, nginx
+    relaying it) is unchanged. A socket the server closes is still seen (``connection_lost``).
+    """
+
+    def data_received(self, data: bytes):
+        if self.handshake.done():
+            return  # read and dropped: the kernel's buffer stays empty, as a reading client's does
+        super().data_received(data)
+
+
 class Agent:
     """Runs in its own process: commands arrive on a pipe and run concurrently; answers carry their id."""
 
@@ -298,7 +315,8 @@ class Agent:
             state = {"open": False, "measuring": False, "got": set(), "lat": [], "sale_lat": [], "sale_seen": {},
                      "error": None, "viewer_frames": 0, "seq": 0}
             try:
-                proto = await self._open(url, sources[i % len(sources)], state)
+                proto = await self._open(url, sources[i % len(sources)], state,
+                                         cls=DrillViewer if per_socket_rate else HoldingSocket)
             except Exception:  # noqa: BLE001 - refused at the door (429 from nginx, 403/4429 from the app)
                 stats["refused"] += 1
                 return
