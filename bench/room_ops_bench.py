@@ -148,6 +148,8 @@ def main() -> None:
         ),
     }
     if args.profile:
+        if args.profile not in actions:
+            parser.error(f"--profile: one of {', '.join(actions)}")
         profile_action(actions[args.profile], args.count)
         return
     rounds = {name: [] for name in actions}
