@@ -17,6 +17,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.errors import ApplicationError
 from core.http import scope_client_ip
@@ -24,7 +25,7 @@ from live import admission, extensions, services
 from live import hub as hubs
 from live import protocol as p
 from live.database import room_db
-from live.limits import TokenBucket, address_frames, backoff, caps, extension_lane, live_setting
+from live.limits import TokenBucket, address_frames, backoff, caps, extension_lane, live_setting, offenders
 from live.wire import wire_for
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code):
         if self.hub is not None:
             self.hub.detach(self)
+        offenders.forget(self.address, self)
         if self._capped:
             caps.release(user_id=self.participant.user_id, address=self.address)
             self._capped = False
@@ -113,19 +115,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
         with translation.override(self.lang):
             if text_data is None:
                 await self._violation(
-                    p.ErrorCode.BAD_MESSAGE, _("Chỉ nhận khung văn bản JSON."), p.CloseCode.MESSAGE_TOO_LARGE
+                    p.ErrorCode.BAD_MESSAGE, gettext_lazy("Chỉ nhận khung văn bản JSON."), p.CloseCode.MESSAGE_TOO_LARGE
                 )
                 return
             if len(text_data) > live_setting("MAX_FRAME_BYTES") or len(text_data.encode("utf-8")) > live_setting(
                 "MAX_FRAME_BYTES"
             ):
-                await self._violation(p.ErrorCode.TOO_LARGE, _("Khung tin quá lớn."), p.CloseCode.MESSAGE_TOO_LARGE)
+                await self._violation(
+                    p.ErrorCode.TOO_LARGE, gettext_lazy("Khung tin quá lớn."), p.CloseCode.MESSAGE_TOO_LARGE
+                )
                 return
             # This socket's budget, then its address's (all its sockets), then the room's (this
             # process): a flood spread over many sockets is refused like one socket's.
             if not (self.bucket.take() and address_frames.take(self.address) and self.hub.inbound.take()):
                 await self._violation(
-                    p.ErrorCode.RATE_LIMITED, _("Bạn gửi nhanh quá, hãy chậm lại."), p.CloseCode.RATE_LIMITED
+                    p.ErrorCode.RATE_LIMITED, gettext_lazy("Bạn gửi nhanh quá, hãy chậm lại."), p.CloseCode.RATE_LIMITED
                 )
                 return
             try:
@@ -156,9 +160,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if m.type == "ping":
             await self.send_frame({"v": p.VERSION, "type": "pong", "ref": m.ref, "seq": self.hub.flushed_seq})
             return
+        services.login_check(m.type, actor)  # here, on the event loop: no thread hop to be told to log in
         if m.type == "reaction":
-            if actor.user_id is None:
-                raise ApplicationError(_("Hãy đăng nhập để thả cảm xúc."), code=p.ErrorCode.AUTH_REQUIRED)
             self.hub.react(m.kind, m.count)
             return
         if m.type == "report":
@@ -233,20 +236,32 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=hubs.encode(p.error_frame(error_code, str(message))))
         await self.close(code=close_code)
 
-    async def _violation(self, code: str, message: str, close_code: int) -> None:
-        """Tell the client; close it once it keeps on (``VIOLATIONS_BEFORE_CLOSE``)."""
+    async def _violation(self, code: str, message, close_code: int) -> None:
+        """Tell the client; close it once it keeps on (``VIOLATIONS_BEFORE_CLOSE``).
+
+        With it go the sockets of its address refused lately (``live.limits.Offenders``):
+        one flood spread over many sockets ends at once, not at each socket's own count.
+        ``message`` is lazy, so each of them is told in its own language.
+        """
         now = time.monotonic()
         if now - self.last_violation > 10:
             self.violations = 0
         self.violations += 1
         self.last_violation = now
         if self.violations >= live_setting("VIOLATIONS_BEFORE_CLOSE"):
-            await self.send_frame(p.error_frame(code, message))
             backoff.penalize(self.address)  # no fresh socket from this address for a while
-            await self.close_with(close_code)
+            flood = [self, *(conn for conn in offenders.take(self.address) if conn is not self)]
+            for conn in flood:
+                await conn._close_for_flooding(code, message, close_code)
             return
+        offenders.note(self.address, self)
         if self.violations <= 3:
-            await self.send_frame(p.error_frame(code, message))
+            await self.send_frame(p.error_frame(code, str(message)))
+
+    async def _close_for_flooding(self, code: str, message, close_code: int) -> None:
+        with translation.override(self.lang):
+            await self.send_frame(p.error_frame(code, str(message)))
+        await self.close_with(close_code)
 
 
 def _in_language(handler, lang: str):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from live import hub as hubs
 from live import video
-from live.limits import address_frames, address_handshakes, backoff, caps
+from live.limits import address_frames, address_handshakes, backoff, caps, offenders
 from live.services import show_create
 
 ORIGIN = b"http://localhost"
@@ -30,7 +30,7 @@ async def _fresh_hubs():
     channel_layers.backends.clear()
     caps.by_user.clear()
     caps.by_address.clear()
-    for limit in (address_frames, address_handshakes, backoff):
+    for limit in (address_frames, address_handshakes, backoff, offenders):
         limit.clear()
     video._room_joins.clear()
 

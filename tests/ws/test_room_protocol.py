@@ -66,6 +66,30 @@ async def test_anonymous_viewer_may_watch_but_not_chat_or_react(live_show, conne
     assert await db(RoomEvent.objects.count)() == 0
 
 
+async def test_an_anonymous_socket_is_told_to_log_in_without_a_trip_to_the_database_thread(
+    live_show, connect, monkeypatch
+):
+    """The drill's message flood: anonymous sockets sending chat.send made a database-thread
+    hop each just to be told to log in, queued ahead of the room's real chat."""
+    import live.consumers
+
+    trips = []
+    real_room_db = live.consumers.room_db
+
+    def counted(func):
+        trips.append(getattr(func, "__name__", repr(func)))
+        return real_room_db(func)
+
+    anon = await connect(live_show.room)
+    monkeypatch.setattr(live.consumers, "room_db", counted)
+    told = {"chat.send": "Hãy đăng nhập để bình luận.", "report": "Hãy đăng nhập để báo cáo."}
+    for ref, frame in (("c", {"type": "chat.send", "text": "spam"}), ("r", {"type": "report", "message_seq": 1})):
+        await anon.send(ref=ref, **frame)
+        err = await anon.wait_type("error")
+        assert (err["code"], err["ref"], err["message"]) == ("auth_required", ref, told[frame["type"]])
+    assert trips == []
+
+
 async def test_reactions_arrive_in_aggregate_and_are_counted(live_show, connect, buyer_user, vendor_user):
     host = await connect(live_show.room, vendor_user)
     buyer = await connect(live_show.room, buyer_user)

@@ -120,3 +120,33 @@ async def test_an_address_closed_for_flooding_waits_before_its_next_socket(live_
     assert await later.closed_with() == 4413
     await asyncio.sleep(0.9)
     assert (await connect(live_show.room, client=("198.51.100.40", 4), expect_welcome=False)).connected is False
+
+
+async def test_when_one_socket_is_closed_for_a_spread_flood_its_address_refused_sockets_go_with_it(
+    live_show, connect, settings, buyer_user
+):
+    """The drill's ping flood: closed one by one at their own tenth refusal, the last took 6 s.
+
+    A socket of the same address that only watches stays; the others are told in their own language.
+    """
+    settings.LIVE = {**settings.LIVE, "ADDRESS_BURST": 10, "ADDRESS_RATE": 5.0}
+    flooding = ("198.51.100.70", 1)
+    heavy = [await connect(live_show.room, client=flooding) for _ in range(3)]
+    light = await connect(live_show.room, client=flooding, headers=[(b"accept-language", b"en")])
+    watcher = await connect(live_show.room, client=flooding)
+    buyer = await connect(live_show.room, buyer_user, client=("203.0.113.7", 1))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    floods = [asyncio.create_task(_ping_flood(sock, 9, 8.0)) for sock in heavy]
+    floods.append(asyncio.create_task(_ping_flood(light, 1.5, 8.0)))  # alone, ten refusals would take ~7 s
+    heavy_codes = await asyncio.gather(*[_closed_code(sock, 4.0) for sock in heavy])
+    light_code = await _closed_code(light, 1.0)
+    light_after = loop.time() - started
+    for task in floods:
+        task.cancel()
+    assert heavy_codes.count(4429) >= 1, heavy_codes
+    assert light_code == 4429 and light_after < 4.0, (light_code, light_after)
+    assert "You are sending too fast" in [f for f in light.seen if f.get("code") == "rate_limited"][-1]["message"]
+    # The neighbour who only watches is still in the room and still hears it.
+    await buyer.send(type="chat.send", text="Bưởi còn không?", ref="q")
+    assert (await watcher.wait_type("chat", text="Bưởi còn không?"))["seq"]
