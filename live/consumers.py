@@ -239,8 +239,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def _violation(self, code: str, message, close_code: int) -> None:
         """Tell the client; close it once it keeps on (``VIOLATIONS_BEFORE_CLOSE``).
 
-        With it go the sockets of its address refused lately (``live.limits.Offenders``):
-        one flood spread over many sockets ends at once, not at each socket's own count.
+        With it go the sockets of its address refused lately, and all of them go once the
+        address's refusals reach ``ADDRESS_VIOLATIONS_BEFORE_CLOSE`` (``live.limits.Offenders``):
+        a flood spread over many sockets ends at once, not at each socket's own count.
         ``message`` is lazy, so each of them is told in its own language.
         """
         now = time.monotonic()
@@ -248,13 +249,13 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.violations = 0
         self.violations += 1
         self.last_violation = now
-        if self.violations >= live_setting("VIOLATIONS_BEFORE_CLOSE"):
+        address_flooding = offenders.note(self.address, self)
+        if address_flooding or self.violations >= live_setting("VIOLATIONS_BEFORE_CLOSE"):
             backoff.penalize(self.address)  # no fresh socket from this address for a while
             flood = [self, *(conn for conn in offenders.take(self.address) if conn is not self)]
             for conn in flood:
                 await conn._close_for_flooding(code, message, close_code)
             return
-        offenders.note(self.address, self)
         if self.violations <= 3:
             await self.send_frame(p.error_frame(code, str(message)))
 

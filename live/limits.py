@@ -26,6 +26,7 @@ DEFAULTS = {
     "CONNECTION_BURST": 20,
     "CONNECTION_RATE": 10.0,
     "VIOLATIONS_BEFORE_CLOSE": 10,
+    "ADDRESS_VIOLATIONS_BEFORE_CLOSE": 30,
     "USER_CHAT_RULES": [(5, 5), (30, 60)],
     "USER_REPORT_RULES": [(10, 60)],
     "MAX_CONNECTIONS_PER_USER": 5,
@@ -224,22 +225,32 @@ class Backoff:
 class Offenders:
     """This process's sockets refused for flooding lately, by client address.
 
-    When one of them is closed for flooding, the address's others that were refused within
-    ``WINDOW_SECONDS`` are the same flood and are closed with it (``RoomConsumer._violation``).
-    Closed one by one, each at its own tenth refusal, the drill's ping flood (50 sockets an
-    address, each under its own budget) took 1.8 s at the median and 6 s for the last, and
-    every viewer's chat waited behind it. A socket of the address that was never refused (a
-    neighbour behind the same NAT who only watches) stays open.
+    A flood spread over many sockets, each under its own budget, is one address's flood: once
+    the address's refusals within ``WINDOW_SECONDS`` reach ``ADDRESS_VIOLATIONS_BEFORE_CLOSE``,
+    or one of its sockets is closed at its own count, every socket of the address refused in
+    that window is closed (``RoomConsumer._violation``). Closed one by one, each at its own
+    tenth refusal, the drill's ping flood (50 sockets an address) took 1.8 s at the median and
+    6 s for the last, and every viewer's chat waited behind it. A socket of the address that
+    was never refused (a neighbour behind the same NAT who only watches) stays open.
     """
 
     WINDOW_SECONDS = 10.0
 
     def __init__(self):
         self.by_address: dict[str, dict[object, float]] = {}
+        self.refusals: dict[str, list[float]] = {}  # address -> [window start, refusals in it]
 
-    def note(self, address: str | None, conn) -> None:
-        if address:
-            self.by_address.setdefault(address, {})[conn] = time.monotonic()
+    def note(self, address: str | None, conn) -> bool:
+        """Count one refusal of ``conn``; True when its address has now flooded enough to be closed."""
+        if not address:
+            return False
+        now = time.monotonic()
+        self.by_address.setdefault(address, {})[conn] = now
+        window = self.refusals.get(address)
+        if window is None or now - window[0] > self.WINDOW_SECONDS:
+            window = self.refusals[address] = [now, 0]
+        window[1] += 1
+        return window[1] >= live_setting("ADDRESS_VIOLATIONS_BEFORE_CLOSE")
 
     def forget(self, address: str | None, conn) -> None:
         conns = self.by_address.get(address) if address else None
@@ -247,15 +258,18 @@ class Offenders:
             conns.pop(conn, None)
             if not conns:
                 del self.by_address[address]
+                self.refusals.pop(address, None)
 
     def take(self, address: str | None) -> list:
         """The address's sockets refused within the window, forgotten as they are handed out."""
         conns = self.by_address.pop(address, None) if address else None
+        self.refusals.pop(address, None)
         since = time.monotonic() - self.WINDOW_SECONDS
         return [conn for conn, stamp in (conns or {}).items() if stamp >= since]
 
     def clear(self) -> None:
         self.by_address.clear()
+        self.refusals.clear()
 
 
 #: inbound frames per client address, over all its sockets in this process

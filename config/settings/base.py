@@ -466,6 +466,9 @@ LIVE = {
     "CONNECTION_RATE": 10.0,
     # Frames refused for rate or size before the connection is closed (4429 / 4413).
     "VIOLATIONS_BEFORE_CLOSE": 10,
+    # ... and refused for one address (all its sockets) within 10 s before all of them that
+    # were refused are closed: a flood spread over many sockets ends at once (live.limits.Offenders).
+    "ADDRESS_VIOLATIONS_BEFORE_CLOSE": 30,
     # Per-user rules shared by every process through the cache: (count, seconds) windows.
     "USER_CHAT_RULES": [(5, 5), (30, 60)],
     "USER_REPORT_RULES": [(10, 60)],

@@ -150,3 +150,17 @@ async def test_when_one_socket_is_closed_for_a_spread_flood_its_address_refused_
     # The neighbour who only watches is still in the room and still hears it.
     await buyer.send(type="chat.send", text="Bưởi còn không?", ref="q")
     assert (await watcher.wait_type("chat", text="Bưởi còn không?"))["seq"]
+
+
+async def test_an_address_whose_sockets_are_refused_thirty_times_together_is_closed_though_none_is_refused_ten(
+    live_show, connect, settings
+):
+    settings.LIVE = {**settings.LIVE, "ADDRESS_BURST": 5, "ADDRESS_RATE": 0.5}
+    flooders = [await connect(live_show.room, client=("198.51.100.80", 1)) for _ in range(8)]
+    for _ in range(5):  # 40 frames against a budget of 5: 35 refused, no socket more than 5 times
+        for sock in flooders:
+            await sock.send(type="ping")
+    codes = await asyncio.gather(*[_closed_code(sock, 2.0) for sock in flooders])
+    assert codes == [4429] * 8
+    again = await connect(live_show.room, client=("198.51.100.80", 2), expect_welcome=False)
+    assert again.connected is False  # the address waits out its back-off
