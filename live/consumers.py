@@ -126,10 +126,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 )
                 return
             # This socket's budget, then its address's (all its sockets), then the room's (this
-            # process): a flood spread over many sockets is refused like one socket's.
-            if not (self.bucket.take() and address_frames.take(self.address) and self.hub.inbound.take()):
+            # process): a flood spread over many sockets is refused like one socket's. A refusal
+            # by the room's budget is no sign of the address's own flooding, so it does not count
+            # towards closing the address's sockets together.
+            own = self.bucket.take() and address_frames.take(self.address)
+            if not (own and self.hub.inbound.take()):
                 await self._violation(
-                    p.ErrorCode.RATE_LIMITED, gettext_lazy("Bạn gửi nhanh quá, hãy chậm lại."), p.CloseCode.RATE_LIMITED
+                    p.ErrorCode.RATE_LIMITED,
+                    gettext_lazy("Bạn gửi nhanh quá, hãy chậm lại."),
+                    p.CloseCode.RATE_LIMITED,
+                    by_address=not own,
                 )
                 return
             try:
@@ -236,20 +242,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=hubs.encode(p.error_frame(error_code, str(message))))
         await self.close(code=close_code)
 
-    async def _violation(self, code: str, message, close_code: int) -> None:
+    async def _violation(self, code: str, message, close_code: int, *, by_address: bool = True) -> None:
         """Tell the client; close it once it keeps on (``VIOLATIONS_BEFORE_CLOSE``).
 
         With it go the sockets of its address refused lately, and all of them go once the
         address's refusals reach ``ADDRESS_VIOLATIONS_BEFORE_CLOSE`` (``live.limits.Offenders``):
         a flood spread over many sockets ends at once, not at each socket's own count.
-        ``message`` is lazy, so each of them is told in its own language.
+        ``message`` is lazy, so each of them is told in its own language; ``by_address`` False
+        (refused by the room's budget, not its own or its address's) leaves the address's count alone.
         """
         now = time.monotonic()
         if now - self.last_violation > 10:
             self.violations = 0
         self.violations += 1
         self.last_violation = now
-        address_flooding = offenders.note(self.address, self)
+        address_flooding = by_address and offenders.note(self.address, self)
         if address_flooding or self.violations >= live_setting("VIOLATIONS_BEFORE_CLOSE"):
             backoff.penalize(self.address)  # no fresh socket from this address for a while
             flood = [self, *(conn for conn in offenders.take(self.address) if conn is not self)]

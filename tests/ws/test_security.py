@@ -164,3 +164,17 @@ async def test_an_address_whose_sockets_are_refused_thirty_times_together_is_clo
     assert codes == [4429] * 8
     again = await connect(live_show.room, client=("198.51.100.80", 2), expect_welcome=False)
     assert again.connected is False  # the address waits out its back-off
+
+
+async def test_a_crowd_behind_one_address_refused_only_by_the_rooms_budget_stays_in_the_room(
+    live_show, connect, settings
+):
+    """Someone else's flood fills the room's budget: the crowd's refusals are no flood of its own."""
+    settings.LIVE = {**settings.LIVE, "ROOM_BURST": 10, "ROOM_RATE": 0.5}
+    crowd = [await connect(live_show.room, client=("198.51.100.90", 1)) for _ in range(8)]
+    for _ in range(5):  # 40 frames, within the address's budget; 30 refused by the room's
+        for sock in crowd:
+            await sock.send(type="ping")
+    codes = await asyncio.gather(*[_closed_code(sock, 1.0) for sock in crowd])
+    assert codes == [None] * 8
+    assert [f for sock in crowd for f in sock.seen if f.get("code") == "rate_limited"]  # they were told
