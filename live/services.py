@@ -193,16 +193,15 @@ def chat_post(*, room_id: int, actor: Participant, text: str) -> dict:
         raise ApplicationError(
             _("Bình luận dài quá 4 KB."), code=ErrorCode.TOO_LARGE, fields={"text": _("Bình luận dài quá 4 KB.")}
         )
-    # One read for the room's state, one for the author's sanctions: chat is the hot path.
-    show_state, slow = Room.objects.filter(pk=room_id).values_list("show__state", "slow_mode_seconds").get()
-    if show_state == Show.State.ENDED:
+    gate = selectors.chat_gate(room_id=room_id, user_id=actor.user_id)  # one read: chat is the hot path
+    if gate.show_state == Show.State.ENDED:
         raise ApplicationError(_("Buổi phát đã kết thúc."), code=ErrorCode.SHOW_ENDED)
     if not actor.may_moderate:
-        sanctions = set(selectors.sanctions_active(room_id=room_id, user_id=actor.user_id))
-        if Sanction.Kind.BAN in sanctions:
+        if gate.banned:
             raise ApplicationError(_("Bạn đã bị cấm khỏi phòng này."), code=ErrorCode.FORBIDDEN, status=403)
-        if Sanction.Kind.MUTE in sanctions:
+        if gate.muted:
             raise ApplicationError(_("Bạn đang bị tắt tiếng trong phòng này."), code=ErrorCode.MUTED, status=403)
+        slow = gate.slow_mode_seconds
         if slow and not _slow_mode_allows(room_id, actor.user_id, slow):
             raise ApplicationError(
                 _("Phòng đang ở chế độ chậm: mỗi %(s)s giây một bình luận.") % {"s": slow}, code=ErrorCode.SLOW_MODE
