@@ -25,14 +25,16 @@ ORIGIN = b"http://localhost"
 async def _fresh_hubs():
     """Hubs, channel layers, connection counts and address budgets are per process: reset them per test loop."""
     yield
-    await hubs.hubs_stop_all()
-    await _cancel_leftover_tasks()
-    channel_layers.backends.clear()
-    caps.by_user.clear()
-    caps.by_address.clear()
-    for limit in (address_frames, address_handshakes, backoff, offenders):
-        limit.clear()
-    video._room_joins.clear()
+    try:
+        await hubs.hubs_stop_all()
+        await _cancel_leftover_tasks()
+    finally:  # a task stuck in this test must not leave its channel layer to the next one
+        channel_layers.backends.clear()
+        caps.by_user.clear()
+        caps.by_address.clear()
+        for limit in (address_frames, address_handshakes, backoff, offenders):
+            limit.clear()
+        video._room_joins.clear()
 
 
 async def _cancel_leftover_tasks(grace: float = 5.0) -> None:
