@@ -42,9 +42,11 @@ async def _cancel_leftover_tasks(grace: float = 5.0) -> None:
 
     On PostgreSQL and Redis a ws test now and then left a task that never finished after
     its cancellation, with every thread idle, and pytest-asyncio's loop teardown waited
-    for it forever (one CI run hung in ``_cancel_all_tasks``; the task is not yet known).
-    Such a task now fails its test with its stack, and is dropped from asyncio's registry
-    so that the loop can close and the rest of the suite runs.
+    for it forever (one CI run hung in ``_cancel_all_tasks``). It was a hub's receive loop:
+    redis-py now and then loses a cancellation inside its read, so hubs now end that loop
+    with a message (``RoomHub._stop_receiving``). Should such a task come back, it fails its
+    test with its stack, and is dropped from asyncio's registry so that the loop can close
+    and the rest of the suite runs.
     """
     current = asyncio.current_task()
     left = [task for task in asyncio.all_tasks() if task is not current and not task.done()]
