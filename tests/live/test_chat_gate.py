@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.errors import ApplicationError
 from live.models import Sanction
 from live.selectors import Participant
 from live.services import chat_post, show_create
+from tests.statements import statements_run
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def show(vendor_user):
     now = timezone.now()
-    return show_create(title="Bưởi đỏ Đông Cao", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1))
+    return show_create(
+        title="Bưởi đỏ Đông Cao", host=vendor_user, scheduled_start=now, scheduled_end=now + timedelta(hours=1)
+    )
 
 
 def _post(show, user, text="Còn bưởi không ạ?"):
@@ -29,7 +30,6 @@ def _refusal(show, user):
     with pytest.raises(ApplicationError) as err:
         _post(show, user)
     return err.value.code
-
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,10 @@ def test_only_a_sanction_in_force_stops_the_author(show, buyer_user, organizer_u
 
 def test_someone_elses_or_another_rooms_ban_does_not_stop_the_author(show, vendor_user, buyer_user, make_user):
     other_show = show_create(
-        title="Chè Tân Cương", host=vendor_user, scheduled_start=timezone.now(), scheduled_end=timezone.now() + timedelta(hours=1)
+        title="Chè Tân Cương",
+        host=vendor_user,
+        scheduled_start=timezone.now(),
+        scheduled_end=timezone.now() + timedelta(hours=1),
     )
     neighbour = make_user("hangxom@example.vn")
     Sanction.objects.create(room=show.room, user=neighbour, kind=Sanction.Kind.BAN)
@@ -80,8 +83,6 @@ def test_a_chat_message_stays_within_its_statement_budget(show, buyer_user):
     4 statements until 7 Dec (the room, then the sanctions, then the sequence and the insert), 3 since.
     (The first message also reads the show's product codes for chốt đơn, which are then kept.)"""
     _post(show, buyer_user)
-    with CaptureQueriesContext(connection) as captured:
+    with statements_run() as statements:
         _post(show, buyer_user, "Cho mình 2 quả")
-    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
-    statements = [q["sql"] for q in captured if q["sql"].split()[0].upper() not in control]
     assert len(statements) <= 3, "\n".join(statements)

@@ -288,22 +288,16 @@ def test_a_batch_that_finds_the_show_stock_short_sells_what_is_left_and_says_so(
     assert ShowOffer.objects.get(pk=b01.pk).stock_left == 0
 
 
-_TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
-
-
 def test_a_purchase_stays_within_its_statement_budget(selling_show, vendor_user, b01, buyer):
     """Each statement is ORM work on the room's database thread, which shares the worker's
     GIL with the fan-out (docs/benchmarks.md, "Where a sale's tail goes"): 14 until 7 Dec,
     12 since (``UPDATE … RETURNING`` for the stock, the buyer and delivery in one read).
-    Counted without transaction control (BEGIN and COMMIT, which SQLite logs and PostgreSQL
-    does not, or the savepoints that stand for them inside a test's transaction)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    Counted without transaction control (``tests.statements``)."""
+    from tests.statements import statements_run
 
     sale = open_now(start_sale(selling_show, vendor_user, b01))
-    with CaptureQueriesContext(connection) as captured:
+    with statements_run() as statements:
         _buy(selling_show, buyer, sale, key="dem-cau-lenh")
-    statements = [q["sql"] for q in captured if q["sql"].split()[0].upper() not in _TRANSACTION_CONTROL]
     assert len(statements) <= 12, "\n".join(statements)
 
 
