@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from config.errors import ApplicationError
 from core.http import scope_client_ip
-from live import admission, extensions, services
+from live import admission, extensions, gc_tuning, services
 from live import hub as hubs
 from live import protocol as p
 from live.database import room_db
@@ -38,6 +38,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
     hub = None
     participant = None
     _capped = False
+    _counted = False  # in gc_tuning's count of open sockets
     wire = None  # live.wire: frames straight onto the socket's transport
 
     async def dispatch(self, message):
@@ -67,6 +68,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         raise StopConsumer()
 
     async def connect(self):
+        gc_tuning.socket_opened()
+        self._counted = True
         self.hub_state = hubs.HubState()
         self.conn_id = secrets.token_urlsafe(9)
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
@@ -105,6 +108,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.hub is not None:
             self.hub.detach(self)
         offenders.forget(self.address, self)
+        if self._counted:
+            self._counted = False
+            gc_tuning.socket_closed()  # what daphne leaves of the socket waits for a full collection
         if self._capped:
             caps.release(user_id=self.participant.user_id, address=self.address)
             self._capped = False
