@@ -73,7 +73,10 @@ async def test_when_as_many_sockets_left_as_remain_their_cyclic_garbage_is_freed
         assert all(ref() is not None for ref in refs)
         gc_tuning.socket_closed()  # 3 left, 3 remain: a full collection shortly after
         assert all(ref() is not None for ref in refs)
-        await asyncio.sleep(0.05)
+        for _ in range(100):
+            if all(ref() is None for ref in refs):
+                break
+            await asyncio.sleep(0.02)
         assert all(ref() is None for ref in refs)
         assert gc_tuning._departed == 0
 
