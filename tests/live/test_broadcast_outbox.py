@@ -2,7 +2,10 @@
 
 import asyncio
 
-from channels.db import database_sync_to_async
+# Channels' database thread is asgiref's one thread-sensitive thread; plain sync_to_async runs
+# there without database_sync_to_async's close_old_connections, which would touch a
+# connection an earlier test on this worker left open there (these tests use no database).
+from asgiref.sync import sync_to_async
 
 from live import broadcast
 from live import hub as hubs
@@ -29,7 +32,7 @@ async def test_a_burst_of_commits_reaches_the_hub_in_order_in_a_few_sends(monkey
             broadcast.publish(7, {"type": "sale.progress", "seq": n, "sold": n})
             broadcast.publish(7, {"type": "intent", "id": n}, to=broadcast.TO_HOSTS)
 
-    await database_sync_to_async(fifty_purchases)()
+    await sync_to_async(fifty_purchases)()
     for _ in range(200):
         await asyncio.sleep(0.01)
         if sum(len(m.get("events", [m])) for m in layer.sent) == 100:
@@ -47,7 +50,7 @@ async def test_a_burst_of_commits_reaches_the_hub_in_order_in_a_few_sends(monkey
 async def test_a_single_publish_goes_as_it_always_did(monkeypatch):
     layer = _SlowLayer()
     monkeypatch.setattr(broadcast, "get_channel_layer", lambda: layer)
-    await database_sync_to_async(broadcast.publish)(7, {"type": "chat", "seq": 1})
+    await sync_to_async(broadcast.publish)(7, {"type": "chat", "seq": 1})
     for _ in range(50):
         await asyncio.sleep(0.01)
         if layer.sent:
@@ -81,7 +84,7 @@ async def test_this_process_hub_has_its_own_events_before_the_channel_layer_brin
         broadcast.publish(7, {"type": "chat", "seq": 1, "text": "Còn hàng không?"})
         broadcast.publish(7, {"type": "sale.progress", "seq": 2, "sold": 1})
 
-    await database_sync_to_async(chat_and_purchase)()
+    await sync_to_async(chat_and_purchase)()
     await asyncio.sleep(0)  # the loop runs the database thread's hand-over
     assert [frame["seq"] for frame in hub.pending] == [1, 2]  # in the next tick, with no layer round trip
 
@@ -103,7 +106,7 @@ async def test_directed_and_staff_frames_reach_the_hub_once_through_the_channel_
         broadcast.publish(7, {"type": "intent", "id": 5}, to=broadcast.TO_HOSTS)
         broadcast.publish(7, {"type": "report", "id": 9}, staff_only=True)
 
-    await database_sync_to_async(intent_and_report)()
+    await sync_to_async(intent_and_report)()
     await asyncio.sleep(0.05)
     assert not hub.directed_pending and not hub.staff_pending  # not handed over locally: no dedup for them
     for message in layer.sent:
