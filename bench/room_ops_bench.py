@@ -10,6 +10,9 @@ purchase of the bench's flash sale, ``bench/flash_sale.py``). And one cost on th
 loop: a fresh viewer's history (the last 100 chat messages) framed for its socket, as
 every join did until 7 Dec 2026 (``history_framed_per_join``) and as the hub now shares
 one framing among the joins at the same sequence (``history_framed_once``).
+And one tick's fan-out: the hub's ``_flush`` over ``--sockets`` sockets that take every
+frame at once (``tick_fanout``), beside the bare loop that frames the tick once and hands
+it to each socket (``tick_bare_loop``); ``us_per_socket`` is a tick's CPU per socket.
 
     .venv/bin/python bench/room_ops_bench.py [--rounds 3] [--count 300] [--redis redis://127.0.0.1:6379/7]
     .venv/bin/python bench/room_ops_bench.py --profile sale_buy   # cProfile one action instead
@@ -22,6 +25,7 @@ temporary directory; never part of ``make test``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import atexit
 import json
 import os
@@ -34,6 +38,7 @@ import tempfile
 import time
 from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
@@ -45,6 +50,72 @@ def cpu_ms_per_call(action, count: int) -> float:
     for i in range(count):
         action(i)
     return (time.thread_time() - start) / count * 1000
+
+
+class _TakingSocket:
+    """A hub subscriber whose socket takes every frame at once: the kernel's write is left out."""
+
+    def __init__(self, hub_state):
+        hub_state.replaying = False
+        self.hub_state = hub_state
+        self.participant = SimpleNamespace(user_id=None, may_moderate=False, may_host=False, simulated=False)
+        self.conn_id = None
+        self.frames = 0
+
+    def backlog_bytes(self) -> int:
+        return 0
+
+    def write_now(self, wire: bytes) -> bool:
+        if self.hub_state.closing:
+            return True
+        self.frames += 1
+        return True
+
+    async def send_raw(self, text: str) -> None:
+        raise AssertionError("a socket that takes every frame never needs the ASGI send")
+
+
+def _tick_fanout(hub, sockets: int):
+    """Two actions: one tick of ``hub._flush`` to ``sockets`` sockets, and the bare loop it stands beside.
+
+    The bare loop frames the tick once and hands it to every socket, which is the least a
+    fan-out in Python can do; the hub's own loop adds its per-socket bookkeeping (replay,
+    congestion, resume, the parts of a huge tick). Their difference is what that
+    bookkeeping costs a tick.
+    """
+    from live.hub import HubState, encode, ws_text_frame
+
+    loop = asyncio.new_event_loop()
+    atexit.register(loop.close)
+    subs = [_TakingSocket(HubState()) for _ in range(sockets)]
+    hub.subscribers.update(subs)
+    seq = iter(range(1, 10**9))
+
+    def chat_event() -> dict:
+        n = next(seq)
+        return {
+            "type": "chat",
+            "seq": n,
+            "at": "2026-12-07T21:00:00+00:00",
+            "text": f"Bưởi ngon quá {n}",
+            "user_id": 4,
+            "name": "Người Xem 2",
+            "role": "viewer",
+        }
+
+    def fanout(_i):
+        before = subs[-1].frames
+        hub.pending = [chat_event()]
+        loop.run_until_complete(hub._flush())
+        assert subs[-1].frames == before + 1, "the tick reached every socket"
+
+    def bare_loop(_i):
+        event = chat_event()
+        wire = ws_text_frame(encode({"v": 1, "type": "batch", "seq": event["seq"], "events": [event]}))
+        for sub in list(subs):
+            sub.write_now(wire)
+
+    return fanout, bare_loop
 
 
 def profile_action(action, count: int) -> None:
@@ -75,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--count", type=int, default=300, help="calls of each action per round")
+    parser.add_argument("--sockets", type=int, default=2000, help="sockets of the tick_* actions")
     parser.add_argument("--redis", default="", help="the cache's Redis (default: local memory)")
     parser.add_argument("--profile", default="", help="instead of timing, cProfile this action and print its top calls")
     args = parser.parse_args()
@@ -135,6 +207,7 @@ def main() -> None:
     history = selectors.events_between(room_id=room_id, after=last - settings.LIVE["HISTORY_EVENTS"], upto=last)
     replay = {"v": 1, "type": "replay", "seq": last, "complete": True, "events": history}
     hub = RoomHub(room_id)
+    fanout, bare_loop = _tick_fanout(RoomHub(room_id), args.sockets)
 
     actions = {
         "join": join,
@@ -143,6 +216,8 @@ def main() -> None:
         ],
         "history_framed_once": lambda _i: hub._history_parts(last, replay),
         "chat_post": lambda i: chat_post(room_id=room_id, actor=actor, text=f"Bưởi ngon quá {i}"),
+        "tick_fanout": fanout,
+        "tick_bare_loop": bare_loop,
         "sale_buy": lambda i: sale_buy(
             room_id=room_id, actor=actor, sale_id=sale_id, quantity=1, unit_price=price, key=f"ops-{time.time_ns()}-{i}"
         ),
@@ -163,6 +238,14 @@ def main() -> None:
                     "action": name,
                     "cache": "redis" if args.redis else "local memory",
                     "calls": args.count,
+                    **(
+                        {
+                            "sockets": args.sockets,
+                            "us_per_socket": round(statistics.median(values) * 1000 / args.sockets, 2),
+                        }
+                        if name.startswith("tick_")
+                        else {}
+                    ),
                     "cpu_ms_per_call": {
                         "min": round(min(values), 2),
                         "median": round(statistics.median(values), 2),
