@@ -141,6 +141,8 @@ class Viewer(asyncio.Protocol):
 
         self.ws = ClientProtocol(parse_uri(url), origin=origin, max_size=2**22)
         self.state, self.sample, self.parsed = state, sample, parsed
+        state.setdefault("frames", 0)  # what it read while measuring (the drill's viewers count too)
+        state.setdefault("bytes", 0)
         self.transport = None
         self.handshake = asyncio.get_running_loop().create_future()
 
@@ -158,6 +160,8 @@ class Viewer(asyncio.Protocol):
 
     def data_received(self, data: bytes):
         now = time.time()
+        if self.state["measuring"]:
+            self.state["bytes"] += len(data)
         self.ws.receive_data(data)
         for event in self.ws.events_received():
             if not self.handshake.done():
@@ -175,6 +179,7 @@ class Viewer(asyncio.Protocol):
 
     def _frame(self, raw: bytes, now: float):
         state = self.state
+        state["frames"] += state["measuring"]
         if b'"viewers"' in raw:
             state["viewer_frames"] += 1
         if not state["measuring"] or (b'"chat"' not in raw and b'"sale.' not in raw):
@@ -296,6 +301,7 @@ async def _viewer_worker(conn, worker_id: int) -> None:
                 v["sale_seen"].clear()
                 v["sale_events"].clear()
                 v["viewer_frames"] = 0
+                v["frames"] = v["bytes"] = 0
             conn.send("ok")
         elif cmd == "collect":
             expected, purchase_sent = arg  # keys of everything sent; (ORDER_KEY, sold) -> its buyer's send time
@@ -319,6 +325,8 @@ async def _viewer_worker(conn, worker_id: int) -> None:
                     "failed": failed,
                     "errors": errors,
                     "viewer_frames": max((v["viewer_frames"] for v in viewers), default=0),
+                    "frames": sum(v["frames"] for v in viewers),
+                    "bytes": sum(v["bytes"] for v in viewers),
                 }
             )
         elif cmd == "close":
@@ -759,6 +767,10 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
         "rss_mb": round(rss_loaded / 2**20, 1),
         "errors": [e for r in results for e in r["errors"]][:3],
         "settle_s": round(settle_s, 1),  # until the server was idle again after its viewers left
+        # What each viewer read in the measured window: more than the room's ticks means the
+        # load client had more to do in this run (a run's slowness is then not the server's alone).
+        "frames_per_viewer_s": round(sum(r["frames"] for r in results) / n / wall, 1),
+        "bytes_per_viewer_s": round(sum(r["bytes"] for r in results) / n / wall),
     }
     if flash:
         row["flash_sale"] = {
