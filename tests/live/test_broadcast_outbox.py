@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from live import broadcast
 from live import hub as hubs
 from live.hub import RoomHub
+from tests.waiting import wait_until
 
 
 class _SlowLayer:
@@ -33,10 +34,7 @@ async def test_a_burst_of_commits_reaches_the_hub_in_order_in_a_few_sends(monkey
             broadcast.publish(7, {"type": "intent", "id": n}, to=broadcast.TO_HOSTS)
 
     await sync_to_async(fifty_purchases)()
-    for _ in range(200):
-        await asyncio.sleep(0.01)
-        if sum(len(m.get("events", [m])) for m in layer.sent) == 100:
-            break
+    await wait_until(lambda: sum(len(m.get("events", [m])) for m in layer.sent) == 100)
     assert len(layer.sent) < 20  # not one send per publish
 
     hub = RoomHub(7)
@@ -51,10 +49,7 @@ async def test_a_single_publish_goes_as_it_always_did(monkeypatch):
     layer = _SlowLayer()
     monkeypatch.setattr(broadcast, "get_channel_layer", lambda: layer)
     await sync_to_async(broadcast.publish)(7, {"type": "chat", "seq": 1})
-    for _ in range(50):
-        await asyncio.sleep(0.01)
-        if layer.sent:
-            break
+    await wait_until(lambda: layer.sent)
     assert layer.sent == [{"type": "room.event", "frame": {"type": "chat", "seq": 1}, "staff": False}]
 
 
@@ -88,10 +83,7 @@ async def test_this_process_hub_has_its_own_events_before_the_channel_layer_brin
     await asyncio.sleep(0)  # the loop runs the database thread's hand-over
     assert [frame["seq"] for frame in hub.pending] == [1, 2]  # in the next tick, with no layer round trip
 
-    for _ in range(50):
-        await asyncio.sleep(0.01)
-        if sum(len(m.get("events", [m])) for m in layer.sent) == 2:
-            break
+    await wait_until(lambda: sum(len(m.get("events", [m])) for m in layer.sent) == 2)
     for message in layer.sent:  # the channel layer's copies (for the other processes) arrive here too
         hub.on_message(message)
     assert [frame["seq"] for frame in hub.pending] == [1, 2]  # each event once

@@ -5,6 +5,7 @@ import gc
 import weakref
 
 from live import gc_tuning
+from tests.waiting import wait_until
 
 
 class _Node:
@@ -73,11 +74,7 @@ async def test_when_as_many_sockets_left_as_remain_their_cyclic_garbage_is_freed
         assert all(ref() is not None for ref in refs)
         gc_tuning.socket_closed()  # 3 left, 3 remain: a full collection shortly after
         assert all(ref() is not None for ref in refs)
-        for _ in range(100):
-            if all(ref() is None for ref in refs):
-                break
-            await asyncio.sleep(0.02)
-        assert all(ref() is None for ref in refs)
+        await wait_until(lambda: all(ref() is None for ref in refs))
         assert gc_tuning._departed == 0
 
         later = _departed_socket_garbage(100)

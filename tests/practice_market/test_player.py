@@ -31,6 +31,7 @@ from selling.analytics import show_analytics
 from selling.models import FlashSale, OrderIntent, ShowOffer
 from tests.live.servers import free_port, start_daphne, stop
 from tests.practice_market.test_scenarios import make_practice_show, make_scenario
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -167,14 +168,6 @@ def _room_chats(room_id):
     return list(RoomEvent.objects.filter(room_id=room_id, kind="chat").order_by("seq").values_list("seq", "payload"))
 
 
-async def _wait_until(predicate, timeout=10.0):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "never happened"
-        await asyncio.sleep(0.05)
-
-
 async def test_fifty_beats_by_twenty_viewers_arrive_in_order_and_the_orders_become_intents(vendor_user, stall):
     run, show, cookie = await database_sync_to_async(_setup)(
         vendor_user, stall, beats=50, personas=10, viewers=20, speed=20, sale=True
@@ -183,7 +176,7 @@ async def test_fifty_beats_by_twenty_viewers_arrive_in_order_and_the_orders_beco
     async with _daphne_and_host(show, cookie) as (port, host):
         stats = await play_run(run.pk, base_url=f"http://127.0.0.1:{port}")
         expected = [b["text"] for b in script]
-        await _wait_until(lambda: len(host.chats) >= len(expected))
+        await wait_until(lambda: len(host.chats) >= len(expected), timeout=10)
         # what the host's screen showed: every comment once, in the script's order, by its persona
         assert [c["text"] for c in host.chats] == expected
         assert [c["user_id"] for c in host.chats] == [b["user_id"] for b in script]
@@ -207,7 +200,7 @@ async def test_fifty_beats_by_twenty_viewers_arrive_in_order_and_the_orders_beco
         ]
         assert all(i.buyer.is_simulated and i.source == "chat" and i.status == "pending" for i in intents)
         # the host accepts one: a sandbox order, delivered to the simulated buyer's address
-        await _wait_until(lambda: intents[0].pk in host.intents)
+        await wait_until(lambda: intents[0].pk in host.intents, timeout=10)
         ack = await host.confirm(intents[0].pk)
         assert ack["type"] == "ack", ack
         order = await database_sync_to_async(lambda: Order.objects.get(intent__pk=intents[0].pk))()
@@ -237,7 +230,7 @@ async def test_a_player_that_loses_its_sockets_mid_scenario_resumes(vendor_user,
 
     def on_player(player):
         async def cut_after_eight():
-            await _wait_until(lambda: len(player.stats.beats) >= 8, timeout=30)
+            await wait_until(lambda: len(player.stats.beats) >= 8, timeout=30)
             for viewer in player.viewers.values():
                 viewer.abort()  # the network goes: no close frame
             cut.append(len(player.stats.beats))
@@ -246,7 +239,7 @@ async def test_a_player_that_loses_its_sockets_mid_scenario_resumes(vendor_user,
 
     async with _daphne_and_host(show, cookie) as (port, host):
         stats = await play_run(run.pk, base_url=f"http://127.0.0.1:{port}", on_player=on_player)
-        await _wait_until(lambda: len(host.chats) >= len(expected))
+        await wait_until(lambda: len(host.chats) >= len(expected), timeout=10)
         assert [c["text"] for c in host.chats] == expected
     assert 8 <= cut[1] < 20  # the sockets were cut mid-scenario
     assert stats.reconnects >= 10 and stats.opened >= 20  # every viewer came back

@@ -9,6 +9,7 @@ import asyncio
 import pytest
 
 from live import gc_tuning
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,9 +32,6 @@ async def test_once_as_many_viewers_left_as_remain_a_full_collection_follows(liv
     await asyncio.sleep(0.1)
     assert full_collections == []  # one left, three remain
     await viewers[1].close()
-    for _ in range(100):  # two left, two remain: one full collection, shortly after
-        if full_collections:
-            break
-        await asyncio.sleep(0.02)
+    await wait_until(lambda: full_collections)  # two left, two remain: one full collection, shortly after
     assert full_collections == [2]
     assert (gc_tuning._open_sockets, gc_tuning._departed) == (2, 0)

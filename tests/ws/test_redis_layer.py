@@ -24,6 +24,7 @@ from django.utils import timezone
 from live.models import Room
 from live.services import show_create
 from tests.live.servers import free_port, start_daphne, start_redis, stop
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -234,11 +235,3 @@ async def test_a_redis_restart_keeps_every_viewer_in_the_room_and_loses_no_messa
         for proc in servers:
             stop(proc)
         stop(redis_proc)
-
-
-async def wait_until(condition, timeout):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        assert loop.time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
