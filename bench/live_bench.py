@@ -41,7 +41,7 @@ joins in 10 s) checking that a room sends at most one count per tick.
 The machine may be shared: every run reports ``other_cpu_pct``, the CPU that other jobs
 (and the idle servers) used meanwhile, and a run that failed while they used more than
 a quarter of a core is measured again (``--noise-retries``; the summary lists those
-failures).
+failures). ``steal_pct`` is the part of it the hypervisor took for other machines.
 """
 
 from __future__ import annotations
@@ -730,7 +730,7 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
     workers.ask("measure", [None] * k)
     me = psutil.Process()
     cpu_s0, cpu_c0, wall0 = server.cpu(), workers.cpu(), time.monotonic()
-    cpu_d0, machine0 = sum(me.cpu_times()[:2]), machine_busy()
+    cpu_d0, machine0, steal0 = sum(me.cpu_times()[:2]), machine_busy(), psutil.cpu_times().steal
     try:
         sent, send_errors, (sale_failures, purchase_ms, purchase_sent) = asyncio.run(
             run_senders(server, seconds, flash, rush)
@@ -742,6 +742,7 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
     wall = time.monotonic() - wall0
     cpu_s, cpu_c = server.cpu() - cpu_s0, workers.cpu() - cpu_c0
     cpu_d, machine = sum(me.cpu_times()[:2]) - cpu_d0, machine_busy() - machine0
+    steal = psutil.cpu_times().steal - steal0
     results = workers.ask("collect", [(sent, purchase_sent)] * k)
     workers.ask("close", [None] * k)
     settle_s = server.settle()
@@ -763,6 +764,9 @@ def run_level(server: Server, workers: Workers, n: int, seconds: float, flash: b
         # Everything else the machine ran meanwhile (redis, the idle servers, other users' jobs),
         # % of one core: the noise behind a figure on a shared machine.
         "other_cpu_pct": round(100 * max(0.0, machine - cpu_s - cpu_c - cpu_d) / wall, 1),
+        # Of that, the time the hypervisor gave this machine's cores to other machines: a
+        # "slow day" with no other job running here shows up in this figure alone.
+        "steal_pct": round(100 * steal / wall, 1),
         "rss_mb_per_1000_viewers": round((rss_loaded - rss_idle) / 2**20 * 1000 / n, 1),
         "rss_mb": round(rss_loaded / 2**20, 1),
         "errors": [e for r in results for e in r["errors"]][:3],
