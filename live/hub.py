@@ -8,7 +8,8 @@ group once, through its ``RoomHub``; the hub
 * keeps sequenced events in order and without gaps (anything missing or dropped by the
   channel layer is re-read from the database: ``_fill_gap`` and the periodic resync),
 * coalesces a tick's worth of events, reaction counts and the viewer count into one
-  ``batch`` frame, encoded once and written to every local socket,
+  ``batch`` frame, encoded once and written to every local socket (a tick is a rest of
+  ``TICK_SECONDS`` after the previous flush, so a busy process sends fewer, fuller frames),
 * holds a bounded queue for a socket whose transport is congested (latest-value state
   is simply overwritten; sequenced events queue up to ``OUTBOUND_QUEUE_MAX_EVENTS``,
   after which the socket is closed with 4408 and the client resumes by sequence),
@@ -532,14 +533,15 @@ class RoomHub:
 
     async def _tick_loop(self) -> None:
         resync_every = live_setting("RESYNC_SECONDS")
-        loop = asyncio.get_running_loop()
-        next_tick = loop.time()
         while True:
-            # A fixed cadence: the time a flush takes (some milliseconds per thousand
-            # sockets) does not stretch the period, and a late tick does not shift the
-            # ones after it.
-            next_tick = max(next_tick + self.tick, loop.time())
-            await asyncio.sleep(next_tick - loop.time())
+            # A full tick of rest after each flush, as the ceiling's ticker does
+            # (bench/ceiling_server.py). A quiet room gets its frames every tick; a busy
+            # one, whose flushes and inbound frames fill the loop, stretches the period and
+            # sends fewer, fuller frames. On a fixed cadence (until 8 Dec 2026) a loop that
+            # was 55-60 % busy at 4,000 viewers still sent 7-8 frames a second to each
+            # viewer; with the rest it sends ~5, as the ceiling does, and its CPU falls by
+            # a quarter (docs/benchmarks.md, "Resting a tick after each flush").
+            await asyncio.sleep(self.tick)
             try:
                 now = time.monotonic()
                 if not self.subscribers:
