@@ -50,4 +50,5 @@ async def test_a_slow_flush_is_followed_by_a_full_tick_for_inbound_work(monkeypa
 async def test_a_quiet_room_flushes_every_tick(monkeypatch):
     hub, flushes = _hub_with_a_viewer(monkeypatch, flush_seconds=0.0)
     await _run_ticks(hub, 0.6)
-    assert 0.6 / hub.tick * 0.6 <= len(flushes) <= 0.6 / hub.tick + 1
+    # 20 ticks fit in 0.6 s; a busy test machine may wake the loop late, never early.
+    assert 0.6 / hub.tick / 2 <= len(flushes) <= 0.6 / hub.tick + 1
